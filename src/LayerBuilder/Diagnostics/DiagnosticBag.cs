@@ -1,0 +1,32 @@
+namespace LayerBuilder.Diagnostics;
+
+/// <summary>Collects every problem of one phase so the user sees all of them in one run.</summary>
+public sealed class DiagnosticBag
+{
+    private readonly List<Diagnostic> items = [];
+
+    public IReadOnlyList<Diagnostic> Items => items;
+
+    public bool HasErrors => items.Any(d => d.Severity == Severity.Error);
+
+    public void Error(DiagnosticCode code, SourcePosition position, string message) =>
+        items.Add(new Diagnostic(code, Severity.Error, position, message));
+
+    public void Warning(DiagnosticCode code, SourcePosition position, string message) =>
+        items.Add(new Diagnostic(code, Severity.Warning, position, message));
+
+    public void AddRange(IEnumerable<Diagnostic> diagnostics) => items.AddRange(diagnostics);
+
+    /// <summary>Throws one exception carrying every error collected so far, sorted by position.</summary>
+    public void ThrowIfErrors()
+    {
+        if (HasErrors)
+        {
+            throw new LayerBuildException(items
+                .OrderBy(d => d.Position.File, StringComparer.Ordinal)
+                .ThenBy(d => d.Position.Line)
+                .ThenBy(d => d.Position.Column)
+                .ToArray());
+        }
+    }
+}

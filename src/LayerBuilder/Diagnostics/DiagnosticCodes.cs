@@ -1,0 +1,64 @@
+namespace LayerBuilder.Diagnostics;
+
+/// <summary>The one table of every diagnostic code LayerBuilder reports. A test keeps numbers unique.</summary>
+public static class DiagnosticCodes
+{
+    // LB1xxx: the recipe itself.
+    public static readonly DiagnosticCode YamlSyntax = new(1001, "YAML syntax error");
+    public static readonly DiagnosticCode EmptyRecipe = new(1002, "Recipe is empty");
+    public static readonly DiagnosticCode UnknownKey = new(1003, "Unknown key");
+    public static readonly DiagnosticCode WrongType = new(1004, "Value has the wrong type");
+    public static readonly DiagnosticCode MissingKey = new(1005, "Required key is missing");
+    public static readonly DiagnosticCode DuplicateKey = new(1006, "Key given twice");
+    public static readonly DiagnosticCode InvalidImageName = new(1010, "Invalid image name");
+    public static readonly DiagnosticCode InvalidTag = new(1011, "Invalid tag");
+    public static readonly DiagnosticCode InvalidPlatform = new(1012, "Invalid platform");
+    public static readonly DiagnosticCode InvalidTimestamp = new(1013, "Invalid timestamp");
+    public static readonly DiagnosticCode UnknownArg = new(1014, "Unknown ${ARG}");
+    public static readonly DiagnosticCode InvalidArgSyntax = new(1015, "Malformed ${...} reference");
+    public static readonly DiagnosticCode InvalidMode = new(1020, "Invalid file mode");
+    public static readonly DiagnosticCode InvalidOwner = new(1021, "Invalid owner");
+    public static readonly DiagnosticCode InvalidImagePath = new(1022, "Invalid image path");
+    public static readonly DiagnosticCode PathEscapesRoot = new(1023, "Path climbs above /");
+    public static readonly DiagnosticCode InvalidBase = new(1024, "Invalid base");
+    public static readonly DiagnosticCode InvalidPort = new(1025, "Invalid port");
+    public static readonly DiagnosticCode InvalidSignal = new(1026, "Invalid stop signal");
+    public static readonly DiagnosticCode InvalidDuration = new(1027, "Invalid duration");
+    public static readonly DiagnosticCode InvalidBase64 = new(1028, "Invalid base64 content");
+    public static readonly DiagnosticCode EmptyStep = new(1029, "Step does nothing");
+    public static readonly DiagnosticCode InvalidGlob = new(1030, "Invalid glob");
+    public static readonly DiagnosticCode InvalidUser = new(1031, "Invalid user");
+    public static readonly DiagnosticCode ConflictingKeys = new(1032, "Keys that exclude each other");
+
+    // LB2xxx: inputs the recipe names, and what the steps do with them.
+    public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
+    public static readonly DiagnosticCode GlobMatchesNothing = new(2002, "Glob matches nothing");
+    public static readonly DiagnosticCode DuplicatePath = new(2003, "Path written twice in one step");
+    public static readonly DiagnosticCode RemoveMissingPath = new(2004, "Remove of a path no lower layer has");
+    public static readonly DiagnosticCode HardlinkTargetMissing = new(2005, "Hardlink target not found");
+    public static readonly DiagnosticCode HardlinkTargetNotFile = new(2006, "Hardlink target is not a regular file");
+    public static readonly DiagnosticCode ParentIsNotDirectory = new(2007, "A parent of the path is not a folder");
+    public static readonly DiagnosticCode SymlinkLoop = new(2008, "Too many levels of symbolic links");
+    public static readonly DiagnosticCode RootfsUnreadable = new(2009, "Base root filesystem cannot be read");
+    public static readonly DiagnosticCode UnsupportedArchive = new(2010, "Unsupported archive type");
+    public static readonly DiagnosticCode SourceUnreadable = new(2011, "Source cannot be read");
+    public static readonly DiagnosticCode UnsupportedEntry = new(2012, "Unsupported file type");
+    public static readonly DiagnosticCode RecipeNotFound = new(2013, "Recipe file not found");
+    public static readonly DiagnosticCode UnsafeArchiveEntry = new(2014, "Archive entry escapes the root");
+    public static readonly DiagnosticCode SourceChanged = new(2015, "Source changed while it was read");
+
+    // LB3xxx: the output.
+    public static readonly DiagnosticCode OutputNotWritable = new(3001, "Output cannot be written");
+    public static readonly DiagnosticCode OutputInsideSource = new(3002, "Output inside a copied folder");
+
+    // LB9xxx: internal failures.
+    public static readonly DiagnosticCode Internal = new(9001, "Internal error");
+    public static readonly DiagnosticCode Cancelled = new(9002, "Build cancelled");
+
+    /// <summary>Every code above, found by reflection so the table cannot forget one.</summary>
+    public static IReadOnlyList<DiagnosticCode> All { get; } = typeof(DiagnosticCodes)
+        .GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static)
+        .Where(f => f.FieldType == typeof(DiagnosticCode))
+        .Select(f => (DiagnosticCode)f.GetValue(null)!)
+        .ToArray();
+}

@@ -1,0 +1,7 @@
+namespace LayerBuilder.Diagnostics;
+
+public enum Severity
+{
+    Warning,
+    Error,
+}

@@ -1,0 +1,33 @@
+namespace LayerBuilder.FileSystem;
+
+/// <summary>Where a regular file's bytes come from. Content is opened only while the layer is written,
+/// one file at a time, so no layer is ever held in memory.</summary>
+public abstract record ContentSource(long Length)
+{
+    public abstract Stream Open();
+}
+
+/// <summary>A file on the build host. Its length was recorded when the plan was made; a change is an error.</summary>
+public sealed record HostFileContent(string HostPath, long Length) : ContentSource(Length)
+{
+    public override Stream Open() =>
+        new FileStream(HostPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+}
+
+/// <summary>Bytes written in the recipe itself (<c>files:</c>), small by nature.</summary>
+public sealed record InlineContent(ReadOnlyMemory<byte> Bytes) : ContentSource(Bytes.Length)
+{
+    public override Stream Open() => new MemoryStream(Bytes.ToArray(), writable: false);
+}
+
+/// <summary>A byte range of an already written layer tar: used to copy a lower-layer file up into a
+/// step's layer (a hardlink's target must sit in the same layer) without keeping it anywhere else.</summary>
+public sealed record LayerSliceContent(string LayerFile, long Offset, long Length) : ContentSource(Length)
+{
+    public override Stream Open()
+    {
+        var stream = new FileStream(LayerFile, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        stream.Position = Offset;
+        return stream;
+    }
+}

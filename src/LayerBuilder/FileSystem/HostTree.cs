@@ -1,0 +1,96 @@
+namespace LayerBuilder.FileSystem;
+
+/// <summary>One host file-system object found under a copy source, with its path relative to it.</summary>
+public sealed record HostItem(string HostPath, string RelativePath, HostFileInfo Info);
+
+/// <summary>
+/// Walks host folders without following symlinks, in ordinal order of relative paths so results never
+/// depend on the file system's own order, applying a copy's include/exclude globs.
+/// </summary>
+public static class HostTree
+{
+    public static List<HostItem> Walk(string root, IReadOnlyList<Glob> include, IReadOnlyList<Glob> exclude)
+    {
+        var all = new List<HostItem>();
+        Collect(root, "", all, exclude);
+        if (include.Count == 0)
+        {
+            return all;
+        }
+
+        // Keep what an include matches, plus the folders that lead to it.
+        var kept = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var item in all.Where(i => include.Any(g => g.IsMatch(i.RelativePath))))
+        {
+            kept.Add(item.RelativePath);
+            for (var slash = item.RelativePath.IndexOf('/'); slash > 0; slash = item.RelativePath.IndexOf('/', slash + 1))
+            {
+                kept.Add(item.RelativePath[..slash]);
+            }
+        }
+
+        return all.Where(i => kept.Contains(i.RelativePath)).ToList();
+    }
+
+    /// <summary>Expands a host path whose components hold wildcards into the matching paths, sorted.</summary>
+    public static List<string> Expand(string pattern)
+    {
+        var full = Path.GetFullPath(pattern);
+        var parts = full.Split(Path.DirectorySeparatorChar);
+        var firstWild = Array.FindIndex(parts, Glob.HasWildcards);
+        var baseDir = string.Join(Path.DirectorySeparatorChar, parts[..firstWild]);
+        if (baseDir.Length == 0)
+        {
+            baseDir = Path.DirectorySeparatorChar.ToString();
+        }
+
+        var glob = Glob.Compile(string.Join('/', parts[firstWild..]));
+        if (!Directory.Exists(baseDir))
+        {
+            return [];
+        }
+
+        var depth = parts.Length - firstWild;
+        var recursive = parts.AsSpan(firstWild).Contains("**");
+        var matches = new List<string>();
+        var options = new EnumerationOptions { RecurseSubdirectories = recursive, AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple };
+        foreach (var path in Directory.EnumerateFileSystemEntries(baseDir, "*", recursive ? options : new EnumerationOptions { RecurseSubdirectories = depth > 1, MaxRecursionDepth = depth - 1, AttributesToSkip = 0 }))
+        {
+            var rel = Path.GetRelativePath(baseDir, path).Replace(Path.DirectorySeparatorChar, '/');
+            if (glob.IsMatch(rel))
+            {
+                matches.Add(path);
+            }
+        }
+
+        matches.Sort(StringComparer.Ordinal);
+        return matches;
+    }
+
+    private static void Collect(string folder, string prefix, List<HostItem> into, IReadOnlyList<Glob> exclude)
+    {
+        var names = new List<string>();
+        foreach (var child in Directory.EnumerateFileSystemEntries(folder, "*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple }))
+        {
+            names.Add(Path.GetFileName(child));
+        }
+
+        names.Sort(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            var rel = prefix.Length == 0 ? name : prefix + "/" + name;
+            if (exclude.Any(g => g.IsMatch(rel)))
+            {
+                continue; // an excluded folder takes its whole subtree with it
+            }
+
+            var hostPath = Path.Combine(folder, name);
+            var info = HostFileInfo.Stat(hostPath);
+            into.Add(new HostItem(hostPath, rel, info));
+            if (info.Kind == EntryKind.Directory)
+            {
+                Collect(hostPath, rel, into, exclude);
+            }
+        }
+    }
+}

@@ -1,0 +1,220 @@
+namespace LayerBuilder.FileSystem;
+
+/// <summary>
+/// The merged view of every layer written so far: what a container would see. Steps consult it to
+/// resolve symlinks in destination paths, to give existing parent folders their own metadata, to check
+/// removes and to copy hardlink targets up. Entries keep a pointer into their layer file instead of
+/// content, so the index stays small however big the layers are.
+/// </summary>
+public sealed class LowerLayerIndex
+{
+    private const int MaxSymlinkHops = 40;
+
+    private readonly Node root = new(new LayerEntry { Path = ImagePath.Root, Kind = EntryKind.Directory, Mode = Permissions.DefaultDirectory });
+
+    public int Count { get; private set; }
+
+    /// <summary>The entry at exactly this path (no symlink resolution), or null.</summary>
+    public LayerEntry? Get(ImagePath path) => Find(path)?.Entry;
+
+    /// <summary>Applies one entry of a newly written layer, as an extractor would (layer.md whiteouts).</summary>
+    public void Apply(LayerEntry entry)
+    {
+        switch (entry.Kind)
+        {
+            case EntryKind.Whiteout:
+                if (Find(entry.Path.Parent) is { Children: { } siblings } && siblings.Remove(entry.Path.Name, out var removed))
+                {
+                    Count -= removed.CountSubtree();
+                }
+
+                return;
+            case EntryKind.OpaqueWhiteout:
+                if (Find(entry.Path) is { Children: { } children })
+                {
+                    Count -= children.Values.Sum(c => c.CountSubtree());
+                    children.Clear();
+                }
+
+                return;
+        }
+
+        var parent = root;
+        foreach (var folder in entry.Path.Ancestors())
+        {
+            parent.Children ??= new(StringComparer.Ordinal);
+            if (!parent.Children.TryGetValue(folder.Name, out var next) || next.Entry.Kind != EntryKind.Directory)
+            {
+                // A layer without its parent entries still implies folders (extractors create them).
+                next = new Node(new LayerEntry { Path = folder, Kind = EntryKind.Directory, Mode = Permissions.DefaultDirectory });
+                parent.Children[folder.Name] = next;
+                Count++;
+            }
+
+            parent = next;
+        }
+
+        if (entry.Path.IsRoot)
+        {
+            root.Entry = entry;
+            return;
+        }
+
+        parent.Children ??= new(StringComparer.Ordinal);
+        if (parent.Children.TryGetValue(entry.Path.Name, out var existing))
+        {
+            if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
+            {
+                existing.Entry = entry; // a folder entry over a folder only changes its metadata
+                return;
+            }
+
+            Count -= existing.CountSubtree();
+        }
+
+        parent.Children[entry.Path.Name] = new Node(entry);
+        Count++;
+    }
+
+    /// <summary>
+    /// Resolves symlinks in every component but the last, inside the image root, as Docker's COPY does
+    /// for destinations. Components that do not exist yet are kept as written.
+    /// </summary>
+    public ResolvedPath ResolveParents(ImagePath path)
+    {
+        if (path.IsRoot)
+        {
+            return new ResolvedPath(path, null);
+        }
+
+        var parent = Resolve(path.Parent, out var problem);
+        return parent is null ? new ResolvedPath(path, problem) : new ResolvedPath(parent.Value.Combine(path.Name), null);
+    }
+
+    /// <summary>Resolves symlinks in every component, including the last.</summary>
+    public ResolvedPath ResolveAll(ImagePath path)
+    {
+        var resolved = Resolve(path, out var problem);
+        return new ResolvedPath(resolved ?? path, problem);
+    }
+
+    private ImagePath? Resolve(ImagePath path, out string? problem)
+    {
+        problem = null;
+        var pending = new Queue<string>(path.Components());
+        var current = ImagePath.Root;
+        var node = root;
+        var hops = 0;
+        while (pending.Count > 0)
+        {
+            var name = pending.Dequeue();
+            var child = node?.Children?.GetValueOrDefault(name);
+            if (child is null)
+            {
+                // Nothing below exists in lower layers: the rest of the path is new.
+                current = current.Combine(name);
+                node = null;
+                continue;
+            }
+
+            if (child.Entry.Kind == EntryKind.Symlink)
+            {
+                if (++hops > MaxSymlinkHops)
+                {
+                    problem = $"more than {MaxSymlinkHops} symbolic links while resolving {path}";
+                    return null;
+                }
+
+                var target = child.Entry.LinkTarget ?? "";
+                var restart = target.StartsWith('/') ? target : current.Value + "/" + target;
+
+                // A link that climbs above / stays at / (the kernel resolves it that way inside a container root).
+                var clamped = ClampToRoot(restart);
+                var rest = pending.ToArray();
+                pending.Clear();
+                foreach (var part in clamped.Components().Concat(rest))
+                {
+                    pending.Enqueue(part);
+                }
+
+                current = ImagePath.Root;
+                node = root;
+                continue;
+            }
+
+            current = current.Combine(name);
+            if (child.Entry.Kind != EntryKind.Directory && pending.Count > 0)
+            {
+                problem = $"{current} is a {Describe(child.Entry.Kind)} in a lower layer, not a folder";
+                return null;
+            }
+
+            node = child;
+        }
+
+        return current;
+    }
+
+    private static ImagePath ClampToRoot(string path)
+    {
+        var parts = new List<string>();
+        foreach (var part in path.Split('/'))
+        {
+            if (part is "" or ".")
+            {
+                continue;
+            }
+
+            if (part == "..")
+            {
+                if (parts.Count > 0)
+                {
+                    parts.RemoveAt(parts.Count - 1);
+                }
+
+                continue;
+            }
+
+            parts.Add(part);
+        }
+
+        return parts.Count == 0 ? ImagePath.Root : ImagePath.Parse("/" + string.Join('/', parts));
+    }
+
+    internal static string Describe(EntryKind kind) => kind switch
+    {
+        EntryKind.File => "file",
+        EntryKind.Directory => "folder",
+        EntryKind.Symlink => "symlink",
+        EntryKind.Hardlink => "hard link",
+        _ => "special file",
+    };
+
+    private Node? Find(ImagePath path)
+    {
+        var node = root;
+        foreach (var name in path.Components())
+        {
+            if (node.Children is null || !node.Children.TryGetValue(name, out var next))
+            {
+                return null;
+            }
+
+            node = next;
+        }
+
+        return node;
+    }
+
+    private sealed class Node(LayerEntry entry)
+    {
+        public LayerEntry Entry { get; set; } = entry;
+
+        public Dictionary<string, Node>? Children { get; set; }
+
+        public int CountSubtree() => 1 + (Children?.Values.Sum(c => c.CountSubtree()) ?? 0);
+    }
+}
+
+/// <summary>A path after symlink resolution, or why it could not be resolved.</summary>
+public readonly record struct ResolvedPath(ImagePath Path, string? Problem);

@@ -1,0 +1,15 @@
+using LayerBuilder.Image;
+
+namespace LayerBuilder.Layers;
+
+/// <summary>
+/// A finished layer: an uncompressed tar on disk with its diff id (sha256 of exactly these bytes) and
+/// size, both taken while it was written.
+/// </summary>
+public sealed record LayerBlob(string FilePath, Digest DiffId, long Size)
+{
+    /// <summary>What the image history says created this layer.</summary>
+    public string CreatedBy { get; init; } = "";
+
+    public string? Comment { get; init; }
+}

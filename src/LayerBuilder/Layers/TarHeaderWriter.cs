@@ -1,0 +1,231 @@
+using System.Buffers;
+using System.Globalization;
+using System.Text;
+using LayerBuilder.FileSystem;
+
+namespace LayerBuilder.Layers;
+
+/// <summary>
+/// Writes POSIX ustar headers, with a PAX extended header only when a field does not fit (long names and
+/// link targets, sizes of 8 GiB and more, large ids or times, xattrs). Every byte comes from the entry:
+/// empty uname/gname, no atime/ctime records, a fixed PAX header name (no process id), records sorted.
+/// See docs/decisions.md for why this is not a library's tar writer.
+/// </summary>
+public static class TarHeaderWriter
+{
+    public const int BlockSize = 512;
+
+    private const long MaxOctal11 = 077777777777; // 8 GiB - 1
+    private const long MaxOctal7 = 07777777;
+
+    /// <summary>Writes the header block(s) of one entry; the caller writes content and padding.</summary>
+    public static void WriteHeader(Stream output, LayerEntry entry)
+    {
+        var name = entry.TarName;
+        var link = entry.Kind switch
+        {
+            EntryKind.Symlink => entry.LinkTarget ?? "",
+            EntryKind.Hardlink => ImagePath.Parse(entry.LinkTarget ?? "/").TarName,
+            _ => "",
+        };
+        var size = entry.Size;
+        var records = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+
+        var nameBytes = Encoding.UTF8.GetBytes(name);
+        var linkBytes = Encoding.UTF8.GetBytes(link);
+        if (nameBytes.Length > 100)
+        {
+            records["path"] = nameBytes;
+        }
+
+        if (linkBytes.Length > 100)
+        {
+            records["linkpath"] = linkBytes;
+        }
+
+        if (size > MaxOctal11)
+        {
+            records["size"] = Ascii(size);
+        }
+
+        if (entry.Owner.Uid > MaxOctal7)
+        {
+            records["uid"] = Ascii(entry.Owner.Uid);
+        }
+
+        if (entry.Owner.Gid > MaxOctal7)
+        {
+            records["gid"] = Ascii(entry.Owner.Gid);
+        }
+
+        if (entry.ModifiedTime is < 0 or > MaxOctal11)
+        {
+            records["mtime"] = Ascii(entry.ModifiedTime);
+        }
+
+        if (entry.Xattrs is not null)
+        {
+            foreach (var (key, value) in entry.Xattrs)
+            {
+                records["SCHILY.xattr." + key] = value;
+            }
+        }
+
+        if (records.Count > 0)
+        {
+            WritePaxHeader(output, name, records, entry.ModifiedTime);
+        }
+
+        Span<byte> block = stackalloc byte[BlockSize];
+        block.Clear();
+        PutBytes(block[..100], nameBytes);
+        PutOctal(block.Slice(100, 8), entry.Mode & Permissions.Mask);
+        PutOctal(block.Slice(108, 8), Math.Min(entry.Owner.Uid, MaxOctal7));
+        PutOctal(block.Slice(116, 8), Math.Min(entry.Owner.Gid, MaxOctal7));
+        PutNumber12(block.Slice(124, 12), size);
+        PutOctal(block.Slice(136, 12), Math.Clamp(entry.ModifiedTime, 0, MaxOctal11));
+        block[156] = TypeFlag(entry.Kind);
+        PutBytes(block.Slice(157, 100), linkBytes);
+        "ustar\0"u8.CopyTo(block.Slice(257, 6));
+        "00"u8.CopyTo(block.Slice(263, 2));
+        if (entry.Kind is EntryKind.CharDevice or EntryKind.BlockDevice)
+        {
+            PutOctal(block.Slice(329, 8), entry.DeviceMajor);
+            PutOctal(block.Slice(337, 8), entry.DeviceMinor);
+        }
+
+        PutChecksum(block);
+        output.Write(block);
+    }
+
+    /// <summary>Zero padding that brings <paramref name="size"/> content bytes to a block boundary.</summary>
+    public static void WritePadding(Stream output, long size)
+    {
+        var pad = (int)((BlockSize - (size % BlockSize)) % BlockSize);
+        if (pad > 0)
+        {
+            Span<byte> zeros = stackalloc byte[BlockSize];
+            zeros.Clear();
+            output.Write(zeros[..pad]);
+        }
+    }
+
+    /// <summary>The end-of-archive marker: two zero blocks (an empty layer is exactly these 1024 bytes).</summary>
+    public static void WriteEnd(Stream output)
+    {
+        Span<byte> zeros = stackalloc byte[BlockSize * 2];
+        zeros.Clear();
+        output.Write(zeros);
+    }
+
+    private static byte TypeFlag(EntryKind kind) => kind switch
+    {
+        EntryKind.File or EntryKind.Whiteout or EntryKind.OpaqueWhiteout => (byte)'0',
+        EntryKind.Hardlink => (byte)'1',
+        EntryKind.Symlink => (byte)'2',
+        EntryKind.CharDevice => (byte)'3',
+        EntryKind.BlockDevice => (byte)'4',
+        EntryKind.Directory => (byte)'5',
+        EntryKind.Fifo => (byte)'6',
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
+    };
+
+    private static void WritePaxHeader(Stream output, string name, SortedDictionary<string, byte[]> records, long mtime)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        foreach (var (key, value) in records)
+        {
+            // A record is "LEN KEY=VALUE\n" where LEN counts its own digits too.
+            var rest = Encoding.UTF8.GetByteCount(key) + value.Length + 3;
+            var len = rest + Digits(rest);
+            if (Digits(len) != Digits(rest))
+            {
+                len = rest + Digits(len);
+            }
+
+            body.Write(Encoding.ASCII.GetBytes(len.ToString(CultureInfo.InvariantCulture) + " " + key + "="));
+            body.Write(value);
+            body.Write("\n"u8);
+        }
+
+        // Go's archive/tar convention: "<dir>/PaxHeaders.0/<base>"; fixed, so no process id leaks in.
+        var trimmed = name.TrimEnd('/');
+        var slash = trimmed.LastIndexOf('/');
+        var paxName = slash < 0 ? "PaxHeaders.0/" + trimmed : trimmed[..slash] + "/PaxHeaders.0/" + trimmed[(slash + 1)..];
+        var paxNameBytes = Encoding.UTF8.GetBytes(paxName);
+
+        Span<byte> block = stackalloc byte[BlockSize];
+        block.Clear();
+        PutBytes(block[..100], paxNameBytes.AsSpan(0, Math.Min(100, paxNameBytes.Length)));
+        PutOctal(block.Slice(100, 8), Permissions.DefaultFile);
+        PutOctal(block.Slice(108, 8), 0);
+        PutOctal(block.Slice(116, 8), 0);
+        PutNumber12(block.Slice(124, 12), body.WrittenCount);
+        PutOctal(block.Slice(136, 12), Math.Clamp(mtime, 0, MaxOctal11));
+        block[156] = (byte)'x';
+        "ustar\0"u8.CopyTo(block.Slice(257, 6));
+        "00"u8.CopyTo(block.Slice(263, 2));
+        PutChecksum(block);
+        output.Write(block);
+        output.Write(body.WrittenSpan);
+        WritePadding(output, body.WrittenCount);
+    }
+
+    private static int Digits(int n) => n.ToString(CultureInfo.InvariantCulture).Length;
+
+    private static byte[] Ascii(long value) => Encoding.ASCII.GetBytes(value.ToString(CultureInfo.InvariantCulture));
+
+    private static void PutBytes(Span<byte> field, ReadOnlySpan<byte> value) =>
+        value[..Math.Min(value.Length, field.Length)].CopyTo(field);
+
+    /// <summary>Zero-padded octal with a trailing NUL, the form GNU tar and Go write.</summary>
+    private static void PutOctal(Span<byte> field, long value)
+    {
+        var digits = field.Length - 1;
+        for (var i = digits - 1; i >= 0; i--)
+        {
+            field[i] = (byte)('0' + (value & 7));
+            value >>= 3;
+        }
+
+        field[digits] = 0;
+    }
+
+    /// <summary>Octal when it fits, else GNU base-256 (the PAX size record is authoritative anyway).</summary>
+    private static void PutNumber12(Span<byte> field, long value)
+    {
+        if (value <= MaxOctal11)
+        {
+            PutOctal(field, value);
+            return;
+        }
+
+        field.Clear();
+        field[0] = 0x80;
+        for (var i = field.Length - 1; i > 0 && value > 0; i--)
+        {
+            field[i] = (byte)(value & 0xFF);
+            value >>= 8;
+        }
+    }
+
+    private static void PutChecksum(Span<byte> block)
+    {
+        block.Slice(148, 8).Fill((byte)' ');
+        var sum = 0;
+        foreach (var b in block)
+        {
+            sum += b;
+        }
+
+        // Six octal digits, NUL, space: the historical layout every reader accepts.
+        for (var i = 5; i >= 0; i--)
+        {
+            block[148 + i] = (byte)('0' + (sum & 7));
+            sum >>= 3;
+        }
+
+        block[154] = 0;
+        block[155] = (byte)' ';
+    }
+}

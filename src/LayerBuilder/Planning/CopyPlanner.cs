@@ -1,0 +1,191 @@
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Recipe;
+
+namespace LayerBuilder.Planning;
+
+/// <summary>
+/// Plans one <c>copy</c> item as Dockerfile COPY would: a folder's contents go under dest, a file goes to
+/// dest (or into it when dest ends in '/' or is a folder), wildcard sources copy every match into dest.
+/// Host metadata is reduced to what the recipe allows: the owner-executable bit unless preserveMode,
+/// mtime from the recipe, owner from the recipe. Host symlinks stay symlinks, host hard links inside one
+/// copy stay hard links.
+/// </summary>
+internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
+{
+    private readonly Dictionary<(ulong Device, ulong Inode), ImagePath> inodes = [];
+
+    private string Origin => $"copy of '{copy.Source.Value}'";
+
+    public void Plan()
+    {
+        var source = copy.Source.Value;
+        var dest = copy.Destination.Value;
+        var intoFolder = dest.EndsWith('/');
+        if (!ImagePath.TryNormalize(dest, out var destPath))
+        {
+            return; // reported by the parser
+        }
+
+        if (Glob.HasWildcards(source))
+        {
+            var matches = HostTree.Expand(source);
+            if (matches.Count == 0)
+            {
+                step.Diagnostics.Error(DiagnosticCodes.GlobMatchesNothing, copy.Source.Position,
+                    $"copy src '{source}' matches nothing; check the pattern and the folder it starts from");
+                return;
+            }
+
+            foreach (var match in matches)
+            {
+                CopyOne(match, destPath, intoFolder: true);
+            }
+
+            return;
+        }
+
+        if (!File.Exists(source) && !Directory.Exists(source))
+        {
+            step.Diagnostics.Error(DiagnosticCodes.SourceNotFound, copy.Source.Position,
+                $"copy src '{source}' does not exist; paths are relative to the recipe's folder");
+            return;
+        }
+
+        CopyOne(source, destPath, intoFolder);
+    }
+
+    private void CopyOne(string source, ImagePath dest, bool intoFolder)
+    {
+        // The source itself is followed if it is a symlink, as COPY does; links below it are kept.
+        if (Directory.Exists(source))
+        {
+            CopyFolder(source, dest);
+            return;
+        }
+
+        var resolvedDest = step.Resolve(dest, copy.Destination.Position, followLast: true);
+        if (resolvedDest is null)
+        {
+            return;
+        }
+
+        var target = intoFolder || step.Lower.Get(resolvedDest.Value)?.Kind == EntryKind.Directory
+            ? resolvedDest.Value.Combine(Path.GetFileName(source))
+            : step.Resolve(dest, copy.Destination.Position);
+        if (target is null)
+        {
+            return;
+        }
+
+        var info = HostFileInfo.Stat(source);
+        if (info.Kind == EntryKind.Symlink)
+        {
+            info = HostFileInfo.Stat(Path.GetFullPath(new FileInfo(source).ResolveLinkTarget(returnFinalTarget: true)!.FullName));
+        }
+
+        AddHostItem(new HostItem(source, Path.GetFileName(source), info), target.Value);
+    }
+
+    private void CopyFolder(string folder, ImagePath dest)
+    {
+        if (step.Resolve(dest, copy.Destination.Position, followLast: true) is not { } root)
+        {
+            return;
+        }
+
+        if (!root.IsRoot && step.Lower.Get(root) is null)
+        {
+            // The destination folder is new: it gets this copy's folder metadata.
+            step.Add(Folder(root, HostFileInfo.Stat(folder)), copy.Destination.Position, isExplicit: false);
+        }
+
+        var include = copy.Include.Select(g => Glob.Compile(g.Value)).ToList();
+        var exclude = copy.Exclude.Select(g => Glob.Compile(g.Value)).ToList();
+        List<HostItem> items;
+        try
+        {
+            items = HostTree.Walk(folder, include, exclude);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            step.Diagnostics.Error(DiagnosticCodes.SourceUnreadable, copy.Source.Position, $"cannot read copy src '{folder}': {e.Message}");
+            return;
+        }
+
+        if (items.Count == 0 && include.Count > 0)
+        {
+            step.Diagnostics.Error(DiagnosticCodes.GlobMatchesNothing, copy.Include[0].Position,
+                $"include {string.Join(", ", copy.Include.Select(g => $"'{g.Value}'"))} matches nothing under '{folder}'");
+            return;
+        }
+
+        foreach (var item in items)
+        {
+            AddHostItem(item, root.Combine(item.RelativePath));
+        }
+    }
+
+    private void AddHostItem(HostItem item, ImagePath path)
+    {
+        var info = item.Info;
+        if (info.IsSocket || info.Kind is EntryKind.CharDevice or EntryKind.BlockDevice or EntryKind.Fifo)
+        {
+            step.Diagnostics.Error(DiagnosticCodes.UnsupportedEntry, copy.Source.Position,
+                $"'{item.HostPath}' is a socket, device or pipe; copy takes files, folders and symlinks (exclude it)");
+            return;
+        }
+
+        var entry = info.Kind switch
+        {
+            EntryKind.Directory => Folder(path, info),
+            EntryKind.Symlink => new LayerEntry
+            {
+                Path = path,
+                Kind = EntryKind.Symlink,
+                Mode = 0x1FF,
+                Owner = copy.Owner ?? step.Defaults.Owner,
+                ModifiedTime = step.ModifiedTime,
+                LinkTarget = new FileInfo(item.HostPath).LinkTarget ?? "",
+                Origin = Origin,
+            },
+            _ => FileOrLink(item, path),
+        };
+        step.Add(entry, copy.Position, isExplicit: false);
+    }
+
+    private LayerEntry FileOrLink(HostItem item, ImagePath path)
+    {
+        var info = item.Info;
+        if (info.LinkCount > 1 && info.Inode != 0)
+        {
+            if (inodes.TryGetValue((info.Device, info.Inode), out var first))
+            {
+                return new LayerEntry { Path = path, Kind = EntryKind.Hardlink, LinkTarget = first.Value, ModifiedTime = step.ModifiedTime, Origin = Origin };
+            }
+
+            inodes[(info.Device, info.Inode)] = path;
+        }
+
+        return new LayerEntry
+        {
+            Path = path,
+            Kind = EntryKind.File,
+            Mode = copy.Mode ?? (copy.PreserveMode ? info.Mode : Permissions.FromHostFile(info.Mode)),
+            Owner = copy.Owner ?? step.Defaults.Owner,
+            ModifiedTime = step.ModifiedTime,
+            Content = new HostFileContent(item.HostPath, info.Size),
+            Origin = Origin,
+        };
+    }
+
+    private LayerEntry Folder(ImagePath path, HostFileInfo info) => new()
+    {
+        Path = path,
+        Kind = EntryKind.Directory,
+        Mode = copy.DirMode ?? (copy.PreserveMode ? info.Mode : step.Defaults.DirMode),
+        Owner = copy.Owner ?? step.Defaults.Owner,
+        ModifiedTime = step.ModifiedTime,
+        Origin = Origin,
+    };
+}

@@ -1,0 +1,8 @@
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+
+namespace LayerBuilder.Planning;
+
+/// <summary>A step's entry while the plan is made: the entry, where in the recipe it came from, and
+/// whether the recipe named it itself (explicit folders win over folders a copy implies).</summary>
+internal sealed record PlannedEntry(LayerEntry Entry, SourcePosition Position, bool Explicit);

@@ -1,0 +1,335 @@
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Recipe;
+
+namespace LayerBuilder.Planning;
+
+/// <summary>
+/// Turns one step into the exact, ordered entry list of its layer, against the layers below it
+/// (shared/spec recipe.md "Semantics"): destinations resolve lower-layer symlinks, parent folders keep
+/// their lower metadata, removes become whiteouts (opaque when the folder is written again), hardlink
+/// targets are copied up and precede their links, and a path written twice is an error.
+/// </summary>
+public sealed class StepPlanner
+{
+    private readonly LowerLayerIndex lower;
+    private readonly EntryDefaults defaults;
+    private readonly long mtime;
+    private readonly DiagnosticBag diagnostics = new();
+    private readonly Dictionary<string, PlannedEntry> writes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ImagePath Path, SourcePosition Position)> removed = new(StringComparer.Ordinal);
+
+    public StepPlanner(LowerLayerIndex lower, EntryDefaults defaults, DateTimeOffset created)
+    {
+        this.lower = lower;
+        this.defaults = defaults;
+        mtime = created.ToUnixTimeSeconds();
+    }
+
+    /// <summary>Plans <paramref name="step"/>; throws one exception with every problem found.</summary>
+    public IReadOnlyList<LayerEntry> Plan(StepSpec step)
+    {
+        foreach (var r in step.Remove)
+        {
+            PlanRemove(r);
+        }
+
+        foreach (var d in step.Dirs)
+        {
+            PlanDir(d);
+        }
+
+        foreach (var c in step.Copy)
+        {
+            new CopyPlanner(this, c).Plan();
+        }
+
+        foreach (var f in step.Files)
+        {
+            PlanFile(f);
+        }
+
+        foreach (var s in step.Symlinks)
+        {
+            PlanSymlink(s);
+        }
+
+        foreach (var h in step.Hardlinks)
+        {
+            PlanHardlink(h);
+        }
+
+        diagnostics.ThrowIfErrors();
+        var entries = new HardlinkOrdering(writes.Values.Select(p => p.Entry)).Apply();
+        entries.AddRange(RemovalsAndParents(entries));
+        diagnostics.ThrowIfErrors();
+        entries.Sort(EntryOrder.Instance);
+        return entries;
+    }
+
+    internal LowerLayerIndex Lower => lower;
+
+    internal EntryDefaults Defaults => defaults;
+
+    internal long ModifiedTime => mtime;
+
+    internal DiagnosticBag Diagnostics => diagnostics;
+
+    /// <summary>Resolves lower-layer symlinks in the parents of <paramref name="path"/> (and, for folders
+    /// written into, in the path itself when it is a link to a folder).</summary>
+    internal ImagePath? Resolve(ImagePath path, SourcePosition position, bool followLast = false)
+    {
+        var resolved = followLast ? lower.ResolveAll(path) : lower.ResolveParents(path);
+        if (resolved.Problem is null)
+        {
+            return resolved.Path;
+        }
+
+        var code = resolved.Problem.Contains("symbolic links", StringComparison.Ordinal) ? DiagnosticCodes.SymlinkLoop : DiagnosticCodes.ParentIsNotDirectory;
+        diagnostics.Error(code, position, $"cannot write {path}: {resolved.Problem}");
+        return null;
+    }
+
+    /// <summary>Adds an entry; folders merge, anything else written twice is an error naming both.</summary>
+    internal void Add(LayerEntry entry, SourcePosition position, bool isExplicit)
+    {
+        var key = entry.Path.Value;
+        if (entry.Path.IsRoot)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidImagePath, position, "the image root '/' itself cannot be written");
+            return;
+        }
+
+        if (writes.TryGetValue(key, out var existing))
+        {
+            if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
+            {
+                if (isExplicit && existing.Explicit && (existing.Entry.Mode != entry.Mode || existing.Entry.Owner != entry.Owner))
+                {
+                    diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
+                        $"folder {key} is given twice with different mode or owner: first by {existing.Entry.Origin} at line {existing.Position.Line}, then by {entry.Origin}");
+                }
+                else if (isExplicit || !existing.Explicit)
+                {
+                    writes[key] = new PlannedEntry(entry, position, isExplicit);
+                }
+
+                return;
+            }
+
+            diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
+                $"{key} is written twice in this step: first by {existing.Entry.Origin} (line {existing.Position.Line}, column {existing.Position.Column}), then by {entry.Origin}; a step may write each path once");
+            return;
+        }
+
+        writes[key] = new PlannedEntry(entry, position, isExplicit);
+    }
+
+    private void PlanRemove(Positioned<ImagePath> remove)
+    {
+        if (Resolve(remove.Value, remove.Position) is not { } path)
+        {
+            return;
+        }
+
+        if (lower.Get(path) is null)
+        {
+            diagnostics.Error(DiagnosticCodes.RemoveMissingPath, remove.Position,
+                $"cannot remove {remove.Value}: no lower layer has it{(path != remove.Value ? $" (it resolves to {path})" : "")}; remove only paths of the base or earlier steps");
+            return;
+        }
+
+        removed[path.Value] = (path, remove.Position);
+    }
+
+    private void PlanDir(DirSpec dir)
+    {
+        if (Resolve(dir.Path.Value, dir.Position, followLast: true) is not { } path)
+        {
+            return;
+        }
+
+        Add(new LayerEntry
+        {
+            Path = path,
+            Kind = EntryKind.Directory,
+            Mode = dir.Mode ?? defaults.DirMode,
+            Owner = dir.Owner ?? defaults.Owner,
+            ModifiedTime = mtime,
+            Origin = $"dirs entry {dir.Path.Value}",
+        }, dir.Position, isExplicit: true);
+    }
+
+    private void PlanFile(FileSpec file)
+    {
+        if (Resolve(file.Path.Value, file.Position) is not { } path)
+        {
+            return;
+        }
+
+        Add(new LayerEntry
+        {
+            Path = path,
+            Kind = EntryKind.File,
+            Mode = file.Mode ?? defaults.FileMode,
+            Owner = file.Owner ?? defaults.Owner,
+            ModifiedTime = mtime,
+            Content = new InlineContent(file.Content),
+            Origin = $"files entry {file.Path.Value}",
+        }, file.Position, isExplicit: true);
+    }
+
+    private void PlanSymlink(LinkSpec link)
+    {
+        if (Resolve(link.Path.Value, link.Position) is not { } path)
+        {
+            return;
+        }
+
+        Add(new LayerEntry
+        {
+            Path = path,
+            Kind = EntryKind.Symlink,
+            Mode = 0x1FF,
+            Owner = link.Owner ?? defaults.Owner,
+            ModifiedTime = mtime,
+            LinkTarget = link.Target.Value,
+            Origin = $"symlinks entry {link.Path.Value}",
+        }, link.Position, isExplicit: true);
+    }
+
+    private void PlanHardlink(LinkSpec link)
+    {
+        if (Resolve(link.Path.Value, link.Position) is not { } path ||
+            Resolve(ImagePath.Parse(link.Target.Value), link.Target.Position) is not { } target)
+        {
+            return;
+        }
+
+        var inStep = writes.GetValueOrDefault(target.Value)?.Entry;
+        var inLower = lower.Get(target);
+        if (inStep is null && inLower is null)
+        {
+            diagnostics.Error(DiagnosticCodes.HardlinkTargetMissing, link.Target.Position,
+                $"hardlink target {link.Target.Value} does not exist in this step or a lower layer");
+            return;
+        }
+
+        var kind = (inStep ?? inLower)!.Kind;
+        if (kind is not (EntryKind.File or EntryKind.Hardlink))
+        {
+            diagnostics.Error(DiagnosticCodes.HardlinkTargetNotFile, link.Target.Position,
+                $"hardlink target {link.Target.Value} is a {LowerLayerIndex.Describe(kind)}; hard links can only point at regular files");
+            return;
+        }
+
+        if (inStep is null && inLower is not null)
+        {
+            // Loaders need the target in the same layer, so the lower file is copied up, metadata and all.
+            Add(inLower with { Origin = $"copy-up of {target} for hardlink {link.Path.Value}" }, link.Position, isExplicit: false);
+        }
+
+        Add(new LayerEntry
+        {
+            Path = path,
+            Kind = EntryKind.Hardlink,
+            LinkTarget = target.Value,
+            ModifiedTime = mtime,
+            Origin = $"hardlinks entry {link.Path.Value}",
+        }, link.Position, isExplicit: true);
+    }
+
+    /// <summary>Whiteouts for removes, and every parent folder the entries need, in their final form.</summary>
+    private List<LayerEntry> RemovalsAndParents(List<LayerEntry> entries)
+    {
+        var written = entries.ToDictionary(e => e.Path.Value, StringComparer.Ordinal);
+        var opaque = new HashSet<string>(StringComparer.Ordinal);
+        var extra = new List<LayerEntry>();
+
+        var whiteouts = new List<ImagePath>();
+        foreach (var (key, (path, _)) in removed)
+        {
+            var wasFolder = lower.Get(path)?.Kind == EntryKind.Directory;
+            if (written.TryGetValue(key, out var replacement))
+            {
+                // A file or link at the same path simply replaces the lower one; a folder hides its old children.
+                if (replacement.Kind == EntryKind.Directory && wasFolder)
+                {
+                    opaque.Add(key);
+                }
+            }
+            else if (entries.Any(e => e.Path != path && e.Path.IsSameOrUnder(path)))
+            {
+                // Written into again: a new folder replaces the old one, which is hidden as a whole.
+                if (wasFolder)
+                {
+                    opaque.Add(key);
+                }
+            }
+            else
+            {
+                whiteouts.Add(path);
+            }
+        }
+
+        // A whiteout under another whiteout of the same step says nothing more.
+        foreach (var path in whiteouts.Where(p => !whiteouts.Any(o => o != p && p.IsSameOrUnder(o))))
+        {
+            extra.Add(new LayerEntry { Path = path, Kind = EntryKind.Whiteout, Mode = 0, ModifiedTime = mtime });
+        }
+
+        var needed = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var e in entries)
+        {
+            foreach (var ancestor in e.Path.Ancestors())
+            {
+                needed.Add(ancestor.Value);
+            }
+        }
+
+        foreach (var e in extra)
+        {
+            foreach (var ancestor in e.Path.Ancestors())
+            {
+                needed.Add(ancestor.Value);
+            }
+        }
+
+        foreach (var key in opaque)
+        {
+            needed.Add(key);
+            extra.Add(new LayerEntry { Path = ImagePath.Parse(key), Kind = EntryKind.OpaqueWhiteout, Mode = 0, ModifiedTime = mtime });
+        }
+
+        foreach (var key in needed)
+        {
+            if (written.TryGetValue(key, out var own))
+            {
+                if (own.Kind != EntryKind.Directory)
+                {
+                    var child = entries.First(e => e.Path.Value.StartsWith(key + "/", StringComparison.Ordinal));
+                    diagnostics.Error(DiagnosticCodes.ParentIsNotDirectory, writes[child.Path.Value].Position,
+                        $"{child.Path} needs {key} to be a folder, but this step writes it as a {LowerLayerIndex.Describe(own.Kind)} ({own.Origin})");
+                }
+
+                continue;
+            }
+
+            var path = ImagePath.Parse(key);
+            var existing = lower.Get(path);
+            extra.Add(existing is { Kind: EntryKind.Directory } && !opaque.Contains(key) && !removed.ContainsKey(key)
+                ? existing with { Content = null, Origin = "lower layer" }
+                : new LayerEntry
+                {
+                    Path = path,
+                    Kind = EntryKind.Directory,
+                    Mode = defaults.DirMode,
+                    Owner = defaults.Owner,
+                    ModifiedTime = mtime,
+                    Origin = "parent folder",
+                });
+        }
+
+        return extra;
+    }
+}

@@ -1,0 +1,72 @@
+using System.Text;
+using LayerBuilder.Diagnostics;
+
+namespace LayerBuilder.Recipe;
+
+/// <summary>
+/// Replaces <c>${NAME}</c> in recipe strings. <c>$${</c> writes a literal <c>${</c>. An unknown name is an
+/// error at the scalar that uses it, never a silent empty string.
+/// </summary>
+public sealed class ArgExpander
+{
+    private readonly IReadOnlyDictionary<string, string> args;
+
+    public ArgExpander(IReadOnlyDictionary<string, string> args) => this.args = args;
+
+    public string Expand(string text, SourcePosition position, DiagnosticBag diagnostics)
+    {
+        if (!text.Contains('$'))
+        {
+            return text;
+        }
+
+        var result = new StringBuilder(text.Length);
+        for (var i = 0; i < text.Length; i++)
+        {
+            if (text[i] != '$')
+            {
+                result.Append(text[i]);
+                continue;
+            }
+
+            if (i + 2 < text.Length && text[i + 1] == '$' && text[i + 2] == '{')
+            {
+                result.Append("${");
+                i += 2;
+                continue;
+            }
+
+            if (i + 1 >= text.Length || text[i + 1] != '{')
+            {
+                result.Append('$');
+                continue;
+            }
+
+            var end = text.IndexOf('}', i + 2);
+            var name = end < 0 ? "" : text[(i + 2)..end];
+            if (end < 0 || !IsName(name))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidArgSyntax, position,
+                    $"'{text}' has a malformed reference at '{text[i..Math.Min(text.Length, i + 12)]}': write ${{NAME}} with letters, digits and '_', or $${{ for a literal '${{'");
+                return text;
+            }
+
+            if (!args.TryGetValue(name, out var value))
+            {
+                var known = args.Count == 0 ? "no args are defined" : "known args: " + string.Join(", ", args.Keys.Order(StringComparer.Ordinal));
+                diagnostics.Error(DiagnosticCodes.UnknownArg, position,
+                    $"unknown arg ${{{name}}} ({known}); define it under 'args' or pass --arg {name}=VALUE");
+                return text;
+            }
+
+            result.Append(value);
+            i = end;
+        }
+
+        return result.ToString();
+    }
+
+    public static bool IsName(string name) =>
+        name.Length > 0 && (char.IsAsciiLetter(name[0]) || name[0] == '_') &&
+        name.All(c => char.IsAsciiLetterOrDigit(c) || c == '_');
+}

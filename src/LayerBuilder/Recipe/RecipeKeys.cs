@@ -1,0 +1,18 @@
+namespace LayerBuilder.Recipe;
+
+/// <summary>Every key the recipe language knows, per mapping (shared/spec recipe.md). The schema test
+/// compares these lists with the JSON Schema, so the two cannot drift apart.</summary>
+public static class RecipeKeys
+{
+    public static readonly string[] Root = ["image", "tags", "platform", "created", "base", "args", "defaults", "config", "steps"];
+    public static readonly string[] Base = ["rootfs"];
+    public static readonly string[] Defaults = ["owner", "dirMode", "fileMode"];
+    public static readonly string[] Config = ["env", "entrypoint", "cmd", "workdir", "user", "labels", "annotations", "ports", "volumes", "stopSignal", "healthcheck"];
+    public static readonly string[] Healthcheck = ["test", "interval", "timeout", "startPeriod", "startInterval", "retries"];
+    public static readonly string[] Step = ["name", "copy", "files", "dirs", "symlinks", "hardlinks", "remove"];
+    public static readonly string[] Copy = ["src", "dest", "include", "exclude", "mode", "dirMode", "owner", "preserveMode"];
+    public static readonly string[] File = ["path", "content", "base64", "mode", "owner"];
+    public static readonly string[] Dir = ["path", "mode", "owner"];
+    public static readonly string[] Symlink = ["path", "target", "owner"];
+    public static readonly string[] Hardlink = ["path", "target"];
+}

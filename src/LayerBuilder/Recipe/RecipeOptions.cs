@@ -1,0 +1,17 @@
+namespace LayerBuilder.Recipe;
+
+/// <summary>What a front end may override in a recipe (CLI flags, MSBuild properties).</summary>
+public sealed record RecipeOptions
+{
+    /// <summary><c>--arg NAME=VALUE</c>: override or add recipe args.</summary>
+    public IReadOnlyDictionary<string, string> Args { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>--tag</c>: when non-empty, replaces the recipe's tags.</summary>
+    public IReadOnlyList<string> Tags { get; init; } = [];
+
+    /// <summary><c>--created</c>: RFC 3339, wins over the recipe and SOURCE_DATE_EPOCH.</summary>
+    public string? Created { get; init; }
+
+    /// <summary>The value of SOURCE_DATE_EPOCH (the front end reads the environment, the core does not).</summary>
+    public string? SourceDateEpoch { get; init; }
+}

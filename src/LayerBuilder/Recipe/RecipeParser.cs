@@ -1,0 +1,344 @@
+using System.Text;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
+
+namespace LayerBuilder.Recipe;
+
+/// <summary>
+/// Turns recipe YAML into a validated <see cref="BuildRecipe"/>. Reports every problem it finds, each
+/// with file, line and column, in one <see cref="LayerBuildException"/>.
+/// </summary>
+public static class RecipeParser
+{
+    /// <summary>Parses a recipe file; relative host paths resolve against the file's folder.</summary>
+    public static BuildRecipe ParseFile(string path, RecipeOptions? options = null)
+    {
+        if (Directory.Exists(path))
+        {
+            throw new LayerBuildException(DiagnosticCodes.RecipeNotFound, SourcePosition.StartOf(path),
+                $"'{path}' is a folder; give the recipe file itself (for example {Path.Combine(path, "layerbuild.yml")})");
+        }
+
+        if (!System.IO.File.Exists(path))
+        {
+            throw new LayerBuildException(DiagnosticCodes.RecipeNotFound, SourcePosition.StartOf(path),
+                $"recipe '{path}' does not exist");
+        }
+
+        var text = System.IO.File.ReadAllText(path, Encoding.UTF8);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        return Parse(text, path, folder, options);
+    }
+
+    /// <summary>Parses recipe text; <paramref name="file"/> names it in diagnostics.</summary>
+    public static BuildRecipe Parse(string yaml, string file, string baseDirectory, RecipeOptions? options = null)
+    {
+        options ??= new RecipeOptions();
+        var diagnostics = new DiagnosticBag();
+        var root = Load(yaml, file, diagnostics);
+        if (root is null)
+        {
+            diagnostics.ThrowIfErrors();
+            throw new LayerBuildException(DiagnosticCodes.EmptyRecipe, SourcePosition.StartOf(file),
+                "the recipe is empty; it needs at least 'image:'");
+        }
+
+        var reader = new YamlNodeReader(file, diagnostics, new ArgExpander(new Dictionary<string, string>()));
+        var keys = reader.Mapping(root, "the recipe", RecipeKeys.Root);
+        if (keys is null)
+        {
+            diagnostics.ThrowIfErrors();
+        }
+
+        var parser = new Parser(reader, keys!, file, baseDirectory, options);
+        var recipe = parser.Build(root);
+        diagnostics.ThrowIfErrors();
+        return recipe!;
+    }
+
+    private static YamlNode? Load(string yaml, string file, DiagnosticBag diagnostics)
+    {
+        var stream = new YamlStream();
+        try
+        {
+            stream.Load(new StringReader(yaml));
+        }
+        catch (YamlException e)
+        {
+            var message = e.InnerException?.Message ?? e.Message;
+            var cut = message.IndexOf("): ", StringComparison.Ordinal);
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)e.Start.Line, (int)e.Start.Column),
+                "YAML syntax error: " + (cut >= 0 ? message[(cut + 3)..] : message));
+            return null;
+        }
+
+        if (stream.Documents.Count > 1)
+        {
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)stream.Documents[1].RootNode.Start.Line, 1),
+                "the recipe holds more than one YAML document; keep one");
+        }
+
+        var node = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
+        return node is YamlScalarNode { Value: null or "" } ? null : node;
+    }
+
+    private sealed class Parser(YamlNodeReader reader, IReadOnlyDictionary<string, YamlNode> keys, string file, string baseDirectory, RecipeOptions options)
+    {
+        private DiagnosticBag Diagnostics => reader.Diagnostics;
+
+        public BuildRecipe? Build(YamlNode root)
+        {
+            reader.Expander = new ArgExpander(ReadArgs());
+            var image = ReadImage(root);
+            var tags = ReadTags();
+            var platform = ReadPlatform();
+            var created = ReadCreated();
+            var defaults = ReadDefaults();
+            var baseSpec = ReadBase();
+            var config = keys.TryGetValue("config", out var configNode) ? new ConfigReader(reader).Read(configNode) : new ConfigSpec();
+            var steps = ReadSteps(defaults);
+            if (image is null || Diagnostics.HasErrors)
+            {
+                return null;
+            }
+
+            return new BuildRecipe
+            {
+                File = file,
+                BaseDirectory = baseDirectory,
+                Image = image.Value,
+                Tags = tags,
+                Platform = platform,
+                Created = created,
+                Base = baseSpec,
+                Defaults = defaults,
+                Config = config,
+                Steps = steps,
+            };
+        }
+
+        private Dictionary<string, string> ReadArgs()
+        {
+            var args = new Dictionary<string, string>(StringComparer.Ordinal);
+            if (keys.TryGetValue("args", out var node))
+            {
+                foreach (var (key, value) in reader.StringMap(node, "args", expand: false) ?? [])
+                {
+                    if (!ArgExpander.IsName(key.Value))
+                    {
+                        Diagnostics.Error(DiagnosticCodes.InvalidArgSyntax, key.Position,
+                            $"arg name '{key.Value}' must start with a letter or '_' and hold only letters, digits and '_'");
+                    }
+
+                    args[key.Value] = value.Value;
+                }
+            }
+
+            foreach (var (name, value) in options.Args)
+            {
+                args[name] = value;
+            }
+
+            return args;
+        }
+
+        private Positioned<ImageReference>? ReadImage(YamlNode root)
+        {
+            if (!keys.TryGetValue("image", out var node))
+            {
+                Diagnostics.Error(DiagnosticCodes.MissingKey, reader.Position(root),
+                    "the recipe needs 'image:', the repository name of the image (for example 'image: example/hello')");
+                return null;
+            }
+
+            var name = reader.PositionedScalar(node, "'image'");
+            if (name is null)
+            {
+                return null;
+            }
+
+            if (!ImageReference.TryParse(name.Value.Value, out var reference, out var problem))
+            {
+                Diagnostics.Error(DiagnosticCodes.InvalidImageName, name.Value.Position, $"image name '{name.Value.Value}' is not valid: {problem}");
+                return null;
+            }
+
+            return new Positioned<ImageReference>(reference, name.Value.Position);
+        }
+
+        private List<string> ReadTags()
+        {
+            var tags = new List<Positioned<string>>();
+            if (options.Tags.Count > 0)
+            {
+                tags.AddRange(options.Tags.Select(t => new Positioned<string>(t, SourcePosition.StartOf("--tag"))));
+            }
+            else if (keys.TryGetValue("tags", out var node))
+            {
+                tags.AddRange(reader.StringList(node, "'tags'", allowSingle: true) ?? []);
+            }
+            else
+            {
+                tags.Add(new Positioned<string>("latest", SourcePosition.StartOf(file)));
+            }
+
+            foreach (var tag in tags.Where(t => !ImageReference.IsValidTag(t.Value)))
+            {
+                Diagnostics.Error(DiagnosticCodes.InvalidTag, tag.Position,
+                    $"tag '{tag.Value}' is not valid: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'");
+            }
+
+            if (tags.Count == 0 && keys.TryGetValue("tags", out var empty))
+            {
+                Diagnostics.Error(DiagnosticCodes.InvalidTag, reader.Position(empty),
+                    "'tags' is empty; an untagged image vanishes in containerd, so give at least one tag");
+            }
+
+            return tags.Select(t => t.Value).Distinct(StringComparer.Ordinal).ToList();
+        }
+
+        private Platform ReadPlatform()
+        {
+            if (!keys.TryGetValue("platform", out var node) || reader.PositionedScalar(node, "'platform'") is not { } text)
+            {
+                return Platform.LinuxAmd64;
+            }
+
+            if (!Platform.TryParse(text.Value, out var platform))
+            {
+                Diagnostics.Error(DiagnosticCodes.InvalidPlatform, text.Position,
+                    $"platform '{text.Value}' is not os/architecture[/variant] (for example linux/amd64 or linux/arm64/v8)");
+            }
+
+            return platform;
+        }
+
+        private DateTimeOffset ReadCreated()
+        {
+            if (options.Created is { } cli)
+            {
+                if (ValueParsers.TryParseTimestamp(cli, out var fromCli))
+                {
+                    return fromCli;
+                }
+
+                Diagnostics.Error(DiagnosticCodes.InvalidTimestamp, SourcePosition.StartOf("--created"),
+                    $"--created '{cli}' is not an RFC 3339 time such as 2024-01-01T00:00:00Z");
+                return DateTimeOffset.UnixEpoch;
+            }
+
+            if (keys.TryGetValue("created", out var node))
+            {
+                var text = reader.PositionedScalar(node, "'created'");
+                if (text is null)
+                {
+                    return DateTimeOffset.UnixEpoch;
+                }
+
+                if (ValueParsers.TryParseTimestamp(text.Value.Value, out var value))
+                {
+                    return value;
+                }
+
+                Diagnostics.Error(DiagnosticCodes.InvalidTimestamp, text.Value.Position,
+                    $"created '{text.Value.Value}' is not an RFC 3339 time such as \"2024-01-01T00:00:00Z\" (quote it)");
+                return DateTimeOffset.UnixEpoch;
+            }
+
+            if (!string.IsNullOrEmpty(options.SourceDateEpoch))
+            {
+                if (ValueParsers.TryParseEpoch(options.SourceDateEpoch, out var epoch))
+                {
+                    return epoch;
+                }
+
+                Diagnostics.Error(DiagnosticCodes.InvalidTimestamp, SourcePosition.StartOf("SOURCE_DATE_EPOCH"),
+                    $"SOURCE_DATE_EPOCH '{options.SourceDateEpoch}' is not a whole number of seconds since 1970");
+            }
+
+            return DateTimeOffset.UnixEpoch;
+        }
+
+        private EntryDefaults ReadDefaults()
+        {
+            var defaults = new EntryDefaults(Owner.Root, Permissions.DefaultDirectory, Permissions.DefaultFile);
+            if (!keys.TryGetValue("defaults", out var node) || reader.Mapping(node, "'defaults'", RecipeKeys.Defaults) is not { } map)
+            {
+                return defaults;
+            }
+
+            var values = new ValueReader(reader);
+            return new EntryDefaults(
+                values.Owner(map, "owner") ?? defaults.Owner,
+                values.Mode(map, "dirMode") ?? defaults.DirMode,
+                values.Mode(map, "fileMode") ?? defaults.FileMode);
+        }
+
+        private BaseSpec ReadBase()
+        {
+            if (!keys.TryGetValue("base", out var node))
+            {
+                return new ScratchBase(SourcePosition.StartOf(file));
+            }
+
+            if (node is YamlScalarNode)
+            {
+                var text = reader.PositionedScalar(node, "'base'");
+                if (text is { Value: "scratch" })
+                {
+                    return new ScratchBase(text.Value.Position);
+                }
+
+                if (text is not null)
+                {
+                    Diagnostics.Error(DiagnosticCodes.InvalidBase, text.Value.Position,
+                        $"base '{text.Value.Value}' is not known: write 'scratch' or a mapping such as '{{ rootfs: path/to/rootfs.tar }}'");
+                }
+
+                return new ScratchBase(reader.Position(node));
+            }
+
+            var map = reader.Mapping(node, "'base'", RecipeKeys.Base);
+            if (map is null)
+            {
+                return new ScratchBase(reader.Position(node));
+            }
+
+            if (map.TryGetValue("rootfs", out var rootfs) && reader.PositionedScalar(rootfs, "'base.rootfs'") is { } path)
+            {
+                return new RootfsBase(HostPaths.Resolve(baseDirectory, path.Value), path.Position);
+            }
+
+            if (!map.ContainsKey("rootfs"))
+            {
+                Diagnostics.Error(DiagnosticCodes.MissingKey, reader.Position(node), "'base' needs 'rootfs: PATH' (a tar or a folder)");
+            }
+
+            return new ScratchBase(reader.Position(node));
+        }
+
+        private List<StepSpec> ReadSteps(EntryDefaults defaults)
+        {
+            var steps = new List<StepSpec>();
+            if (!keys.TryGetValue("steps", out var node))
+            {
+                return steps;
+            }
+
+            var stepReader = new StepReader(reader, baseDirectory);
+            foreach (var item in reader.Sequence(node, "'steps'"))
+            {
+                var step = stepReader.Read(item, steps.Count);
+                if (step is not null)
+                {
+                    steps.Add(step);
+                }
+            }
+
+            return steps;
+        }
+    }
+}

@@ -1,0 +1,199 @@
+using System.Text;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using YamlDotNet.RepresentationModel;
+
+namespace LayerBuilder.Recipe;
+
+/// <summary>Reads one item of <c>steps:</c>; each operation list keeps its items' positions.</summary>
+internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
+{
+    private readonly ValueReader values = new(reader);
+
+    private DiagnosticBag Diagnostics => reader.Diagnostics;
+
+    public StepSpec? Read(YamlNode node, int index)
+    {
+        var what = $"step {index + 1}";
+        var map = reader.Mapping(node, what, RecipeKeys.Step);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var step = new StepSpec
+        {
+            Index = index,
+            Position = reader.Position(node),
+            Name = map.TryGetValue("name", out var name) ? reader.Scalar(name, $"'name' of {what}") : null,
+            Copy = Items(map, "copy", what, Copy),
+            Files = Items(map, "files", what, File),
+            Dirs = Items(map, "dirs", what, Dir),
+            Symlinks = Items(map, "symlinks", what, (n, w) => Link(n, w, RecipeKeys.Symlink, symlink: true)),
+            Hardlinks = Items(map, "hardlinks", what, (n, w) => Link(n, w, RecipeKeys.Hardlink, symlink: false)),
+            Remove = Items(map, "remove", what, (n, w) => values.ImagePathValue(n, $"an item of 'remove' in {w}") is { } p ? new[] { p } : null)
+                .SelectMany(p => p).ToList(),
+        };
+
+        if (step.Copy.Count + step.Files.Count + step.Dirs.Count + step.Symlinks.Count + step.Hardlinks.Count + step.Remove.Count == 0 &&
+            !map.Keys.Any(k => k != "name"))
+        {
+            Diagnostics.Error(DiagnosticCodes.EmptyStep, step.Position,
+                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks or remove");
+        }
+
+        return step;
+    }
+
+    private List<T> Items<T>(IReadOnlyDictionary<string, YamlNode> map, string key, string what, Func<YamlNode, string, T?> read)
+    {
+        var result = new List<T>();
+        if (!map.TryGetValue(key, out var node))
+        {
+            return result;
+        }
+
+        foreach (var item in reader.Sequence(node, $"'{key}' of {what}"))
+        {
+            if (read(item, what) is { } value)
+            {
+                result.Add(value);
+            }
+        }
+
+        return result;
+    }
+
+    private CopySpec? Copy(YamlNode node, string what)
+    {
+        var map = reader.Mapping(node, $"a 'copy' item of {what}", RecipeKeys.Copy);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var src = values.Required(map, "src", $"a 'copy' item of {what}", node);
+        var dest = values.Required(map, "dest", $"a 'copy' item of {what}", node);
+        if (dest is { } d && !d.Value.StartsWith('/'))
+        {
+            Diagnostics.Error(DiagnosticCodes.InvalidImagePath, d.Position, $"dest '{d.Value}' is not absolute: image paths start with '/'");
+        }
+        else if (dest is { } d2 && !ImagePath.TryNormalize(d2.Value, out _))
+        {
+            Diagnostics.Error(DiagnosticCodes.PathEscapesRoot, d2.Position, $"dest '{d2.Value}' climbs above '/'");
+        }
+
+        var include = map.TryGetValue("include", out var inc) ? reader.StringList(inc, "'include'", allowSingle: true) ?? [] : [];
+        var exclude = map.TryGetValue("exclude", out var exc) ? reader.StringList(exc, "'exclude'", allowSingle: true) ?? [] : [];
+        foreach (var glob in include.Concat(exclude).Where(g => !Glob.IsValid(g.Value, out _)))
+        {
+            Glob.IsValid(glob.Value, out var problem);
+            Diagnostics.Error(DiagnosticCodes.InvalidGlob, glob.Position, $"glob '{glob.Value}' is not valid: {problem}");
+        }
+
+        var preserve = map.TryGetValue("preserveMode", out var pm) && reader.Boolean(pm, "'preserveMode'") == true;
+        var mode = values.Mode(map, "mode");
+        var dirMode = values.Mode(map, "dirMode");
+        if (preserve && (mode is not null || dirMode is not null) && map.TryGetValue("preserveMode", out var pmNode))
+        {
+            Diagnostics.Error(DiagnosticCodes.ConflictingKeys, reader.Position(pmNode),
+                "preserveMode: true cannot be combined with mode or dirMode; keep one");
+        }
+
+        if (src is null || dest is null)
+        {
+            return null;
+        }
+
+        return new CopySpec
+        {
+            Source = src.Value with { Value = HostPaths.Resolve(baseDirectory, src.Value.Value) },
+            Destination = dest.Value,
+            Include = include,
+            Exclude = exclude,
+            Mode = mode,
+            DirMode = dirMode,
+            Owner = values.Owner(map, "owner"),
+            PreserveMode = preserve,
+            Position = reader.Position(node),
+        };
+    }
+
+    private FileSpec? File(YamlNode node, string what)
+    {
+        var where = $"a 'files' item of {what}";
+        var map = reader.Mapping(node, where, RecipeKeys.File);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var path = values.ImagePathValue(map, "path", where, node);
+        ReadOnlyMemory<byte> content = default;
+        var hasText = map.TryGetValue("content", out var text);
+        var hasBytes = map.TryGetValue("base64", out var b64);
+        if (hasText == hasBytes)
+        {
+            Diagnostics.Error(hasText ? DiagnosticCodes.ConflictingKeys : DiagnosticCodes.MissingKey, reader.Position(node),
+                $"{where} needs exactly one of 'content' (text) or 'base64' (bytes)");
+        }
+        else if (hasText && reader.Scalar(text!, "'content'", allowEmpty: true) is { } s)
+        {
+            content = Encoding.UTF8.GetBytes(s);
+        }
+        else if (hasBytes && reader.Scalar(b64!, "'base64'", expand: false, allowEmpty: true) is { } encoded)
+        {
+            try
+            {
+                content = Convert.FromBase64String(string.Concat(encoded.Where(c => !char.IsWhiteSpace(c))));
+            }
+            catch (FormatException)
+            {
+                Diagnostics.Error(DiagnosticCodes.InvalidBase64, reader.Position(b64!), "'base64' is not valid base64 text");
+            }
+        }
+
+        var mode = values.Mode(map, "mode");
+        var owner = values.Owner(map, "owner");
+        return path is null ? null : new FileSpec(path.Value, content, mode, owner, reader.Position(node));
+    }
+
+    private DirSpec? Dir(YamlNode node, string what)
+    {
+        var where = $"a 'dirs' item of {what}";
+        var map = reader.Mapping(node, where, RecipeKeys.Dir);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var path = values.ImagePathValue(map, "path", where, node);
+        var mode = values.Mode(map, "mode");
+        var owner = values.Owner(map, "owner");
+        return path is null ? null : new DirSpec(path.Value, mode, owner, reader.Position(node));
+    }
+
+    private LinkSpec? Link(YamlNode node, string what, string[] keys, bool symlink)
+    {
+        var where = $"a '{(symlink ? "symlinks" : "hardlinks")}' item of {what}";
+        var map = reader.Mapping(node, where, keys);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var path = values.ImagePathValue(map, "path", where, node);
+        Positioned<string>? target = null;
+        if (symlink)
+        {
+            target = values.Required(map, "target", where, node);
+        }
+        else if (values.ImagePathValue(map, "target", where, node) is { } t)
+        {
+            target = new Positioned<string>(t.Value.Value, t.Position);
+        }
+
+        var owner = values.Owner(map, "owner");
+        return path is null || target is null ? null : new LinkSpec(path.Value, target.Value, owner, reader.Position(node));
+    }
+}
