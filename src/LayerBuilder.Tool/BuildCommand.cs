@@ -1,0 +1,106 @@
+using System.CommandLine;
+using LayerBuilder.Archive;
+using LayerBuilder.Recipe;
+
+namespace LayerBuilder.Tool;
+
+/// <summary>
+/// <c>dotnet layerbuild [RECIPE] [options]</c>: maps the command line to one <see cref="Build.ImageBuilder"/>
+/// call and its outcome to text and an exit code. No build logic lives here.
+/// </summary>
+public sealed class BuildCommand
+{
+    private readonly TextWriter stdout;
+    private readonly TextWriter stderr;
+    private readonly Argument<string> recipe = new("recipe")
+    {
+        Description = "The recipe file.",
+        DefaultValueFactory = _ => "layerbuild.yml",
+    };
+
+    private readonly Option<string?> output = new("--output", "-o")
+    {
+        Description = "The archive to write (default: <image name>.tar in the current folder; a name ending in .gz is gzipped).",
+    };
+
+    private readonly Option<string> format = new("--format")
+    {
+        Description = "Archive layout: docker (classic docker save) or oci (OCI layout + manifest.json, as Docker 25+).",
+        DefaultValueFactory = _ => "docker",
+    };
+
+    private readonly Option<string[]> args = new("--arg")
+    {
+        Description = "NAME=VALUE: sets a recipe arg (repeatable; wins over the recipe's args).",
+    };
+
+    private readonly Option<string[]> tags = new("--tag")
+    {
+        Description = "A tag for the image (repeatable; replaces the recipe's tags).",
+    };
+
+    private readonly Option<string?> created = new("--created")
+    {
+        Description = "RFC 3339 creation time (wins over the recipe's created and SOURCE_DATE_EPOCH).",
+    };
+
+    private readonly Option<bool> quiet = new("--quiet", "-q") { Description = "Print nothing but errors." };
+
+    private readonly Option<bool> verbose = new("--verbose") { Description = "Show stack traces of internal errors." };
+
+    public BuildCommand(TextWriter stdout, TextWriter stderr)
+    {
+        this.stdout = stdout;
+        this.stderr = stderr;
+        format.AcceptOnlyFromAmong("docker", "oci");
+    }
+
+    public async Task<int> InvokeAsync(string[] commandLine)
+    {
+        var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
+        {
+            recipe, output, format, args, tags, created, quiet, verbose,
+        };
+        root.SetAction((result, token) => RunAsync(result, token));
+        var parsed = root.Parse(commandLine);
+        if (parsed.Errors.Count > 0)
+        {
+            foreach (var error in parsed.Errors)
+            {
+                await stderr.WriteLineAsync($"error: {error.Message}").ConfigureAwait(false);
+            }
+
+            await stderr.WriteLineAsync("Run 'dotnet layerbuild --help' for usage.").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }).ConfigureAwait(false);
+    }
+
+    private async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)
+    {
+        var parsedArgs = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in result.GetValue(args) ?? [])
+        {
+            var eq = pair.IndexOf('=', StringComparison.Ordinal);
+            if (eq <= 0 || !ArgExpander.IsName(pair[..eq]))
+            {
+                await stderr.WriteLineAsync($"error: --arg '{pair}' is not NAME=VALUE").ConfigureAwait(false);
+                return ExitCodes.Usage;
+            }
+
+            parsedArgs[pair[..eq]] = pair[(eq + 1)..];
+        }
+
+        var options = new BuildOptions(
+            result.GetValue(recipe)!,
+            result.GetValue(output),
+            result.GetValue(format) == "oci" ? ArchiveFormat.Oci : ArchiveFormat.Docker,
+            parsedArgs,
+            result.GetValue(tags) ?? [],
+            result.GetValue(created),
+            result.GetValue(quiet),
+            result.GetValue(verbose));
+        return await new BuildRunner(stdout, stderr).RunAsync(options, cancellationToken).ConfigureAwait(false);
+    }
+}

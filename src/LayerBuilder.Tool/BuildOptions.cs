@@ -1,0 +1,14 @@
+using LayerBuilder.Archive;
+
+namespace LayerBuilder.Tool;
+
+/// <summary>The parsed command line, immutable: what the user asked for, before any work is done.</summary>
+public sealed record BuildOptions(
+    string Recipe,
+    string? Output,
+    ArchiveFormat Format,
+    IReadOnlyDictionary<string, string> Args,
+    IReadOnlyList<string> Tags,
+    string? Created,
+    bool Quiet,
+    bool Verbose);

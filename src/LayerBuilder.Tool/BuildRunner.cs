@@ -1,0 +1,82 @@
+using LayerBuilder.Build;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.Recipe;
+
+namespace LayerBuilder.Tool;
+
+/// <summary>Runs one build for the CLI and reports it: results on stdout, diagnostics on stderr.</summary>
+public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
+{
+    public async Task<int> RunAsync(BuildOptions options, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var recipe = RecipeParser.ParseFile(options.Recipe, new RecipeOptions
+            {
+                Args = options.Args,
+                Tags = options.Tags,
+                Created = options.Created,
+                SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
+            });
+            var outputPath = options.Output ?? recipe.Image.Value.Familiar.Split('/')[^1] + ".tar";
+            var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, outputPath) { Format = options.Format }, cancellationToken).ConfigureAwait(false);
+            foreach (var warning in result.Warnings)
+            {
+                await stderr.WriteLineAsync(warning.ToCliString()).ConfigureAwait(false);
+            }
+
+            if (!options.Quiet)
+            {
+                await ReportAsync(result).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        }
+        catch (LayerBuildException e)
+        {
+            foreach (var diagnostic in e.Diagnostics)
+            {
+                await stderr.WriteLineAsync(diagnostic.ToCliString()).ConfigureAwait(false);
+            }
+
+            return e.Diagnostics.Any(d => d.Code.Number is >= 3000 and < 4000) ? ExitCodes.OutputFailed : ExitCodes.InvalidInput;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            await stderr.WriteLineAsync($"{DiagnosticCodes.Cancelled.Id}: build cancelled; nothing was written").ConfigureAwait(false);
+            return ExitCodes.Cancelled;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not a user error: say so briefly; the stack trace is for --verbose.
+            await stderr.WriteLineAsync($"error {DiagnosticCodes.Internal.Id}: internal error: {e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            if (options.Verbose)
+            {
+                await stderr.WriteLineAsync(e.ToString()).ConfigureAwait(false);
+            }
+            else
+            {
+                await stderr.WriteLineAsync("Run again with --verbose for details, and please report it.").ConfigureAwait(false);
+            }
+
+            return ExitCodes.Internal;
+        }
+    }
+
+    private async Task ReportAsync(BuildResult result)
+    {
+        await stdout.WriteLineAsync($"Image id:  {result.ImageId}").ConfigureAwait(false);
+        await stdout.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
+        foreach (var tag in result.RepoTags)
+        {
+            await stdout.WriteLineAsync($"Tag:       {tag}").ConfigureAwait(false);
+        }
+
+        foreach (var layer in result.Layers)
+        {
+            await stdout.WriteLineAsync($"Layer:     {layer.DiffId}  {layer.Size,12:N0} bytes  {layer.CreatedBy}").ConfigureAwait(false);
+        }
+
+        await stdout.WriteLineAsync($"Wrote:     {result.OutputPath}").ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,3 @@
+using LayerBuilder.Tool;
+
+return await new BuildCommand(Console.Out, Console.Error).InvokeAsync(args).ConfigureAwait(false);

@@ -1,0 +1,108 @@
+using System.Buffers;
+using System.IO.Compression;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
+using LayerBuilder.Layers;
+
+namespace LayerBuilder.Archive;
+
+/// <summary>
+/// Writes the outer save-format tar: regular files only, sorted by name, fixed metadata (0644, 0:0,
+/// mtime = the image's created time), no root or folder entries, no duplicates. A file output is
+/// written under a temporary name beside it and renamed into place, so a failed or cancelled build
+/// leaves nothing at the output path.
+/// </summary>
+public static class ArchiveWriter
+{
+    public static IReadOnlyList<ArchiveMember> Members(ImageModel image, ArchiveFormat format) => format switch
+    {
+        ArchiveFormat.Docker => DockerArchiveLayout.Members(image),
+        ArchiveFormat.Oci => OciArchiveLayout.Members(image),
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
+    };
+
+    public static async Task WriteAsync(ImageModel image, ArchiveFormat format, Stream output, CancellationToken cancellationToken)
+    {
+        var members = Members(image, format).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        var mtime = image.Config.Created.ToUnixTimeSeconds();
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            foreach (var member in members)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var entry = new LayerEntry
+                {
+                    Path = ImagePath.Parse("/" + member.Name),
+                    Kind = EntryKind.File,
+                    Mode = Permissions.DefaultFile,
+                    ModifiedTime = mtime,
+                    Content = member.Content,
+                };
+                TarHeaderWriter.WriteHeader(output, entry);
+                await using (var input = member.Content.Open())
+                {
+                    var remaining = member.Content.Length;
+                    while (remaining > 0)
+                    {
+                        var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                        if (read == 0)
+                        {
+                            throw new IOException($"{member.Name} ended early while the archive was written");
+                        }
+
+                        await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                        remaining -= read;
+                    }
+                }
+
+                TarHeaderWriter.WritePadding(output, member.Content.Length);
+            }
+
+            TarHeaderWriter.WriteEnd(output);
+            await output.FlushAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Writes to <paramref name="path"/> atomically; a name ending in .gz gzips the whole archive.</summary>
+    public static async Task WriteFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
+    {
+        var full = Path.GetFullPath(path);
+        var folder = Path.GetDirectoryName(full)!;
+        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
+        try
+        {
+            Directory.CreateDirectory(folder);
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            {
+                if (full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || full.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase))
+                {
+                    // .NET's gzip header carries no time or name, so the bytes reproduce with the same zlib.
+                    await using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+                    await WriteAsync(image, format, gzip, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await WriteAsync(image, format, file, cancellationToken).ConfigureAwait(false);
+                }
+            }
+
+            File.Move(temp, full, overwrite: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            File.Delete(temp);
+            throw new LayerBuildException(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write the archive '{path}': {e.Message}");
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+}

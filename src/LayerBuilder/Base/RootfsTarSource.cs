@@ -1,0 +1,173 @@
+using System.Formats.Tar;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Layers;
+
+namespace LayerBuilder.Base;
+
+/// <summary>
+/// Streams a root filesystem tar (plain, gzip, bzip2 or zstd) as normalized layer entries: <c>./</c>
+/// prefixes and the root entry dropped, missing parent folders made explicit, every entry's own
+/// metadata kept. The tar's own order is kept, so the layer is produced in one pass; the same input
+/// file always gives the same layer.
+/// </summary>
+public sealed class RootfsTarSource(string path, SourcePosition position, long createdSeconds, Action<Diagnostic> warn)
+{
+    private static readonly string[] LinuxXattrNamespaces = ["security.", "user.", "trusted."];
+
+    public IEnumerable<LayerEntry> Entries()
+    {
+        Stream input;
+        try
+        {
+            input = Compression.OpenDecompressed(path, out _);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            throw Error(DiagnosticCodes.RootfsUnreadable, $"cannot read base rootfs '{path}': {e.Message}");
+        }
+
+        using var reader = new TarReader(input, leaveOpen: false);
+        var seen = new Dictionary<string, EntryKind>(StringComparer.Ordinal);
+        while (Next(reader) is { } tarEntry)
+        {
+            if (tarEntry.EntryType is TarEntryType.GlobalExtendedAttributes)
+            {
+                continue;
+            }
+
+            var name = tarEntry.Name;
+            if (!ImagePath.TryNormalize("/" + name, out var imagePath))
+            {
+                throw Error(DiagnosticCodes.UnsafeArchiveEntry, $"base rootfs entry '{name}' climbs above the root; the tar is unsafe");
+            }
+
+            if (imagePath.IsRoot)
+            {
+                continue; // loaders skip or mis-apply a root entry; its metadata is the container's business
+            }
+
+            foreach (var ancestor in imagePath.Ancestors())
+            {
+                if (!seen.TryGetValue(ancestor.Value, out var kind))
+                {
+                    seen[ancestor.Value] = EntryKind.Directory;
+                    yield return new LayerEntry { Path = ancestor, Kind = EntryKind.Directory, Mode = Permissions.DefaultDirectory, ModifiedTime = createdSeconds, Origin = "implied parent" };
+                }
+                else if (kind != EntryKind.Directory)
+                {
+                    throw Error(DiagnosticCodes.UnsupportedEntry, $"base rootfs entry '{name}' lies under {ancestor}, which the tar made a {LowerLayerIndex.Describe(kind)}");
+                }
+            }
+
+            var entry = Convert(tarEntry, imagePath);
+            if (seen.TryGetValue(imagePath.Value, out var previous) && !(previous == EntryKind.Directory && entry.Kind == EntryKind.Directory))
+            {
+                throw Error(DiagnosticCodes.UnsupportedEntry, $"base rootfs has {imagePath} twice; a layer may hold each path once");
+            }
+
+            if (entry.Kind == EntryKind.Hardlink && seen.GetValueOrDefault(entry.LinkTarget!) != EntryKind.File)
+            {
+                throw Error(DiagnosticCodes.UnsupportedEntry, $"base rootfs entry '{name}' is a hard link to '{tarEntry.LinkName}', which is not a file earlier in the tar");
+            }
+
+            seen[imagePath.Value] = entry.Kind == EntryKind.Hardlink ? EntryKind.File : entry.Kind;
+            yield return entry;
+        }
+    }
+
+    private TarEntry? Next(TarReader reader)
+    {
+        try
+        {
+            return reader.GetNextEntry(copyData: false);
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or IOException)
+        {
+            throw Error(DiagnosticCodes.RootfsUnreadable, $"base rootfs '{path}' is not a valid tar: {e.Message}");
+        }
+    }
+
+    private LayerEntry Convert(TarEntry tar, ImagePath path)
+    {
+        var kind = tar.EntryType switch
+        {
+            TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile => EntryKind.File,
+            TarEntryType.Directory => EntryKind.Directory,
+            TarEntryType.SymbolicLink => EntryKind.Symlink,
+            TarEntryType.HardLink => EntryKind.Hardlink,
+            TarEntryType.CharacterDevice => EntryKind.CharDevice,
+            TarEntryType.BlockDevice => EntryKind.BlockDevice,
+            TarEntryType.Fifo => EntryKind.Fifo,
+            _ => throw Error(DiagnosticCodes.UnsupportedEntry,
+                $"base rootfs entry '{tar.Name}' has tar type {tar.EntryType}, which loaders cannot extract (sparse and multi-volume entries are refused)"),
+        };
+
+        string? link = null;
+        if (kind == EntryKind.Symlink)
+        {
+            link = tar.LinkName;
+        }
+        else if (kind == EntryKind.Hardlink)
+        {
+            if (!ImagePath.TryNormalize("/" + tar.LinkName, out var target))
+            {
+                throw Error(DiagnosticCodes.UnsafeArchiveEntry, $"base rootfs hard link '{tar.Name}' points at '{tar.LinkName}', outside the root");
+            }
+
+            link = target.Value;
+        }
+
+        return new LayerEntry
+        {
+            Path = path,
+            Kind = kind,
+            Mode = (int)tar.Mode & Permissions.Mask,
+            Owner = new Owner(tar.Uid, tar.Gid),
+            ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
+            LinkTarget = link,
+            Content = kind == EntryKind.File ? new BorrowedContent(tar.DataStream ?? Stream.Null, tar.Length) : null,
+            DeviceMajor = tar is PosixTarEntry p && kind is EntryKind.CharDevice or EntryKind.BlockDevice ? p.DeviceMajor : 0,
+            DeviceMinor = tar is PosixTarEntry q && kind is EntryKind.CharDevice or EntryKind.BlockDevice ? q.DeviceMinor : 0,
+            Xattrs = Xattrs(tar, path),
+            Origin = "base rootfs",
+        };
+    }
+
+    private SortedDictionary<string, byte[]>? Xattrs(TarEntry tar, ImagePath path)
+    {
+        if (tar is not PaxTarEntry pax)
+        {
+            return null;
+        }
+
+        SortedDictionary<string, byte[]>? result = null;
+        foreach (var (key, value) in pax.ExtendedAttributes)
+        {
+            if (!key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            var name = key["SCHILY.xattr.".Length..];
+            if (!LinuxXattrNamespaces.Any(ns => name.StartsWith(ns, StringComparison.Ordinal)))
+            {
+                continue; // e.g. com.apple.*: Docker 25+ fails to apply non-Linux namespaces
+            }
+
+            if (value.Contains('\uFFFD'))
+            {
+                warn(new Diagnostic(DiagnosticCodes.UnsupportedEntry, Severity.Warning, position,
+                    $"xattr {name} of {path} in the base rootfs holds binary data that cannot be carried over; it is dropped"));
+                continue;
+            }
+
+            result ??= new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+            result[name] = System.Text.Encoding.UTF8.GetBytes(value);
+        }
+
+        return result;
+    }
+
+    private LayerBuildException Error(DiagnosticCode code, string message) => new(code, position, message);
+}

@@ -1,0 +1,29 @@
+using LayerBuilder.Diagnostics;
+using LayerBuilder.Image;
+
+namespace LayerBuilder.Build;
+
+/// <summary>What a build produced: the identities tests and later build steps need.</summary>
+public sealed record BuildResult
+{
+    /// <summary>sha256 of the config: what <c>docker images --no-trunc</c> shows as the id.</summary>
+    public required Digest ImageId { get; init; }
+
+    /// <summary>sha256 of the OCI manifest (the digest a registry would report).</summary>
+    public required Digest ManifestDigest { get; init; }
+
+    /// <summary>Full names (<c>docker.io/library/hello:latest</c>).</summary>
+    public required IReadOnlyList<string> Tags { get; init; }
+
+    /// <summary>Names as manifest.json RepoTags carry them (<c>hello:latest</c>).</summary>
+    public required IReadOnlyList<string> RepoTags { get; init; }
+
+    public required IReadOnlyList<LayerSummary> Layers { get; init; }
+
+    public required string OutputPath { get; init; }
+
+    public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+}
+
+/// <summary>One layer of the result: its diff id, size and what made it.</summary>
+public sealed record LayerSummary(Digest DiffId, long Size, string CreatedBy);

@@ -1,0 +1,47 @@
+namespace LayerBuilder.FileSystem;
+
+/// <summary>A read-only view that leaves the stream it borrows open when disposed (a tar entry's data
+/// belongs to the reader that is walking the archive).</summary>
+internal sealed class BorrowedStream(Stream inner) : Stream
+{
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
+
+    public override int Read(Span<byte> buffer) => inner.Read(buffer);
+
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        inner.ReadAsync(buffer, cancellationToken);
+
+    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+        inner.ReadAsync(buffer, offset, count, cancellationToken);
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
+
+/// <summary>The data of the tar entry a reader is positioned on; valid until the reader moves on,
+/// which is exactly as long as the layer writer needs it.</summary>
+public sealed record BorrowedContent(Stream Data, long Length) : ContentSource(Length)
+{
+    public override Stream Open() => new BorrowedStream(Data);
+}
