@@ -27,8 +27,9 @@ public static class ImageBuilder
         try
         {
             var warnings = new List<Diagnostic>();
-            var (layers, history) = await BuildLayersAsync(recipe, staging.FullName, warnings.Add, cancellationToken).ConfigureAwait(false);
-            var image = CreateModel(recipe, layers, history);
+            var built = await BuildLayersAsync(recipe, staging.FullName, warnings.Add, cancellationToken).ConfigureAwait(false);
+            var image = CreateModel(recipe, built);
+            var layers = built.Layers;
             await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
             return new BuildResult
             {
@@ -48,13 +49,29 @@ public static class ImageBuilder
     }
 
     /// <summary>Writes every layer into <paramref name="folder"/>; returns them with their history.</summary>
-    public static async Task<(List<LayerBlob> Layers, List<HistoryEntry> History)> BuildLayersAsync(
+    public static async Task<BuiltLayers> BuildLayersAsync(
         BuildRecipe recipe, string folder, Action<Diagnostic> warn, CancellationToken cancellationToken)
     {
         var index = new LowerLayerIndex();
         var layers = new List<LayerBlob>();
         var history = new List<HistoryEntry>();
         var created = recipe.Created.ToUnixTimeSeconds();
+        var platform = recipe.Platform;
+        var config = new ContainerConfig();
+
+        if (recipe.Base is ImageBase imageBase)
+        {
+            var baseImage = await new BaseImageReader(imageBase, folder, recipe.PlatformSet ? recipe.Platform : null).ReadAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var layer in baseImage.Layers)
+            {
+                LayerIndexer.Apply(index, layer, imageBase.Position);
+            }
+
+            layers.AddRange(baseImage.Layers);
+            history.AddRange(baseImage.History);
+            platform = recipe.PlatformSet ? recipe.Platform : baseImage.Platform;
+            config = baseImage.Config;
+        }
 
         if (recipe.Base is RootfsBase rootfs)
         {
@@ -80,18 +97,18 @@ public static class ImageBuilder
             history.Add(new HistoryEntry(recipe.Created, createdBy, "layerbuild"));
         }
 
-        return (layers, history);
+        return new BuiltLayers(layers, history, platform, config.With(recipe.Config));
     }
 
-    public static ImageModel CreateModel(BuildRecipe recipe, IReadOnlyList<LayerBlob> layers, IReadOnlyList<HistoryEntry> history)
+    public static ImageModel CreateModel(BuildRecipe recipe, BuiltLayers built)
     {
         var config = new ImageConfig(
-            recipe.Platform,
+            built.Platform,
             recipe.Created,
-            new ContainerConfig().With(recipe.Config),
-            layers.Select(l => l.DiffId).ToList(),
-            history);
-        return new ImageModel(recipe.Image.Value, recipe.Tags, config, layers, recipe.Config.Annotations);
+            built.Config,
+            built.Layers.Select(l => l.DiffId).ToList(),
+            built.History);
+        return new ImageModel(recipe.Image.Value, recipe.Tags, config, built.Layers, recipe.Config.Annotations);
     }
 
     /// <summary>Records a written entry in the merged view; a hard link is the file it names.</summary>

@@ -5,7 +5,7 @@ public sealed record Diagnostic(DiagnosticCode Code, Severity Severity, SourcePo
 {
     /// <summary>The command-line form: <c>file:line:col: error LBnnnn: message</c>.</summary>
     public string ToCliString() =>
-        $"{Position.File}:{Position.Line}:{Position.Column}: {SeverityWord}: {Code.Id}: {Message}";
+        $"{Position.File}:{Position.Line}:{Position.Column}: {SeverityWord} {Code.Id}: {Message}";
 
     /// <summary>The canonical MSBuild form: <c>file(line,col): error LBnnnn: message</c>.</summary>
     public string ToMSBuildString() =>

@@ -46,6 +46,11 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode RecipeNotFound = new(2013, "Recipe file not found");
     public static readonly DiagnosticCode UnsafeArchiveEntry = new(2014, "Archive entry escapes the root");
     public static readonly DiagnosticCode SourceChanged = new(2015, "Source changed while it was read");
+    public static readonly DiagnosticCode BaseRefNotFound = new(2016, "Base image reference not found");
+    public static readonly DiagnosticCode BaseRefAmbiguous = new(2017, "Base archive holds several images");
+    public static readonly DiagnosticCode BaseLayerCorrupt = new(2018, "Base layer does not match its digest");
+    public static readonly DiagnosticCode BaseImageInvalid = new(2019, "Base image metadata is invalid");
+    public static readonly DiagnosticCode UnknownUserOrGroup = new(2020, "User or group name not found in the image");
 
     // LB3xxx: the output.
     public static readonly DiagnosticCode OutputNotWritable = new(3001, "Output cannot be written");

@@ -112,6 +112,11 @@ public sealed record ImageConfig(
 
     private static JsonNode HistoryNode(HistoryEntry entry)
     {
+        if (entry.Inherited is { } inherited)
+        {
+            return inherited.DeepClone();
+        }
+
         var node = new JsonObject();
         if (entry.Created is { } created)
         {

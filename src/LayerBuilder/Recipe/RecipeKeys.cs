@@ -5,7 +5,7 @@ namespace LayerBuilder.Recipe;
 public static class RecipeKeys
 {
     public static readonly string[] Root = ["image", "tags", "platform", "created", "base", "args", "defaults", "config", "steps"];
-    public static readonly string[] Base = ["rootfs"];
+    public static readonly string[] Base = ["rootfs", "image", "layout", "ref"];
     public static readonly string[] Defaults = ["owner", "dirMode", "fileMode"];
     public static readonly string[] Config = ["env", "entrypoint", "cmd", "workdir", "user", "labels", "annotations", "ports", "volumes", "stopSignal", "healthcheck"];
     public static readonly string[] Healthcheck = ["test", "interval", "timeout", "startPeriod", "startInterval", "retries"];

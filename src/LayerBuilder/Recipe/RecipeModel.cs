@@ -22,6 +22,9 @@ public sealed record BuildRecipe
 
     public required Platform Platform { get; init; }
 
+    /// <summary>Whether the recipe (not the default) chose the platform; a base image's platform wins otherwise.</summary>
+    public bool PlatformSet { get; init; }
+
     public required DateTimeOffset Created { get; init; }
 
     public required BaseSpec Base { get; init; }
@@ -43,6 +46,10 @@ public sealed record ScratchBase(SourcePosition Position) : BaseSpec(Position);
 
 /// <summary>A root filesystem from a tar (optionally compressed) or a host folder; it becomes layer 0.</summary>
 public sealed record RootfsBase(string HostPath, SourcePosition Position) : BaseSpec(Position);
+
+/// <summary>An image from a save-format archive (<c>image:</c>) or an OCI layout folder or tar
+/// (<c>layout:</c>): its layers, config and history are inherited.</summary>
+public sealed record ImageBase(string HostPath, bool IsLayout, Positioned<string>? Ref, SourcePosition Position) : BaseSpec(Position);
 
 /// <summary>The image's runtime config (OCI config.md "config"); null means "not set by the recipe".</summary>
 public sealed record ConfigSpec

@@ -112,6 +112,7 @@ public static class RecipeParser
                 Image = image.Value,
                 Tags = tags,
                 Platform = platform,
+                PlatformSet = keys.ContainsKey("platform"),
                 Created = created,
                 Base = baseSpec,
                 Defaults = defaults,
@@ -307,17 +308,32 @@ public static class RecipeParser
                 return new ScratchBase(reader.Position(node));
             }
 
-            if (map.TryGetValue("rootfs", out var rootfs) && reader.PositionedScalar(rootfs, "'base.rootfs'") is { } path)
+            var kinds = new[] { "rootfs", "image", "layout" }.Where(map.ContainsKey).ToList();
+            if (kinds.Count != 1)
             {
+                Diagnostics.Error(kinds.Count == 0 ? DiagnosticCodes.MissingKey : DiagnosticCodes.ConflictingKeys, reader.Position(node),
+                    "'base' needs exactly one of 'rootfs: PATH' (a tar or folder), 'image: PATH' (a docker save archive) or 'layout: PATH' (an OCI layout)");
+                return new ScratchBase(reader.Position(node));
+            }
+
+            var kind = kinds[0];
+            if (reader.PositionedScalar(map[kind], $"'base.{kind}'") is not { } path)
+            {
+                return new ScratchBase(reader.Position(node));
+            }
+
+            Positioned<string>? reference = map.TryGetValue("ref", out var refNode) ? reader.PositionedScalar(refNode, "'base.ref'") : null;
+            if (kind == "rootfs")
+            {
+                if (refNode is not null)
+                {
+                    Diagnostics.Error(DiagnosticCodes.ConflictingKeys, reader.Position(refNode), "'ref' picks an image in 'image' or 'layout'; a rootfs has none");
+                }
+
                 return new RootfsBase(HostPaths.Resolve(baseDirectory, path.Value), path.Position);
             }
 
-            if (!map.ContainsKey("rootfs"))
-            {
-                Diagnostics.Error(DiagnosticCodes.MissingKey, reader.Position(node), "'base' needs 'rootfs: PATH' (a tar or a folder)");
-            }
-
-            return new ScratchBase(reader.Position(node));
+            return new ImageBase(HostPaths.Resolve(baseDirectory, path.Value), kind == "layout", reference, path.Position);
         }
 
         private List<StepSpec> ReadSteps(EntryDefaults defaults)

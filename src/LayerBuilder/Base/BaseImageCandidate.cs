@@ -1,0 +1,7 @@
+namespace LayerBuilder.Base;
+
+/// <summary>One image found in a base archive or layout: the names it goes by and where its parts are.</summary>
+internal sealed record BaseImageCandidate(IReadOnlyList<string> Names, string ConfigPath, string? ConfigDigest, IReadOnlyList<string> LayerPaths)
+{
+    public string Describe => Names.Count > 0 ? string.Join(", ", Names) : $"(untagged image {ConfigPath})";
+}

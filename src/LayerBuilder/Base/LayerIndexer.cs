@@ -1,0 +1,75 @@
+using System.Formats.Tar;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Layers;
+
+namespace LayerBuilder.Base;
+
+/// <summary>Applies an existing layer tar (a base image's) to the lower-layer index, whiteouts included,
+/// reading only headers.</summary>
+public static class LayerIndexer
+{
+    public static void Apply(LowerLayerIndex index, LayerBlob layer, SourcePosition position)
+    {
+        try
+        {
+            using var reader = new TarReader(File.OpenRead(layer.FilePath), leaveOpen: false);
+            while (reader.GetNextEntry(copyData: false) is { } tar)
+            {
+                if (!ImagePath.TryNormalize("/" + tar.Name, out var path) || path.IsRoot)
+                {
+                    continue;
+                }
+
+                if (path.Name == ".wh..wh..opq")
+                {
+                    index.Apply(new LayerEntry { Path = path.Parent, Kind = EntryKind.OpaqueWhiteout });
+                    continue;
+                }
+
+                if (path.Name.StartsWith(".wh.", StringComparison.Ordinal))
+                {
+                    if (!path.Name.StartsWith(".wh..wh.", StringComparison.Ordinal))
+                    {
+                        index.Apply(new LayerEntry { Path = path.Parent.Combine(path.Name[4..]), Kind = EntryKind.Whiteout });
+                    }
+
+                    continue;
+                }
+
+                var kind = tar.EntryType switch
+                {
+                    TarEntryType.Directory => EntryKind.Directory,
+                    TarEntryType.SymbolicLink => EntryKind.Symlink,
+                    TarEntryType.HardLink => EntryKind.Hardlink,
+                    TarEntryType.CharacterDevice => EntryKind.CharDevice,
+                    TarEntryType.BlockDevice => EntryKind.BlockDevice,
+                    TarEntryType.Fifo => EntryKind.Fifo,
+                    _ => EntryKind.File,
+                };
+                var entry = new LayerEntry
+                {
+                    Path = path,
+                    Kind = kind,
+                    Mode = (int)tar.Mode & Permissions.Mask,
+                    Owner = new Owner(tar.Uid, tar.Gid),
+                    ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
+                    LinkTarget = kind == EntryKind.Hardlink && ImagePath.TryNormalize("/" + tar.LinkName, out var target) ? target.Value : tar.LinkName,
+                    Content = kind == EntryKind.File ? new TarMemberContent(layer.FilePath, path.TarName, tar.Length) : null,
+                    Origin = "base image",
+                };
+
+                if (kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } file)
+                {
+                    entry = file with { Path = path };
+                }
+
+                index.Apply(entry);
+            }
+        }
+        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
+        {
+            throw new LayerBuildException(DiagnosticCodes.BaseImageInvalid, position, $"a base layer ({layer.DiffId}) is not a readable tar: {e.Message}");
+        }
+    }
+}
