@@ -89,12 +89,20 @@ public static class ImageBuilder
 
         foreach (var step in recipe.Steps)
         {
-            var plan = new StepPlanner(index, recipe.Defaults, recipe.Created).Plan(step);
+            var plan = new StepPlanner(index, recipe.Defaults, recipe.Created, folder).Plan(step);
             var createdBy = $"layerbuild step: {step.Description}";
             var path = Path.Combine(folder, $"layer-{layers.Count}.tar");
             var blob = await LayerWriter.WriteAsync(path, plan, e => Apply(index, e), cancellationToken).ConfigureAwait(false);
             layers.Add(blob with { CreatedBy = createdBy });
             history.Add(new HistoryEntry(recipe.Created, createdBy, "layerbuild"));
+        }
+
+        if (recipe.Config.UserOwner is { Numeric: null } user)
+        {
+            // Names stay names in the config (the runtime resolves them), but they must exist in the image.
+            var diagnostics = new DiagnosticBag();
+            new OwnerResolver(index, diagnostics).Resolve(user);
+            diagnostics.ThrowIfErrors();
         }
 
         return new BuiltLayers(layers, history, platform, config.With(recipe.Config));

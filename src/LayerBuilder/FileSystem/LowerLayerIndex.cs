@@ -17,6 +17,38 @@ public sealed class LowerLayerIndex
     /// <summary>The entry at exactly this path (no symlink resolution), or null.</summary>
     public LayerEntry? Get(ImagePath path) => Find(path)?.Entry;
 
+    /// <summary>Every path below <paramref name="folder"/> (not the folder itself), parents before children,
+    /// names in ordinal order.</summary>
+    public IEnumerable<ImagePath> Descendants(ImagePath folder)
+    {
+        var start = Find(folder);
+        if (start?.Children is null)
+        {
+            yield break;
+        }
+
+        var stack = new Stack<(ImagePath, Node)>();
+        foreach (var (name, child) in start.Children.OrderByDescending(c => c.Key, StringComparer.Ordinal))
+        {
+            stack.Push((folder.Combine(name), child));
+        }
+
+        while (stack.Count > 0)
+        {
+            var (path, node) = stack.Pop();
+            yield return path;
+            if (node.Children is null)
+            {
+                continue;
+            }
+
+            foreach (var (name, child) in node.Children.OrderByDescending(c => c.Key, StringComparer.Ordinal))
+            {
+                stack.Push((path.Combine(name), child));
+            }
+        }
+    }
+
     /// <summary>Applies one entry of a newly written layer, as an extractor would (layer.md whiteouts).</summary>
     public void Apply(LayerEntry entry)
     {

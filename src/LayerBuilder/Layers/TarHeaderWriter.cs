@@ -15,8 +15,10 @@ public static class TarHeaderWriter
 {
     public const int BlockSize = 512;
 
-    private const long MaxOctal11 = 077777777777; // 8 GiB - 1
-    private const long MaxOctal7 = 07777777;
+    // C# has no octal literals: these are octal 77777777777 (8 GiB - 1) and 7777777, the largest
+    // values 11 and 7 octal digits hold.
+    private const long MaxOctal11 = (1L << 33) - 1;
+    private const long MaxOctal7 = (1L << 21) - 1;
 
     /// <summary>Writes the header block(s) of one entry; the caller writes content and padding.</summary>
     public static void WriteHeader(Stream output, LayerEntry entry)

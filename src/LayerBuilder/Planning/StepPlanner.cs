@@ -18,12 +18,15 @@ public sealed class StepPlanner
     private readonly DiagnosticBag diagnostics = new();
     private readonly Dictionary<string, PlannedEntry> writes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, (ImagePath Path, SourcePosition Position)> removed = new(StringComparer.Ordinal);
+    private readonly OwnerResolver owners;
 
-    public StepPlanner(LowerLayerIndex lower, EntryDefaults defaults, DateTimeOffset created)
+    public StepPlanner(LowerLayerIndex lower, EntryDefaults defaults, DateTimeOffset created, string? staging = null)
     {
+        Staging = staging ?? Path.Combine(Path.GetTempPath(), "layerbuild-" + Guid.NewGuid().ToString("N"));
         this.lower = lower;
         this.defaults = defaults;
         mtime = created.ToUnixTimeSeconds();
+        owners = new OwnerResolver(lower, diagnostics);
     }
 
     /// <summary>Plans <paramref name="step"/>; throws one exception with every problem found.</summary>
@@ -42,6 +45,11 @@ public sealed class StepPlanner
         foreach (var c in step.Copy)
         {
             new CopyPlanner(this, c).Plan();
+        }
+
+        foreach (var x in step.Extract)
+        {
+            new ExtractPlanner(this, x).Plan();
         }
 
         foreach (var f in step.Files)
@@ -69,11 +77,17 @@ public sealed class StepPlanner
 
     internal LowerLayerIndex Lower => lower;
 
+    /// <summary>Where content unpacked from <c>extract</c> tars waits until the layer is written.</summary>
+    internal string Staging { get; }
+
     internal EntryDefaults Defaults => defaults;
 
     internal long ModifiedTime => mtime;
 
     internal DiagnosticBag Diagnostics => diagnostics;
+
+    /// <summary>The numeric owner for an entry: its own, else the recipe's default, names looked up in the image.</summary>
+    internal Owner OwnerOf(OwnerSpec? spec) => owners.Resolve(spec ?? defaults.Owner);
 
     /// <summary>Resolves lower-layer symlinks in the parents of <paramref name="path"/> (and, for folders
     /// written into, in the path itself when it is a link to a folder).</summary>
@@ -127,6 +141,12 @@ public sealed class StepPlanner
 
     private void PlanRemove(Positioned<ImagePath> remove)
     {
+        if (Glob.HasWildcards(remove.Value.Value))
+        {
+            PlanRemoveGlob(remove);
+            return;
+        }
+
         if (Resolve(remove.Value, remove.Position) is not { } path)
         {
             return;
@@ -142,6 +162,41 @@ public sealed class StepPlanner
         removed[path.Value] = (path, remove.Position);
     }
 
+    /// <summary>A remove with wildcards hides every lower path it matches; matching nothing is an error.</summary>
+    private void PlanRemoveGlob(Positioned<ImagePath> remove)
+    {
+        var parts = remove.Value.Components();
+        var first = Array.FindIndex(parts, Glob.HasWildcards);
+        var prefix = ImagePath.Parse("/" + string.Join('/', parts[..first]));
+        if (Resolve(prefix, remove.Position, followLast: true) is not { } folder)
+        {
+            return;
+        }
+
+        var glob = Glob.Compile(string.Join('/', parts[first..]));
+        var matched = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var path in lower.Descendants(folder))
+        {
+            var relative = folder.IsRoot ? path.Value[1..] : path.Value[(folder.Value.Length + 1)..];
+            if (!glob.IsMatch(relative))
+            {
+                continue;
+            }
+
+            matched.Add(path.Value);
+            if (!path.Ancestors().Any(a => matched.Contains(a.Value)))
+            {
+                removed[path.Value] = (path, remove.Position); // a folder's whiteout covers what is below it
+            }
+        }
+
+        if (matched.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.RemoveMissingPath, remove.Position,
+                $"remove {remove.Value} matches nothing in the lower layers; remove only paths of the base or earlier steps");
+        }
+    }
+
     private void PlanDir(DirSpec dir)
     {
         if (Resolve(dir.Path.Value, dir.Position, followLast: true) is not { } path)
@@ -154,7 +209,7 @@ public sealed class StepPlanner
             Path = path,
             Kind = EntryKind.Directory,
             Mode = dir.Mode ?? defaults.DirMode,
-            Owner = dir.Owner ?? defaults.Owner,
+            Owner = OwnerOf(dir.Owner),
             ModifiedTime = mtime,
             Origin = $"dirs entry {dir.Path.Value}",
         }, dir.Position, isExplicit: true);
@@ -172,7 +227,7 @@ public sealed class StepPlanner
             Path = path,
             Kind = EntryKind.File,
             Mode = file.Mode ?? defaults.FileMode,
-            Owner = file.Owner ?? defaults.Owner,
+            Owner = OwnerOf(file.Owner),
             ModifiedTime = mtime,
             Content = new InlineContent(file.Content),
             Origin = $"files entry {file.Path.Value}",
@@ -191,7 +246,7 @@ public sealed class StepPlanner
             Path = path,
             Kind = EntryKind.Symlink,
             Mode = 0x1FF,
-            Owner = link.Owner ?? defaults.Owner,
+            Owner = OwnerOf(link.Owner),
             ModifiedTime = mtime,
             LinkTarget = link.Target.Value,
             Origin = $"symlinks entry {link.Path.Value}",
@@ -273,7 +328,8 @@ public sealed class StepPlanner
         }
 
         // A whiteout under another whiteout of the same step says nothing more.
-        foreach (var path in whiteouts.Where(p => !whiteouts.Any(o => o != p && p.IsSameOrUnder(o))))
+        var whiteoutSet = whiteouts.Select(w => w.Value).ToHashSet(StringComparer.Ordinal);
+        foreach (var path in whiteouts.Where(p => !p.Ancestors().Any(a => whiteoutSet.Contains(a.Value))))
         {
             extra.Add(new LayerEntry { Path = path, Kind = EntryKind.Whiteout, Mode = 0, ModifiedTime = mtime });
         }
@@ -324,7 +380,7 @@ public sealed class StepPlanner
                     Path = path,
                     Kind = EntryKind.Directory,
                     Mode = defaults.DirMode,
-                    Owner = defaults.Owner,
+                    Owner = OwnerOf(null),
                     ModifiedTime = mtime,
                     Origin = "parent folder",
                 });

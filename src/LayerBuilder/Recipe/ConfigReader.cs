@@ -1,4 +1,5 @@
 using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
 using YamlDotNet.RepresentationModel;
 
 namespace LayerBuilder.Recipe;
@@ -16,13 +17,15 @@ internal sealed class ConfigReader(YamlNodeReader reader)
             return new ConfigSpec();
         }
 
+        var user = User(map);
         return new ConfigSpec
         {
             Env = Env(map),
             Entrypoint = Command(map, "entrypoint"),
             Cmd = Command(map, "cmd"),
             WorkingDir = WorkingDir(map),
-            User = map.TryGetValue("user", out var user) ? reader.Scalar(user, "'config.user'") : null,
+            User = user?.Value,
+            UserOwner = user is { } u && OwnerSpec.TryParse(u.Value, u.Position, out var owner) ? owner : null,
             Labels = Sorted(map, "labels"),
             Annotations = Sorted(map, "annotations"),
             ExposedPorts = Ports(map),
@@ -30,6 +33,22 @@ internal sealed class ConfigReader(YamlNodeReader reader)
             StopSignal = StopSignal(map),
             Healthcheck = Healthcheck(map),
         };
+    }
+
+    private Positioned<string>? User(IReadOnlyDictionary<string, YamlNode> map)
+    {
+        if (!map.TryGetValue("user", out var node) || reader.PositionedScalar(node, "'config.user'") is not { } user)
+        {
+            return null;
+        }
+
+        if (!OwnerSpec.TryParse(user.Value, user.Position, out _))
+        {
+            Diagnostics.Error(DiagnosticCodes.InvalidUser, user.Position,
+                $"user '{user.Value}' is not uid[:gid] or user[:group] names (for example \"1000:1000\" or \"app\")");
+        }
+
+        return user;
     }
 
     private List<KeyValuePair<string, string>> Env(IReadOnlyDictionary<string, YamlNode> map)

@@ -37,7 +37,7 @@ public sealed record BuildRecipe
 }
 
 /// <summary>Metadata for entries that set none of their own (recipe <c>defaults</c>).</summary>
-public sealed record EntryDefaults(Owner Owner, int DirMode, int FileMode);
+public sealed record EntryDefaults(OwnerSpec Owner, int DirMode, int FileMode);
 
 /// <summary>The base the steps stack on.</summary>
 public abstract record BaseSpec(SourcePosition Position);
@@ -63,6 +63,9 @@ public sealed record ConfigSpec
     public string? WorkingDir { get; init; }
 
     public string? User { get; init; }
+
+    /// <summary><see cref="User"/> as an owner, with its position, so names can be checked against the image.</summary>
+    public OwnerSpec? UserOwner { get; init; }
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
@@ -102,6 +105,8 @@ public sealed record StepSpec
 
     public IReadOnlyList<Positioned<ImagePath>> Remove { get; init; } = [];
 
+    public IReadOnlyList<ExtractSpec> Extract { get; init; } = [];
+
     /// <summary>What the image history shows for this step.</summary>
     public string Description => Name ?? $"step {Index + 1}";
 }
@@ -121,16 +126,19 @@ public sealed record CopySpec
 
     public int? DirMode { get; init; }
 
-    public Owner? Owner { get; init; }
+    public OwnerSpec? Owner { get; init; }
 
     public bool PreserveMode { get; init; }
 
     public required SourcePosition Position { get; init; }
 }
 
-public sealed record FileSpec(Positioned<ImagePath> Path, ReadOnlyMemory<byte> Content, int? Mode, Owner? Owner, SourcePosition Position);
+/// <summary>A tar (plain, gzip, bzip2 or zstd) unpacked under <c>dest</c>, entries keeping their own metadata.</summary>
+public sealed record ExtractSpec(Positioned<string> Source, Positioned<ImagePath> Destination, SourcePosition Position);
 
-public sealed record DirSpec(Positioned<ImagePath> Path, int? Mode, Owner? Owner, SourcePosition Position);
+public sealed record FileSpec(Positioned<ImagePath> Path, ReadOnlyMemory<byte> Content, int? Mode, OwnerSpec? Owner, SourcePosition Position);
+
+public sealed record DirSpec(Positioned<ImagePath> Path, int? Mode, OwnerSpec? Owner, SourcePosition Position);
 
 /// <summary>A symlink (target kept as written) or a hardlink (target is an image path).</summary>
-public sealed record LinkSpec(Positioned<ImagePath> Path, Positioned<string> Target, Owner? Owner, SourcePosition Position);
+public sealed record LinkSpec(Positioned<ImagePath> Path, Positioned<string> Target, OwnerSpec? Owner, SourcePosition Position);

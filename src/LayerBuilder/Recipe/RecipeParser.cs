@@ -265,7 +265,7 @@ public static class RecipeParser
 
         private EntryDefaults ReadDefaults()
         {
-            var defaults = new EntryDefaults(Owner.Root, Permissions.DefaultDirectory, Permissions.DefaultFile);
+            var defaults = new EntryDefaults(OwnerSpec.Root, Permissions.DefaultDirectory, Permissions.DefaultFile);
             if (!keys.TryGetValue("defaults", out var node) || reader.Mapping(node, "'defaults'", RecipeKeys.Defaults) is not { } map)
             {
                 return defaults;

@@ -31,15 +31,16 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             Dirs = Items(map, "dirs", what, Dir),
             Symlinks = Items(map, "symlinks", what, (n, w) => Link(n, w, RecipeKeys.Symlink, symlink: true)),
             Hardlinks = Items(map, "hardlinks", what, (n, w) => Link(n, w, RecipeKeys.Hardlink, symlink: false)),
+            Extract = Items(map, "extract", what, Extract),
             Remove = Items(map, "remove", what, (n, w) => values.ImagePathValue(n, $"an item of 'remove' in {w}") is { } p ? new[] { p } : null)
                 .SelectMany(p => p).ToList(),
         };
 
-        if (step.Copy.Count + step.Files.Count + step.Dirs.Count + step.Symlinks.Count + step.Hardlinks.Count + step.Remove.Count == 0 &&
+        if (step.Extract.Count + step.Copy.Count + step.Files.Count + step.Dirs.Count + step.Symlinks.Count + step.Hardlinks.Count + step.Remove.Count == 0 &&
             !map.Keys.Any(k => k != "name"))
         {
             Diagnostics.Error(DiagnosticCodes.EmptyStep, step.Position,
-                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks or remove");
+                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks, extract or remove");
         }
 
         return step;
@@ -117,6 +118,22 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             PreserveMode = preserve,
             Position = reader.Position(node),
         };
+    }
+
+    private ExtractSpec? Extract(YamlNode node, string what)
+    {
+        var where = $"an 'extract' item of {what}";
+        var map = reader.Mapping(node, where, RecipeKeys.Extract);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var src = values.Required(map, "src", where, node);
+        var dest = values.ImagePathValue(map, "dest", where, node);
+        return src is null || dest is null
+            ? null
+            : new ExtractSpec(src.Value with { Value = HostPaths.Resolve(baseDirectory, src.Value.Value) }, dest.Value, reader.Position(node));
     }
 
     private FileSpec? File(YamlNode node, string what)

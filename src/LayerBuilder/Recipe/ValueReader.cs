@@ -24,20 +24,20 @@ internal sealed class ValueReader(YamlNodeReader reader)
         return null;
     }
 
-    public Owner? Owner(IReadOnlyDictionary<string, YamlNode> map, string key)
+    public OwnerSpec? Owner(IReadOnlyDictionary<string, YamlNode> map, string key)
     {
         if (!map.TryGetValue(key, out var node) || reader.PositionedScalar(node, $"'{key}'") is not { } text)
         {
             return null;
         }
 
-        if (FileSystem.Owner.TryParse(text.Value, out var owner))
+        if (OwnerSpec.TryParse(text.Value, text.Position, out var owner))
         {
             return owner;
         }
 
         reader.Diagnostics.Error(DiagnosticCodes.InvalidOwner, text.Position,
-            $"{key} '{text.Value}' is not a numeric owner: write \"uid:gid\" such as \"1000:1000\" (or \"uid\" for uid:uid)");
+            $"{key} '{text.Value}' is not an owner: write \"uid:gid\" such as \"1000:1000\", or names from the image such as \"app:app\"");
         return null;
     }
 
