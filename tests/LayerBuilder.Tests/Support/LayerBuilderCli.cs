@@ -1,0 +1,89 @@
+using System.Diagnostics;
+
+namespace LayerBuilder.Tests.Support;
+
+/// <summary>
+/// Runs the shipped CLI (<c>dotnet dotnet-layerbuild.dll</c>, copied next to the tests) as a separate
+/// process, through <c>/bin/sh</c> so each run gets its own umask, with an environment the test chooses.
+/// </summary>
+public static class LayerBuilderCli
+{
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
+
+    public static string ToolDll => Path.Combine(AppContext.BaseDirectory, "dotnet-layerbuild.dll");
+
+    /// <summary>The dotnet host running these tests (the one <c>dotnet test</c> names), else the one on PATH.</summary>
+    public static string DotnetHost
+    {
+        get
+        {
+            var fromSdk = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH");
+            if (!string.IsNullOrEmpty(fromSdk) && File.Exists(fromSdk))
+            {
+                return fromSdk;
+            }
+
+            var self = Environment.ProcessPath;
+            return self is not null && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self : "dotnet";
+        }
+    }
+
+    /// <param name="arguments">Arguments after the tool, e.g. the recipe and <c>-o</c>.</param>
+    /// <param name="workingDirectory">The child's current folder.</param>
+    /// <param name="environment">Variables to set; a null value removes the variable.</param>
+    /// <param name="umask">The octal umask the child runs under.</param>
+    /// <param name="timeout">How long the build may take before the child is stopped.</param>
+    public static CliRun Run(
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string umask = "022",
+        TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+        // exec keeps the pid: the process the test sees is the dotnet process itself.
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"umask {umask}; exec \"$0\" \"$@\"");
+        start.ArgumentList.Add(DotnetHost);
+        start.ArgumentList.Add(ToolDll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // A build must not depend on the caller's SOURCE_DATE_EPOCH unless a test sets it.
+        start.Environment.Remove("SOURCE_DATE_EPOCH");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        using var process = Process.Start(start)!;
+        var pid = process.Id;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? DefaultTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"dotnet-layerbuild did not finish within {timeout ?? DefaultTimeout}:\n{stdout.Result}\n{stderr.Result}");
+        }
+
+        process.WaitForExit();
+        return new CliRun(process.ExitCode, stdout.Result, stderr.Result, pid);
+    }
+}

@@ -1,0 +1,180 @@
+using System.Text;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Layers;
+using LayerBuilder.Tests.Support;
+
+namespace LayerBuilder.Tests.Unit;
+
+/// <summary>
+/// Header bytes only: PAX records appear just when a field does not fit, under a fixed header name,
+/// with no atime/ctime, and ustar fields carry nothing about the host (empty uname/gname).
+/// </summary>
+public sealed class TarHeaderWriterTests
+{
+    private const long NineGiB = 9L << 30;
+
+    private static byte[] Header(LayerEntry entry)
+    {
+        using var stream = new MemoryStream();
+        TarHeaderWriter.WriteHeader(stream, entry);
+        return stream.ToArray();
+    }
+
+    private static LayerEntry File(string path, long size = 0) => new()
+    {
+        Path = ImagePath.Parse(path),
+        Kind = EntryKind.File,
+        Mode = 0x1A4,
+        Owner = new Owner(1000, 1001),
+        ModifiedTime = 1_704_067_200,
+        Content = new LayerSliceContent("never-opened", 0, size),
+    };
+
+    [Test]
+    public void A_short_name_gets_one_ustar_block_with_empty_user_and_group_names()
+    {
+        var bytes = Header(File("/etc/hosts", 12));
+
+        Assert.That(bytes, Has.Length.EqualTo(512));
+        var headers = RawTar.Headers([.. bytes, .. new byte[512], .. new byte[1024]]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(headers, Has.Count.EqualTo(1));
+            Assert.That(headers[0].Name, Is.EqualTo("etc/hosts"));
+            Assert.That(headers[0].TypeFlag, Is.EqualTo('0'));
+            Assert.That(headers[0].Size, Is.EqualTo(12));
+            Assert.That(RawTar.Number(bytes.AsSpan(100, 8)), Is.EqualTo(0x1A4), "mode");
+            Assert.That(RawTar.Number(bytes.AsSpan(108, 8)), Is.EqualTo(1000), "uid");
+            Assert.That(RawTar.Number(bytes.AsSpan(116, 8)), Is.EqualTo(1001), "gid");
+            Assert.That(RawTar.Number(bytes.AsSpan(136, 12)), Is.EqualTo(1_704_067_200), "mtime");
+            Assert.That(Encoding.ASCII.GetString(bytes, 257, 8), Is.EqualTo("ustar\000"));
+            Assert.That(bytes.AsSpan(265, 64).ToArray(), Has.All.EqualTo((byte)0), "uname and gname must be empty");
+        }
+    }
+
+    [Test]
+    public void A_name_longer_than_100_bytes_gets_a_pax_path_record_under_a_fixed_header_name()
+    {
+        var longName = "/opt/" + new string('d', 60) + "/" + new string('f', 70) + ".txt";
+        var bytes = Header(File(longName, 5));
+
+        var headers = RawTar.Headers([.. bytes, .. new byte[512], .. new byte[1024]]);
+        Assert.That(headers, Has.Count.EqualTo(2));
+        var pax = headers[0];
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(pax.TypeFlag, Is.EqualTo('x'));
+            Assert.That(pax.Name, Does.Contain("PaxHeaders.0"));
+            Assert.That(pax.UserName + pax.GroupName, Is.Empty);
+            Assert.That(pax.PaxRecords, Is.EqualTo(new[] { new KeyValuePair<string, string>("path", longName[1..]) }));
+            Assert.That(pax.PaxRecords.Select(r => r.Key), Has.None.AnyOf("atime", "ctime", "mtime"));
+            Assert.That(headers[1].TypeFlag, Is.EqualTo('0'));
+            Assert.That(headers[1].Size, Is.EqualTo(5));
+            Assert.That(longName[1..], Does.StartWith(headers[1].Name), "the ustar name holds what fits of the real name");
+        }
+    }
+
+    [Test]
+    public void Pax_record_lengths_count_their_own_digits_at_every_length_boundary()
+    {
+        // A "path" record of a name of 990 bytes or more needs a four-digit LEN, which makes it longer still.
+        foreach (var length in Enumerable.Range(101, 10).Concat(Enumerable.Range(985, 16)))
+        {
+            var name = "/" + new string('n', length);
+            var bytes = Header(File(name));
+            var records = RawTar.PaxRecords(bytes.AsSpan(512, (int)RawTar.Number(bytes.AsSpan(124, 12))));
+            Assert.That(records.Single().Value, Is.EqualTo(name[1..]), $"name of {length} bytes");
+        }
+    }
+
+    [Test]
+    public void A_long_symlink_target_gets_a_pax_linkpath_record()
+    {
+        var target = "/" + string.Join("/", Enumerable.Repeat("segment", 20));
+        var bytes = Header(new LayerEntry { Path = ImagePath.Parse("/l"), Kind = EntryKind.Symlink, Mode = 0x1FF, LinkTarget = target });
+
+        var headers = RawTar.Headers([.. bytes, .. new byte[1024]]);
+        Assert.That(headers[0].PaxRecords, Is.EqualTo(new[] { new KeyValuePair<string, string>("linkpath", target) }));
+        Assert.That(headers[1].TypeFlag, Is.EqualTo('2'));
+    }
+
+    [Test]
+    public void A_size_of_8_GiB_or_more_is_carried_by_a_pax_size_record()
+    {
+        var bytes = Header(File("/big.bin", NineGiB));
+
+        Assert.That(bytes, Has.Length.EqualTo(3 * 512), "PAX header, its one block of records, the ustar header");
+        Assert.That(bytes[156], Is.EqualTo((byte)'x'));
+        var records = RawTar.PaxRecords(bytes.AsSpan(512, (int)RawTar.Number(bytes.AsSpan(124, 12))));
+        var ustar = bytes.AsSpan(1024, 512);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(records, Is.EqualTo(new[] { new KeyValuePair<string, string>("size", NineGiB.ToString()) }));
+            Assert.That(RawTar.Checksum(ustar), Is.EqualTo(RawTar.Number(ustar.Slice(148, 8))));
+            Assert.That(RawTar.Text(ustar[..100]), Is.EqualTo("big.bin"));
+
+            // The ustar size field cannot hold it in octal; whatever it holds must not claim a wrong size.
+            var field = RawTar.Number(ustar.Slice(124, 12));
+            Assert.That(field, Is.EqualTo(NineGiB).Or.EqualTo(0));
+        }
+    }
+
+    [Test]
+    public void A_size_just_below_8_GiB_still_fits_the_octal_field()
+    {
+        var size = (8L << 30) - 1;
+        var bytes = Header(File("/almost.bin", size));
+
+        Assert.That(bytes, Has.Length.EqualTo(512), "no PAX header");
+        Assert.That(Encoding.ASCII.GetString(bytes, 124, 12), Is.EqualTo("77777777777\0"));
+    }
+
+    [Test]
+    public void Ids_that_do_not_fit_seven_octal_digits_are_carried_by_pax_uid_and_gid_records()
+    {
+        var entry = File("/owned") with { Owner = new Owner(3_000_000, 2_097_152) };
+        var bytes = Header(entry);
+
+        Assert.That(bytes[156], Is.EqualTo((byte)'x'));
+        var records = RawTar.PaxRecords(bytes.AsSpan(512, (int)RawTar.Number(bytes.AsSpan(124, 12))));
+        Assert.That(records, Is.EqualTo(new[]
+        {
+            new KeyValuePair<string, string>("gid", "2097152"),
+            new KeyValuePair<string, string>("uid", "3000000"),
+        }));
+    }
+
+    [Test]
+    public void The_largest_id_that_fits_seven_octal_digits_needs_no_pax_header()
+    {
+        var bytes = Header(File("/owned") with { Owner = new Owner(2_097_151, 2_097_151) });
+
+        Assert.That(bytes, Has.Length.EqualTo(512));
+        Assert.That(Encoding.ASCII.GetString(bytes, 108, 8), Is.EqualTo("7777777\0"));
+    }
+
+    [Test]
+    public void The_header_checksum_is_six_octal_digits_a_nul_and_a_space()
+    {
+        var bytes = Header(File("/etc/hosts"));
+        var stored = Encoding.ASCII.GetString(bytes, 148, 8);
+
+        Assert.That(stored, Does.Match("^[0-7]{6}\0 $"));
+        Assert.That(Convert.ToInt64(stored[..6], 8), Is.EqualTo(RawTar.Checksum(bytes)));
+    }
+
+    [Test]
+    public void Whiteouts_are_empty_regular_files_named_after_what_they_hide()
+    {
+        var whiteout = Header(new LayerEntry { Path = ImagePath.Parse("/etc/old.conf"), Kind = EntryKind.Whiteout });
+        var opaque = Header(new LayerEntry { Path = ImagePath.Parse("/data"), Kind = EntryKind.OpaqueWhiteout });
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(RawTar.Text(whiteout.AsSpan(0, 100)), Is.EqualTo("etc/.wh.old.conf"));
+            Assert.That(RawTar.Text(opaque.AsSpan(0, 100)), Is.EqualTo("data/.wh..wh..opq"));
+            Assert.That(new[] { whiteout[156], opaque[156] }, Has.All.EqualTo((byte)'0'));
+            Assert.That(RawTar.Number(whiteout.AsSpan(124, 12)) + RawTar.Number(opaque.AsSpan(124, 12)), Is.Zero);
+        }
+    }
+}
