@@ -22,9 +22,73 @@ public static class ArchiveWriter
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
+    /// <summary>Writes the archive to a file by offsets: staged layers are copied by the kernel
+    /// (copy_file_range), never through this process's memory.</summary>
+    private static void WriteFile(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
+    {
+        using var output = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
+        var mtime = image.Config.Created.ToUnixTimeSeconds();
+        long offset = 0;
+        using var header = new MemoryStream();
+        foreach (var member in Sorted(image, format))
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            header.SetLength(0);
+            TarHeaderWriter.WriteHeader(header, Entry(member, mtime));
+            offset = WriteBytes(output, header.GetBuffer().AsSpan(0, (int)header.Length), offset);
+            switch (member.Content)
+            {
+                case InlineContent inline:
+                    offset = WriteBytes(output, inline.Bytes.Span, offset);
+                    break;
+                case HostFileContent file:
+                    using (var source = File.OpenHandle(file.HostPath, FileMode.Open, FileAccess.Read, FileShare.Read))
+                    {
+                        if (RandomAccess.GetLength(source) != file.Length)
+                        {
+                            throw new IOException($"{file.HostPath} changed size while the archive was written");
+                        }
+
+                        FileCopy.Copy(source, 0, output, offset, file.Length);
+                    }
+
+                    offset += file.Length;
+                    break;
+                default:
+                    throw new InvalidOperationException($"archive member {member.Name} has content of an unexpected kind");
+            }
+
+            header.SetLength(0);
+            TarHeaderWriter.WritePadding(header, member.Content.Length);
+            offset = WriteBytes(output, header.GetBuffer().AsSpan(0, (int)header.Length), offset);
+        }
+
+        header.SetLength(0);
+        TarHeaderWriter.WriteEnd(header);
+        WriteBytes(output, header.GetBuffer().AsSpan(0, (int)header.Length), offset);
+    }
+
+    private static long WriteBytes(Microsoft.Win32.SafeHandles.SafeFileHandle output, ReadOnlySpan<byte> bytes, long offset)
+    {
+        RandomAccess.Write(output, bytes, offset);
+        return offset + bytes.Length;
+    }
+
+    private static IEnumerable<ArchiveMember> Sorted(ImageModel image, ArchiveFormat format) =>
+        Members(image, format).OrderBy(m => m.Name, StringComparer.Ordinal);
+
+    private static LayerEntry Entry(ArchiveMember member, long mtime) => new()
+    {
+        Path = ImagePath.Parse("/" + member.Name),
+        Kind = EntryKind.File,
+        Mode = Permissions.DefaultFile,
+        ModifiedTime = mtime,
+        Content = member.Content,
+    };
+
     public static async Task WriteAsync(ImageModel image, ArchiveFormat format, Stream output, CancellationToken cancellationToken)
     {
-        var members = Members(image, format).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        var members = Sorted(image, format).ToList();
         var mtime = image.Config.Created.ToUnixTimeSeconds();
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
@@ -32,15 +96,7 @@ public static class ArchiveWriter
             foreach (var member in members)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                var entry = new LayerEntry
-                {
-                    Path = ImagePath.Parse("/" + member.Name),
-                    Kind = EntryKind.File,
-                    Mode = Permissions.DefaultFile,
-                    ModifiedTime = mtime,
-                    Content = member.Content,
-                };
-                TarHeaderWriter.WriteHeader(output, entry);
+                TarHeaderWriter.WriteHeader(output, Entry(member, mtime));
                 await using (var input = member.Content.Open())
                 {
                     var remaining = member.Content.Length;
@@ -78,18 +134,17 @@ public static class ArchiveWriter
         try
         {
             Directory.CreateDirectory(folder);
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous))
+            if (full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || full.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase))
             {
-                if (full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || full.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase))
-                {
-                    // .NET's gzip header carries no time or name, so the bytes reproduce with the same zlib.
-                    await using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
-                    await WriteAsync(image, format, gzip, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await WriteAsync(image, format, file, cancellationToken).ConfigureAwait(false);
-                }
+                await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+
+                // .NET's gzip header carries no time or name, so the bytes reproduce with the same zlib.
+                await using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
+                await WriteAsync(image, format, gzip, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await Task.Run(() => WriteFile(image, format, temp, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temp, full, overwrite: true);

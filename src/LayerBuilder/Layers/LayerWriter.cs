@@ -1,17 +1,18 @@
 using System.Buffers;
+using System.Threading.Channels;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 
 namespace LayerBuilder.Layers;
 
 /// <summary>
-/// Streams ordered entries into a layer tar file, hashing as it writes: one pass over each source
-/// file, no layer ever held in memory. The file is written under a temporary name and only gets its
-/// final name once complete.
+/// Streams ordered entries into a layer tar file, hashing as it writes: each source file is read once,
+/// no layer is ever held in memory (at most a few 1 MiB buffers are in flight). One thread reads
+/// content and hashes, another writes; the file gets its final name only once complete.
 /// </summary>
 public static class LayerWriter
 {
-    private const int CopyBufferSize = 1 << 20;
+    private const int BuffersInFlight = 8;
 
     /// <summary>
     /// Writes <paramref name="entries"/> (already in layer order) to <paramref name="path"/>.
@@ -24,40 +25,25 @@ public static class LayerWriter
         var temp = path + ".partial";
         try
         {
+            var channel = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(BuffersInFlight) { SingleReader = true, SingleWriter = true });
+            using var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var writer = Task.Run(() => Drain(channel.Reader, handle, stop.Token), stop.Token);
             LayerBlob blob;
-            await using (var file = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, bufferSize: 0, FileOptions.Asynchronous))
-            await using (var buffered = new BufferedStream(file, 1 << 16))
-            using (var hashing = new HashingStream(buffered, leaveOpen: true))
+            try
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(CopyBufferSize);
-                try
-                {
-                    foreach (var entry in entries)
-                    {
-                        cancellationToken.ThrowIfCancellationRequested();
-                        TarHeaderWriter.WriteHeader(hashing, entry);
-                        var stored = entry;
-                        if (entry.Kind == EntryKind.File && entry.Content is { } content)
-                        {
-                            var offset = hashing.BytesWritten;
-                            await CopyExactlyAsync(content, entry, hashing, buffer, cancellationToken).ConfigureAwait(false);
-                            TarHeaderWriter.WritePadding(hashing, content.Length);
-                            stored = entry with { Content = new LayerSliceContent(path, offset, content.Length) };
-                        }
-
-                        written?.Invoke(stored);
-                    }
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                }
-
-                TarHeaderWriter.WriteEnd(hashing);
-                await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
-                blob = new LayerBlob(path, hashing.Complete(), hashing.BytesWritten);
+                blob = await Task.Run(() => Produce(path, entries, written, channel.Writer, stop.Token), stop.Token).ConfigureAwait(false);
+            }
+            catch
+            {
+                await stop.CancelAsync().ConfigureAwait(false);
+                channel.Writer.TryComplete();
+                await Task.WhenAny(writer).ConfigureAwait(false);
+                throw;
             }
 
+            await writer.ConfigureAwait(false);
+            handle.Close();
             File.Move(temp, path, overwrite: true);
             return blob;
         }
@@ -68,23 +54,80 @@ public static class LayerWriter
         }
     }
 
-    private static async Task CopyExactlyAsync(ContentSource content, LayerEntry entry, Stream output, byte[] buffer, CancellationToken cancellationToken)
+    private static LayerBlob Produce(string path, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, ChannelWriter<(byte[], int)> output, CancellationToken cancellationToken)
     {
-        await using var input = content.Open();
+        using var sink = new LayerByteSink(output, cancellationToken);
+        try
+        {
+            foreach (var entry in entries)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                TarHeaderWriter.WriteHeader(sink, entry);
+                var stored = entry;
+                if (entry.Kind == EntryKind.File && entry.Content is { } content)
+                {
+                    var offset = sink.BytesWritten;
+                    CopyExactly(content, entry, sink, cancellationToken);
+                    TarHeaderWriter.WritePadding(sink, content.Length);
+                    stored = entry with { Content = new LayerSliceContent(path, offset, content.Length) };
+                }
+
+                written?.Invoke(stored);
+            }
+
+            TarHeaderWriter.WriteEnd(sink);
+            var size = sink.BytesWritten;
+            var digest = sink.Complete();
+            output.Complete();
+            return new LayerBlob(path, digest, size);
+        }
+        catch (Exception e)
+        {
+            output.TryComplete(e);
+            throw;
+        }
+    }
+
+    private static void Drain(ChannelReader<(byte[] Buffer, int Count)> input, Microsoft.Win32.SafeHandles.SafeFileHandle handle, CancellationToken cancellationToken)
+    {
+        long offset = 0;
+        while (input.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
+        {
+            while (input.TryRead(out var item))
+            {
+                try
+                {
+                    RandomAccess.Write(handle, item.Buffer.AsSpan(0, item.Count), offset);
+                    offset += item.Count;
+                }
+                finally
+                {
+                    ArrayPool<byte>.Shared.Return(item.Buffer);
+                }
+            }
+        }
+    }
+
+    /// <summary>Reads the content straight into the sink's buffers; a size change since planning is an error.</summary>
+    private static void CopyExactly(ContentSource content, LayerEntry entry, LayerByteSink sink, CancellationToken cancellationToken)
+    {
+        using var input = content.Open();
         var remaining = content.Length;
         while (remaining > 0)
         {
-            var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            var space = sink.FreeSpace();
+            var read = input.Read(space.Span[..(int)Math.Min(space.Length, remaining)]);
             if (read == 0)
             {
                 throw SourceChanged(content, entry, "shrank");
             }
 
-            output.Write(buffer, 0, read);
+            sink.Advance(read);
             remaining -= read;
         }
 
-        if (content is HostFileContent && await input.ReadAsync(buffer.AsMemory(0, 1), cancellationToken).ConfigureAwait(false) > 0)
+        if (content is HostFileContent && input.ReadByte() >= 0)
         {
             throw SourceChanged(content, entry, "grew");
         }
