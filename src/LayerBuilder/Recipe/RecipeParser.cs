@@ -62,9 +62,10 @@ public static class RecipeParser
     private static YamlNode? Load(string yaml, string file, DiagnosticBag diagnostics)
     {
         var stream = new YamlStream();
+        var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
         try
         {
-            stream.Load(new StringReader(yaml));
+            stream.Load(parser);
         }
         catch (YamlException e)
         {
@@ -72,6 +73,15 @@ public static class RecipeParser
             var cut = message.IndexOf("): ", StringComparison.Ordinal);
             diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)e.Start.Line, (int)e.Start.Column),
                 "YAML syntax error: " + (cut >= 0 ? message[(cut + 3)..] : message));
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet throws this instead of a YamlException for some unclosed flow collections
+            // ("tags: [a, b" followed by "key: value"); the last event it read is next to the problem.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)at.Line, (int)at.Column),
+                "YAML syntax error: the YAML cannot be read from here on; check that every '[' and '{' is closed");
             return null;
         }
 

@@ -2,7 +2,7 @@ using LayerBuilder.FileSystem;
 
 namespace LayerBuilder.Tests.Unit;
 
-/// <summary>Owners are numeric uid[:gid]; names never reach a layer.</summary>
+/// <summary>Owners are numeric uid[:gid] in layers; recipes may also name users and groups of the image.</summary>
 public sealed class OwnerTests
 {
     [TestCase("1000:1000", 1000, 1000)]
@@ -31,4 +31,38 @@ public sealed class OwnerTests
     [TestCase("99999999999")]
     public void Names_signs_blanks_and_malformed_owners_are_refused(string text) =>
         Assert.That(Owner.TryParse(text, out _), Is.False);
+
+    [TestCase("1000:1000", 1000, 1000)]
+    [TestCase("1000", 1000, 1000)]
+    [TestCase("0:5", 0, 5)]
+    public void Numeric_recipe_owners_need_no_lookup(string text, int uid, int gid)
+    {
+        Assert.That(OwnerSpec.TryParse(text, default, out var spec), Is.True);
+        Assert.That(spec.Numeric, Is.EqualTo(new Owner(uid, gid)));
+    }
+
+    [TestCase("app", "app", null)]
+    [TestCase("app:staff", "app", "staff")]
+    [TestCase("1000:staff", "1000", "staff")]
+    [TestCase("_svc-1.x", "_svc-1.x", null)]
+    public void Named_recipe_owners_are_kept_as_names_to_look_up_in_the_image(string text, string user, string? group)
+    {
+        Assert.That(OwnerSpec.TryParse(text, default, out var spec), Is.True);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(spec.Numeric, Is.Null);
+            Assert.That(spec.User, Is.EqualTo(user));
+            Assert.That(spec.Group, Is.EqualTo(group));
+        }
+    }
+
+    [TestCase("")]
+    [TestCase("1:2:3")]
+    [TestCase("-1")]
+    [TestCase("root user")]
+    [TestCase("app:")]
+    [TestCase("1app")]
+    [TestCase("99999999999")]
+    public void Malformed_recipe_owners_are_refused(string text) =>
+        Assert.That(OwnerSpec.TryParse(text, default, out _), Is.False);
 }
