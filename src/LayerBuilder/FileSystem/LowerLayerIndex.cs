@@ -120,7 +120,19 @@ public sealed class LowerLayerIndex
         }
 
         var parent = Resolve(path.Parent, out var problem);
-        return parent is null ? new ResolvedPath(path, problem) : new ResolvedPath(parent.Value.Combine(path.Name), null);
+        if (parent is null)
+        {
+            return new ResolvedPath(path, problem);
+        }
+
+        // Resolve lets the last component be anything; as a parent it has to be a folder (or new), or a
+        // file would silently turn into a folder.
+        if (Get(parent.Value) is { Kind: not EntryKind.Directory } blocker)
+        {
+            return new ResolvedPath(path, $"{parent} is a {Describe(blocker.Kind)} in a lower layer, not a folder");
+        }
+
+        return new ResolvedPath(parent.Value.Combine(path.Name), null);
     }
 
     /// <summary>Resolves symlinks in every component, including the last.</summary>
