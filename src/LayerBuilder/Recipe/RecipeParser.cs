@@ -71,8 +71,23 @@ public static class RecipeParser
         {
             var message = e.InnerException?.Message ?? e.Message;
             var cut = message.IndexOf("): ", StringComparison.Ordinal);
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)e.Start.Line, (int)e.Start.Column),
-                "YAML syntax error: " + (cut >= 0 ? message[(cut + 3)..] : message));
+            var text = cut >= 0 ? message[(cut + 3)..] : message;
+            var at = new SourcePosition(file, (int)e.Start.Line, (int)e.Start.Column);
+            if (text.StartsWith(DuplicateKeyMessage, StringComparison.Ordinal))
+            {
+                diagnostics.Error(DiagnosticCodes.DuplicateKey, at,
+                    $"key '{text[DuplicateKeyMessage.Length..]}' is given twice in the same mapping; keep one");
+                return null;
+            }
+
+            if (text.Contains("invalid tab", StringComparison.Ordinal) && FirstIndentingTab(yaml) is { } tab)
+            {
+                // YamlDotNet reports this one without a position; the first tab in an indentation is the culprit.
+                at = new SourcePosition(file, tab.Line, tab.Column);
+                text = "a tab is used for indentation; YAML indents with spaces only";
+            }
+
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, at, "YAML syntax error: " + text);
             return null;
         }
         catch (InvalidOperationException)
@@ -93,6 +108,24 @@ public static class RecipeParser
 
         var node = stream.Documents.Count == 0 ? null : stream.Documents[0].RootNode;
         return node is YamlScalarNode { Value: null or "" } ? null : node;
+    }
+
+    private const string DuplicateKeyMessage = "Duplicate key ";
+
+    private static (int Line, int Column)? FirstIndentingTab(string yaml)
+    {
+        var lines = yaml.Split('\n');
+        for (var i = 0; i < lines.Length; i++)
+        {
+            var indent = lines[i].Length - lines[i].TrimStart(' ', '\t').Length;
+            var tab = lines[i].IndexOf('\t', 0, indent);
+            if (tab >= 0)
+            {
+                return (i + 1, tab + 1);
+            }
+        }
+
+        return null;
     }
 
     private sealed class Parser(YamlNodeReader reader, IReadOnlyDictionary<string, YamlNode> keys, string file, string baseDirectory, RecipeOptions options)
