@@ -6,7 +6,8 @@ namespace LayerBuilder.Tool;
 
 /// <summary>
 /// <c>dotnet layerbuild [RECIPE] [options]</c>: maps the command line to one <see cref="Build.ImageBuilder"/>
-/// call and its outcome to text and an exit code. No build logic lives here.
+/// call and its outcome to text and an exit code. No build logic lives here; other commands (such as
+/// <see cref="SchemaCommand"/>) are subcommands in their own classes.
 /// </summary>
 public sealed class BuildCommand
 {
@@ -61,6 +62,9 @@ public sealed class BuildCommand
         {
             recipe, output, format, args, tags, created, quiet, verbose,
         };
+
+        // A subcommand wins over the recipe argument, so a recipe file named "schema" needs ./schema.
+        root.Subcommands.Add(new SchemaCommand(stdout).Create());
         root.SetAction((result, token) => RunAsync(result, token));
         var parsed = root.Parse(commandLine);
         if (parsed.Errors.Count > 0)
