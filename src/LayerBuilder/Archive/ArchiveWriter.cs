@@ -49,7 +49,14 @@ public static class ArchiveWriter
                             throw new IOException($"{file.HostPath} changed size while the archive was written");
                         }
 
-                        FileCopy.Copy(source, 0, output, offset, file.Length);
+                        if (member.Verify is { } expected)
+                        {
+                            CopyVerified(source, output, offset, file, expected);
+                        }
+                        else
+                        {
+                            FileCopy.Copy(source, 0, output, offset, file.Length);
+                        }
                     }
 
                     offset += file.Length;
@@ -66,6 +73,39 @@ public static class ArchiveWriter
         header.SetLength(0);
         TarHeaderWriter.WriteEnd(header);
         WriteBytes(output, header.GetBuffer().AsSpan(0, (int)header.Length), offset);
+    }
+
+    /// <summary>Copies through this process, hashing, so a cached layer that rotted is never shipped.</summary>
+    private static void CopyVerified(Microsoft.Win32.SafeHandles.SafeFileHandle source, Microsoft.Win32.SafeHandles.SafeFileHandle output, long offset, HostFileContent file, Digest expected)
+    {
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            long done = 0;
+            while (done < file.Length)
+            {
+                var read = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, file.Length - done)), done);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                hash.AppendData(buffer, 0, read);
+                RandomAccess.Write(output, buffer.AsSpan(0, read), offset + done);
+                done += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+
+        var actual = Digest.FromHashBytes(hash.GetHashAndReset());
+        if (actual != expected)
+        {
+            throw new CorruptLayerException(file.HostPath, expected, actual);
+        }
     }
 
     private static long WriteBytes(Microsoft.Win32.SafeHandles.SafeFileHandle output, ReadOnlySpan<byte> bytes, long offset)
@@ -97,6 +137,7 @@ public static class ArchiveWriter
             {
                 cancellationToken.ThrowIfCancellationRequested();
                 TarHeaderWriter.WriteHeader(output, Entry(member, mtime));
+                using var hash = member.Verify is null ? null : System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
                 await using (var input = member.Content.Open())
                 {
                     var remaining = member.Content.Length;
@@ -108,9 +149,15 @@ public static class ArchiveWriter
                             throw new IOException($"{member.Name} ended early while the archive was written");
                         }
 
+                        hash?.AppendData(buffer, 0, read);
                         await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
                         remaining -= read;
                     }
+                }
+
+                if (hash is not null && member.Verify is { } expected && Digest.FromHashBytes(hash.GetHashAndReset()) is var actual && actual != expected)
+                {
+                    throw new CorruptLayerException(member.Name, expected, actual);
                 }
 
                 TarHeaderWriter.WritePadding(output, member.Content.Length);
@@ -149,7 +196,7 @@ public static class ArchiveWriter
 
             File.Move(temp, full, overwrite: true);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is (IOException and not CorruptLayerException) or UnauthorizedAccessException)
         {
             File.Delete(temp);
             throw new LayerBuildException(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write the archive '{path}': {e.Message}");

@@ -26,7 +26,7 @@ public static class DockerArchiveLayout
             members.Add(ArchiveMember.Bytes($"{id}/json", image.Legacy[i].Json));
 
             // A regular file, never a link: containerd and containers/image do not follow outer-tar links.
-            members.Add(ArchiveMember.File($"{id}/layer.tar", image.Layers[i].FilePath, image.Layers[i].Size));
+            members.Add(ArchiveMember.Layer($"{id}/layer.tar", image.Layers[i]));
         }
 
         var manifest = new JsonArray(new JsonObject

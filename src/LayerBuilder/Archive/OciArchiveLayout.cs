@@ -26,7 +26,7 @@ public static class OciArchiveLayout
         // Equal layers share one blob: the layout is content-addressed and names must not repeat.
         foreach (var layer in image.Layers.DistinctBy(l => l.DiffId))
         {
-            members.Add(ArchiveMember.File(Blob(layer.DiffId), layer.FilePath, layer.Size));
+            members.Add(ArchiveMember.Layer(Blob(layer.DiffId), layer));
         }
 
         var descriptors = image.Tags.Select(tag =>

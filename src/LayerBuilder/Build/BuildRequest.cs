@@ -10,4 +10,7 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
 
     /// <summary>Folder for the layer files while the archive is assembled; default: beside the output.</summary>
     public string? WorkDirectory { get; init; }
+
+    /// <summary>Reuse layers of unchanged steps and leave an unchanged archive untouched; null: no cache.</summary>
+    public Cache.LayerCache? Cache { get; init; }
 }

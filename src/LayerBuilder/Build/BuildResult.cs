@@ -23,6 +23,9 @@ public sealed record BuildResult
     public required string OutputPath { get; init; }
 
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+
+    /// <summary>The archive already held exactly these bytes and was left untouched.</summary>
+    public bool Unchanged { get; init; }
 }
 
 /// <summary>One layer of the result: its diff id, size and what made it.</summary>

@@ -1,10 +1,7 @@
 using LayerBuilder.Archive;
-using LayerBuilder.Base;
+using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
-using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
-using LayerBuilder.Layers;
-using LayerBuilder.Planning;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Build;
@@ -17,6 +14,20 @@ public static class ImageBuilder
 {
     public static async Task<BuildResult> BuildAsync(BuildRequest request, CancellationToken cancellationToken = default)
     {
+        try
+        {
+            return await BuildOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (CorruptLayerException e) when (request.Cache is not null)
+        {
+            // A cached layer rotted on disk: drop it and build again; the step is simply rebuilt.
+            File.Delete(e.LayerPath);
+            return await BuildOnceAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, CancellationToken cancellationToken)
+    {
         var recipe = request.Recipe;
         var output = Path.GetFullPath(request.OutputPath);
         CheckOutputOutsideSources(recipe, output);
@@ -27,19 +38,34 @@ public static class ImageBuilder
         try
         {
             var warnings = new List<Diagnostic>();
-            var built = await BuildLayersAsync(recipe, staging.FullName, warnings.Add, cancellationToken).ConfigureAwait(false);
+            BuiltLayers built;
+            using (var stack = new LayerStack(recipe, staging.FullName, request.Cache, warnings.Add))
+            {
+                built = await stack.BuildAsync(cancellationToken).ConfigureAwait(false);
+            }
+
             var image = CreateModel(recipe, built);
-            var layers = built.Layers;
-            await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
+            var identity = ArchiveIdentity(image, request.Format, output);
+            var unchanged = request.Cache is not null && OutputRecord.IsUnchanged(request.Cache, output, identity);
+            if (!unchanged)
+            {
+                await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
+                if (request.Cache is not null)
+                {
+                    OutputRecord.Remember(request.Cache, output, identity);
+                }
+            }
+
             return new BuildResult
             {
                 ImageId = image.ImageId,
                 ManifestDigest = image.ManifestDescriptor.Digest,
                 Tags = image.FullNames.ToList(),
                 RepoTags = image.RepoTags.ToList(),
-                Layers = layers.Select(l => new LayerSummary(l.DiffId, l.Size, l.CreatedBy)).ToList(),
+                Layers = built.Layers.Select(l => new LayerSummary(l.DiffId, l.Size, l.CreatedBy)).ToList(),
                 OutputPath = output,
                 Warnings = warnings,
+                Unchanged = unchanged,
             };
         }
         finally
@@ -49,63 +75,10 @@ public static class ImageBuilder
     }
 
     /// <summary>Writes every layer into <paramref name="folder"/>; returns them with their history.</summary>
-    public static async Task<BuiltLayers> BuildLayersAsync(
-        BuildRecipe recipe, string folder, Action<Diagnostic> warn, CancellationToken cancellationToken)
+    public static async Task<BuiltLayers> BuildLayersAsync(BuildRecipe recipe, string folder, Action<Diagnostic> warn, CancellationToken cancellationToken)
     {
-        var index = new LowerLayerIndex();
-        var layers = new List<LayerBlob>();
-        var history = new List<HistoryEntry>();
-        var created = recipe.Created.ToUnixTimeSeconds();
-        var platform = recipe.Platform;
-        var config = new ContainerConfig();
-
-        if (recipe.Base is ImageBase imageBase)
-        {
-            var baseImage = await new BaseImageReader(imageBase, folder, recipe.PlatformSet ? recipe.Platform : null).ReadAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var layer in baseImage.Layers)
-            {
-                LayerIndexer.Apply(index, layer, imageBase.Position);
-            }
-
-            layers.AddRange(baseImage.Layers);
-            history.AddRange(baseImage.History);
-            platform = recipe.PlatformSet ? recipe.Platform : baseImage.Platform;
-            config = baseImage.Config;
-        }
-
-        if (recipe.Base is RootfsBase rootfs)
-        {
-            var entries = Directory.Exists(rootfs.HostPath)
-                ? new RootfsFolderSource(rootfs.HostPath, rootfs.Position, created).Entries()
-                : File.Exists(rootfs.HostPath)
-                    ? new RootfsTarSource(rootfs.HostPath, rootfs.Position, created, warn).Entries()
-                    : throw new LayerBuildException(DiagnosticCodes.SourceNotFound, rootfs.Position,
-                        $"base rootfs '{rootfs.HostPath}' does not exist; give a tar, a compressed tar or a folder");
-            var createdBy = $"layerbuild base rootfs {Path.GetFileName(rootfs.HostPath.TrimEnd(Path.DirectorySeparatorChar))}";
-            var blob = await LayerWriter.WriteAsync(Path.Combine(folder, "layer-0.tar"), entries, e => Apply(index, e), cancellationToken).ConfigureAwait(false);
-            layers.Add(blob with { CreatedBy = createdBy });
-            history.Add(new HistoryEntry(recipe.Created, createdBy, "layerbuild"));
-        }
-
-        foreach (var step in recipe.Steps)
-        {
-            var plan = new StepPlanner(index, recipe.Defaults, recipe.Created, folder).Plan(step);
-            var createdBy = $"layerbuild step: {step.Description}";
-            var path = Path.Combine(folder, $"layer-{layers.Count}.tar");
-            var blob = await LayerWriter.WriteAsync(path, plan, e => Apply(index, e), cancellationToken).ConfigureAwait(false);
-            layers.Add(blob with { CreatedBy = createdBy });
-            history.Add(new HistoryEntry(recipe.Created, createdBy, "layerbuild"));
-        }
-
-        if (recipe.Config.UserOwner is { Numeric: null } user)
-        {
-            // Names stay names in the config (the runtime resolves them), but they must exist in the image.
-            var diagnostics = new DiagnosticBag();
-            new OwnerResolver(index, diagnostics).Resolve(user);
-            diagnostics.ThrowIfErrors();
-        }
-
-        return new BuiltLayers(layers, history, platform, config.With(recipe.Config));
+        using var stack = new LayerStack(recipe, folder, null, warn);
+        return await stack.BuildAsync(cancellationToken).ConfigureAwait(false);
     }
 
     public static ImageModel CreateModel(BuildRecipe recipe, BuiltLayers built)
@@ -119,17 +92,10 @@ public static class ImageBuilder
         return new ImageModel(recipe.Image.Value, recipe.Tags, config, built.Layers, recipe.Config.Annotations);
     }
 
-    /// <summary>Records a written entry in the merged view; a hard link is the file it names.</summary>
-    private static void Apply(LowerLayerIndex index, LayerEntry entry)
-    {
-        if (entry.Kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } target)
-        {
-            index.Apply(target with { Path = entry.Path });
-            return;
-        }
-
-        index.Apply(entry);
-    }
+    /// <summary>Everything that decides the archive's bytes: the layers are named by the config and manifest digests.</summary>
+    private static Digest ArchiveIdentity(ImageModel image, ArchiveFormat format, string output) =>
+        Digest.Of(string.Join('\n', "archive-v1", format, Path.GetExtension(output), image.ImageId, image.ManifestDescriptor.Digest,
+            image.Reference.Full, string.Join(',', image.Tags)));
 
     /// <summary>An archive inside a folder a step copies would end up inside the next build's image.</summary>
     private static void CheckOutputOutsideSources(BuildRecipe recipe, string output)

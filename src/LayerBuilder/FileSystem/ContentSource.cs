@@ -22,11 +22,11 @@ public sealed record InlineContent(ReadOnlyMemory<byte> Bytes) : ContentSource(B
 
 /// <summary>A byte range of an already written layer tar: used to copy a lower-layer file up into a
 /// step's layer (a hardlink's target must sit in the same layer) without keeping it anywhere else.</summary>
-public sealed record LayerSliceContent(string LayerFile, long Offset, long Length) : ContentSource(Length)
+public sealed record LayerSliceContent(Layers.LayerFile LayerFile, long Offset, long Length) : ContentSource(Length)
 {
     public override Stream Open()
     {
-        var stream = new FileStream(LayerFile, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        var stream = new FileStream(LayerFile.WaitForPath(), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
         stream.Position = Offset;
         return stream;
     }

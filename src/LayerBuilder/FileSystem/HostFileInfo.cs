@@ -9,6 +9,12 @@ namespace LayerBuilder.FileSystem;
 /// </summary>
 public sealed partial record HostFileInfo(EntryKind Kind, int Mode, int Uid, int Gid, long Size, uint LinkCount, ulong Device, ulong Inode, int DeviceMajor, int DeviceMinor, bool IsSocket)
 {
+    /// <summary>Last modification, nanoseconds since 1970 (0 where unknown).</summary>
+    public long ModifiedNanoseconds { get; init; }
+
+    /// <summary>Last status change (any write, chmod, rename), nanoseconds since 1970 (0 where unknown).</summary>
+    public long ChangedNanoseconds { get; init; }
+
     public static HostFileInfo Stat(string path)
     {
         if (OperatingSystem.IsLinux())
@@ -71,8 +77,16 @@ public sealed partial record HostFileInfo(EntryKind Kind, int Mode, int Uid, int
         };
         var isSocket = (mode & 0xF000) == 0xC000;
         return new HostFileInfo(kind, mode & Permissions.Mask, uid, gid, kind == EntryKind.File ? size : 0, nlink,
-            ((ulong)devMajor << 32) | devMinor, ino, rdevMajor, rdevMinor, isSocket);
+            ((ulong)devMajor << 32) | devMinor, ino, rdevMajor, rdevMinor, isSocket)
+        {
+            ChangedNanoseconds = Nanoseconds(buffer[96..]),
+            ModifiedNanoseconds = Nanoseconds(buffer[112..]),
+        };
     }
+
+    /// <summary>A struct statx_timestamp: signed seconds, then unsigned nanoseconds.</summary>
+    private static long Nanoseconds(ReadOnlySpan<byte> timestamp) =>
+        (MemoryMarshal.Read<long>(timestamp) * 1_000_000_000) + MemoryMarshal.Read<uint>(timestamp[8..]);
 
     private const int AtFdCwd = -100;
     private const int AtSymlinkNoFollow = 0x100;

@@ -19,8 +19,14 @@ public static class LayerWriter
     /// <paramref name="written"/> sees each entry as stored, files pointing at their bytes inside the new
     /// layer, so later steps can copy them up without keeping anything else.
     /// </summary>
+    public static Task<LayerBlob> WriteAsync(
+        string path, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, CancellationToken cancellationToken) =>
+        WriteAsync(path, LayerFile.At(path), entries, written, cancellationToken);
+
+    /// <summary>As above, with lower-layer content addressed through <paramref name="location"/>, for a
+    /// layer that moves elsewhere (the cache) once written; the caller completes it.</summary>
     public static async Task<LayerBlob> WriteAsync(
-        string path, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, CancellationToken cancellationToken)
+        string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, CancellationToken cancellationToken)
     {
         var temp = path + ".partial";
         try
@@ -32,7 +38,7 @@ public static class LayerWriter
             LayerBlob blob;
             try
             {
-                blob = await Task.Run(() => Produce(path, entries, written, channel.Writer, stop.Token), stop.Token).ConfigureAwait(false);
+                blob = await Task.Run(() => Produce(path, location, entries, written, channel.Writer, stop.Token), stop.Token).ConfigureAwait(false);
             }
             catch
             {
@@ -54,7 +60,7 @@ public static class LayerWriter
         }
     }
 
-    private static LayerBlob Produce(string path, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, ChannelWriter<(byte[], int)> output, CancellationToken cancellationToken)
+    private static LayerBlob Produce(string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, ChannelWriter<(byte[], int)> output, CancellationToken cancellationToken)
     {
         using var sink = new LayerByteSink(output, cancellationToken);
         try
@@ -69,7 +75,7 @@ public static class LayerWriter
                     var offset = sink.BytesWritten;
                     CopyExactly(content, entry, sink, cancellationToken);
                     TarHeaderWriter.WritePadding(sink, content.Length);
-                    stored = entry with { Content = new LayerSliceContent(path, offset, content.Length) };
+                    stored = entry with { Content = new LayerSliceContent(location, offset, content.Length) };
                 }
 
                 written?.Invoke(stored);

@@ -1,0 +1,208 @@
+using LayerBuilder.Base;
+using LayerBuilder.Cache;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
+using LayerBuilder.Layers;
+using LayerBuilder.Planning;
+using LayerBuilder.Recipe;
+
+namespace LayerBuilder.Build;
+
+/// <summary>
+/// Builds the layers of one recipe, bottom to top. Steps are planned in order against the merged view
+/// of the layers below (metadata only), and their layers are written concurrently, two at a time:
+/// content of a lower layer that a later step needs (a hardlink copy-up, /etc/passwd) waits for that
+/// layer to be finished. With a cache, a step whose key is known is not written at all.
+/// </summary>
+internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache? cache, Action<Diagnostic> warn) : IDisposable
+{
+    private readonly LowerLayerIndex index = new();
+    private readonly List<Task<LayerBlob>> layers = [];
+    private readonly List<HistoryEntry> history = [];
+    private readonly SemaphoreSlim writers = new(2);
+
+    /// <summary>What the layers so far are, for the next cache key: a key, or a diff id when there was none.</summary>
+    private Task<Digest?> below = Task.FromResult<Digest?>(null);
+
+    public async Task<BuiltLayers> BuildAsync(CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var platform = recipe.Platform;
+        var config = new ContainerConfig();
+        try
+        {
+            switch (recipe.Base)
+            {
+                case ImageBase imageBase:
+                    var baseImage = await new BaseImageReader(imageBase, staging, recipe.PlatformSet ? recipe.Platform : null).ReadAsync(stop.Token).ConfigureAwait(false);
+                    foreach (var layer in baseImage.Layers)
+                    {
+                        LayerIndexer.Apply(index, layer, imageBase.Position);
+                        layers.Add(Task.FromResult(layer));
+                    }
+
+                    var chain = ChainId.Compute(baseImage.Layers.Select(l => l.DiffId).ToList());
+                    below = Task.FromResult<Digest?>(chain.Count > 0 ? chain[^1] : null);
+                    history.AddRange(baseImage.History);
+                    platform = recipe.PlatformSet ? recipe.Platform : baseImage.Platform;
+                    config = baseImage.Config;
+                    break;
+                case RootfsBase rootfs:
+                    await AddRootfsAsync(rootfs, stop.Token).ConfigureAwait(false);
+                    break;
+            }
+
+            foreach (var step in recipe.Steps)
+            {
+                var plan = new StepPlanner(index, recipe.Defaults, recipe.Created, staging).Plan(step);
+                var location = new LayerFile();
+                foreach (var stored in LayerOffsets.Stored(plan, location))
+                {
+                    Apply(stored);
+                }
+
+                Add(plan, location, $"layerbuild step: {step.Description}", stop.Token);
+            }
+
+            CheckConfigUser();
+            var finished = await Task.WhenAll(layers).ConfigureAwait(false);
+            return new BuiltLayers(finished, history, platform, config.With(recipe.Config));
+        }
+        catch
+        {
+            await stop.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(layers.Select(l => l.ContinueWith(_ => { }, TaskScheduler.Default))).ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Queues one layer: taken from the cache when its key is known there, else written.</summary>
+    private void Add(IReadOnlyList<LayerEntry> entries, LayerFile location, string createdBy, CancellationToken cancellationToken)
+    {
+        var lower = below;
+        var key = KeyAsync(lower, entries);
+        var number = layers.Count;
+        var layer = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    var blob = await ObtainAsync(await key.ConfigureAwait(false), entries, location, number, cancellationToken).ConfigureAwait(false);
+                    location.Complete(blob.FilePath);
+                    return blob with { CreatedBy = createdBy };
+                }
+                catch (Exception e)
+                {
+                    location.Fail(e);
+                    throw;
+                }
+            },
+            cancellationToken);
+        layers.Add(layer);
+        history.Add(new HistoryEntry(recipe.Created, createdBy, "layerbuild"));
+        below = IdentityAsync(key, layer);
+    }
+
+    private async Task<Digest?> KeyAsync(Task<Digest?> lower, IReadOnlyList<LayerEntry> entries) =>
+        cache is null ? null : StepCacheKey.Compute(await lower.ConfigureAwait(false), entries, staging);
+
+    private static async Task<Digest?> IdentityAsync(Task<Digest?> key, Task<LayerBlob> layer) =>
+        await key.ConfigureAwait(false) ?? (await layer.ConfigureAwait(false)).DiffId;
+
+    private async Task<LayerBlob> ObtainAsync(Digest? key, IReadOnlyList<LayerEntry> entries, LayerFile location, int number, CancellationToken cancellationToken)
+    {
+        if (key is { } k && cache?.TryGet(k) is { } hit)
+        {
+            return hit;
+        }
+
+        await writers.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var path = key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, $"layer-{number}.tar");
+            var blob = await LayerWriter.WriteAsync(path, location, entries, null, cancellationToken).ConfigureAwait(false);
+            return key is { } newKey && cache is not null ? cache.Put(newKey, blob) : blob;
+        }
+        finally
+        {
+            writers.Release();
+        }
+    }
+
+    /// <summary>The root filesystem is layer 0. A tar is streamed (its entries reach the index as they
+    /// are written); a folder is walked first, like a step.</summary>
+    private async Task AddRootfsAsync(RootfsBase rootfs, CancellationToken cancellationToken)
+    {
+        var created = recipe.Created.ToUnixTimeSeconds();
+        var createdBy = $"layerbuild base rootfs {Path.GetFileName(rootfs.HostPath.TrimEnd(Path.DirectorySeparatorChar))}";
+        if (Directory.Exists(rootfs.HostPath))
+        {
+            var entries = new RootfsFolderSource(rootfs.HostPath, rootfs.Position, created).Entries().ToList();
+            var location = new LayerFile();
+            foreach (var stored in LayerOffsets.Stored(entries, location))
+            {
+                Apply(stored);
+            }
+
+            Add(entries, location, createdBy, cancellationToken);
+            return;
+        }
+
+        if (!File.Exists(rootfs.HostPath))
+        {
+            throw new LayerBuildException(DiagnosticCodes.SourceNotFound, rootfs.Position,
+                $"base rootfs '{rootfs.HostPath}' does not exist; give a tar, a compressed tar or a folder");
+        }
+
+        var key = cache is null ? (Digest?)null : StepCacheKey.ForFile("rootfs-tar", rootfs.HostPath, created);
+        LayerBlob blob;
+        if (key is { } k && cache?.TryGet(k) is { } hit)
+        {
+            blob = hit;
+            LayerIndexer.Apply(index, hit, rootfs.Position);
+        }
+        else
+        {
+            var path = key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, "layer-0.tar");
+            var location = new LayerFile();
+            var source = new RootfsTarSource(rootfs.HostPath, rootfs.Position, created, warn).Entries();
+            blob = await LayerWriter.WriteAsync(path, location, source, Apply, cancellationToken).ConfigureAwait(false);
+            if (key is { } newKey && cache is not null)
+            {
+                blob = cache.Put(newKey, blob);
+            }
+
+            location.Complete(blob.FilePath);
+        }
+
+        layers.Add(Task.FromResult(blob with { CreatedBy = createdBy }));
+        history.Add(new HistoryEntry(recipe.Created, createdBy, "layerbuild"));
+        below = Task.FromResult<Digest?>(key ?? blob.DiffId);
+    }
+
+    public void Dispose() => writers.Dispose();
+
+    /// <summary>Records a written entry in the merged view; a hard link is the file it names.</summary>
+    private void Apply(LayerEntry entry)
+    {
+        if (entry.Kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } target)
+        {
+            index.Apply(target with { Path = entry.Path });
+            return;
+        }
+
+        index.Apply(entry);
+    }
+
+    /// <summary>Names stay names in the config (the runtime resolves them), but they must exist in the image.</summary>
+    private void CheckConfigUser()
+    {
+        if (recipe.Config.UserOwner is { Numeric: null } user)
+        {
+            var diagnostics = new DiagnosticBag();
+            new OwnerResolver(index, diagnostics).Resolve(user);
+            diagnostics.ThrowIfErrors();
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LayerBuilder.Image;
+using LayerBuilder.Layers;
+using LayerBuilder.Text;
+
+namespace LayerBuilder.Cache;
+
+/// <summary>
+/// Content-addressed store of finished layers, so a step whose plan and inputs are unchanged is not
+/// written again. Layout: <c>blobs/sha256/&lt;diff id&gt;</c> (the layer tar) and
+/// <c>keys/&lt;key&gt;.json</c> (a step key pointing at a diff id and size). Every write goes to a
+/// unique temporary name and is renamed into place, so concurrent builds never see half a file; a
+/// layer whose bytes no longer match its digest is detected when it is used and evicted.
+/// </summary>
+public sealed class LayerCache
+{
+    public LayerCache(string root)
+    {
+        Root = root;
+        Blobs = Path.Combine(root, "blobs", "sha256");
+        Keys = Path.Combine(root, "keys");
+        Temp = Path.Combine(root, "tmp");
+    }
+
+    public string Root { get; }
+
+    private string Blobs { get; }
+
+    private string Keys { get; }
+
+    /// <summary>Where layers are written before they are known; same file system as the blobs, so renames are atomic.</summary>
+    public string Temp { get; }
+
+    /// <summary>The user's cache folder: $XDG_CACHE_HOME/layerbuilder, else ~/.cache/layerbuilder.</summary>
+    public static LayerCache Default()
+    {
+        var xdg = Environment.GetEnvironmentVariable("XDG_CACHE_HOME");
+        var root = !string.IsNullOrEmpty(xdg) && Path.IsPathRooted(xdg)
+            ? xdg
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache");
+        return new LayerCache(Path.Combine(root, "layerbuilder"));
+    }
+
+    public string NewTempPath()
+    {
+        Directory.CreateDirectory(Temp);
+        return Path.Combine(Temp, Guid.NewGuid().ToString("N") + ".tar");
+    }
+
+    /// <summary>The layer recorded for <paramref name="key"/>, if its file is still there with the right size.
+    /// Its bytes are verified when they are copied (<see cref="LayerBlob.NeedsVerification"/>).</summary>
+    public LayerBlob? TryGet(Digest key)
+    {
+        var record = Path.Combine(Keys, key.Hex + ".json");
+        if (!File.Exists(record))
+        {
+            return null;
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllBytes(record));
+            var diffId = Digest.Parse(node?["diffId"]?.GetValue<string>() ?? "");
+            var size = node?["size"]?.GetValue<long>() ?? -1;
+            var blob = Path.Combine(Blobs, diffId.Hex);
+            return File.Exists(blob) && new FileInfo(blob).Length == size
+                ? new LayerBlob(blob, diffId, size) { NeedsVerification = true }
+                : null;
+        }
+        catch (Exception e) when (e is JsonException or FormatException or IOException or InvalidOperationException)
+        {
+            return null; // a damaged record is a miss, never an error
+        }
+    }
+
+    /// <summary>Moves a freshly written layer into the store and records <paramref name="key"/> for it.</summary>
+    public LayerBlob Put(Digest key, LayerBlob written)
+    {
+        Directory.CreateDirectory(Blobs);
+        Directory.CreateDirectory(Keys);
+        var blob = Path.Combine(Blobs, written.DiffId.Hex);
+        if (File.Exists(blob) && new FileInfo(blob).Length == written.Size)
+        {
+            File.Delete(written.FilePath); // another build stored the same bytes first
+        }
+        else
+        {
+            File.Move(written.FilePath, blob, overwrite: true);
+        }
+
+        var record = new JsonObject { ["diffId"] = written.DiffId.ToString(), ["size"] = written.Size };
+        var temp = Path.Combine(Keys, $".{key.Hex}.{Guid.NewGuid():N}");
+        File.WriteAllBytes(temp, CanonicalJson.ToBytes(record));
+        File.Move(temp, Path.Combine(Keys, key.Hex + ".json"), overwrite: true);
+        return written with { FilePath = blob };
+    }
+
+    /// <summary>Removes a layer whose bytes were found not to match its digest.</summary>
+    public void Evict(LayerBlob blob)
+    {
+        if (blob.FilePath.StartsWith(Blobs, StringComparison.Ordinal))
+        {
+            File.Delete(blob.FilePath);
+        }
+    }
+}

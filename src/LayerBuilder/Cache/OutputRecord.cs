@@ -1,0 +1,52 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
+using LayerBuilder.Text;
+
+namespace LayerBuilder.Cache;
+
+/// <summary>
+/// Remembers which archive LayerBuilder last wrote at an output path (its identity and the file's
+/// size, inode and times), so an unchanged rebuild leaves it untouched instead of rewriting it. A file
+/// touched by anyone else since no longer matches and is rewritten.
+/// </summary>
+public static class OutputRecord
+{
+    public static bool IsUnchanged(LayerCache cache, string output, Digest archive)
+    {
+        var record = RecordPath(cache, output);
+        if (!File.Exists(record) || !File.Exists(output))
+        {
+            return false;
+        }
+
+        try
+        {
+            var node = JsonNode.Parse(File.ReadAllBytes(record));
+            return node?["archive"]?.GetValue<string>() == archive.ToString() && node["file"]?.GetValue<string>() == Identity(output);
+        }
+        catch (Exception e) when (e is JsonException or IOException or InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
+    public static void Remember(LayerCache cache, string output, Digest archive)
+    {
+        var record = RecordPath(cache, output);
+        Directory.CreateDirectory(Path.GetDirectoryName(record)!);
+        var temp = record + "." + Guid.NewGuid().ToString("N");
+        File.WriteAllBytes(temp, CanonicalJson.ToBytes(new JsonObject { ["archive"] = archive.ToString(), ["file"] = Identity(output) }));
+        File.Move(temp, record, overwrite: true);
+    }
+
+    private static string RecordPath(LayerCache cache, string output) =>
+        Path.Combine(cache.Root, "outputs", Digest.Of(Path.GetFullPath(output)).Hex + ".json");
+
+    private static string Identity(string path)
+    {
+        var info = HostFileInfo.Stat(path);
+        return $"{info.Size}:{info.Device}:{info.Inode}:{info.ModifiedNanoseconds}:{info.ChangedNanoseconds}";
+    }
+}
