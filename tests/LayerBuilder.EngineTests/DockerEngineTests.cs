@@ -130,6 +130,6 @@ public sealed class DockerEngineTests
 
         var config = ConfigAssertions.Property(inspected, "Config");
         Assert.That(config, Is.Not.Null, "inspect has no Config");
-        ConfigAssertions.AssertRuntimeConfig(config!.Value, ConfigAssertions.Property(config.Value, "Healthcheck") ?? default(JsonElement));
+        ConfigAssertions.AssertRuntimeConfig(config!.Value, ConfigAssertions.Property(config.Value, "Healthcheck"));
     }
 }

@@ -19,8 +19,10 @@ public static class ConfigAssertions
     };
 
     /// <param name="config">The <c>Config</c> object of an inspect, or <c>config</c> of an image config.</param>
-    /// <param name="healthcheck">Where the engine reports the healthcheck (null: it does not).</param>
-    public static void AssertRuntimeConfig(JsonElement config, JsonElement? healthcheck)
+    /// <param name="healthcheck">The healthcheck object wherever the engine reports it.</param>
+    /// <param name="healthcheckReported">False where the engine reads the config as an OCI config, which has
+    /// no healthcheck field; then none may be reported.</param>
+    public static void AssertRuntimeConfig(JsonElement config, JsonElement? healthcheck, bool healthcheckReported = true)
     {
         Assert.Multiple(() =>
         {
@@ -33,6 +35,7 @@ public static class ConfigAssertions
             Assert.That(Keys(config, "Volumes"), Is.EqualTo(Volumes), "Volumes");
             Assert.That(Map(config, "Labels"), Is.EqualTo(Labels), "Labels");
             Assert.That(String(config, "StopSignal"), Is.EqualTo("SIGINT"), "StopSignal");
+            Assert.That(healthcheck, healthcheckReported ? Is.Not.Null : Is.Null, "Healthcheck");
             if (healthcheck is { } check)
             {
                 Assert.That(Strings(check, "Test"), Is.EqualTo(HealthcheckTest), "Healthcheck.Test");

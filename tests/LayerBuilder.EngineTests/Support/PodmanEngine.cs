@@ -3,19 +3,30 @@ using System.Text.Json;
 namespace LayerBuilder.EngineTests.Support;
 
 /// <summary>
-/// podman with storage of its own (root, runroot, tmpdir under the test folder, vfs driver): every
-/// test starts from an empty store, so each load really verifies every layer's diff id.
+/// podman with storage of its own (root and tmpdir under the test folder, vfs driver, a runroot of its
+/// own): every test starts from an empty store, so each load really verifies every layer's diff id.
 /// </summary>
-public sealed class PodmanEngine(string executable, string folder)
+public sealed class PodmanEngine : IAsyncDisposable
 {
-    private string[] Globals =>
-    [
-        "--root", Path.Combine(folder, "root"),
-        "--runroot", Path.Combine(folder, "run"),
-        "--tmpdir", Path.Combine(folder, "tmp"),
-        "--storage-driver", "vfs",
-        "--events-backend", "none",
-    ];
+    // podman refuses a runroot longer than 50 characters (it holds sockets), so it cannot live under
+    // an arbitrarily deep test folder.
+    private const int MaxRunRootLength = 50;
+
+    private readonly string executable;
+    private readonly string root;
+    private readonly string runRoot;
+    private readonly string tmp;
+
+    public PodmanEngine(string executable, string folder)
+    {
+        this.executable = executable;
+        root = Path.Combine(folder, "root");
+        tmp = Directory.CreateDirectory(Path.Combine(folder, "tmp")).FullName;
+        var shortTemp = Path.GetTempPath().Length + 16 <= MaxRunRootLength ? Path.GetTempPath() : "/tmp";
+        runRoot = Directory.CreateDirectory(Path.Combine(shortTemp, $"lbp-{Guid.NewGuid():N}"[..12])).FullName;
+    }
+
+    private string[] Globals => ["--root", root, "--runroot", runRoot, "--tmpdir", tmp, "--storage-driver", "vfs", "--events-backend", "none"];
 
     public Task<ProcessResult> RunAsync(params string[] arguments) =>
         ProcessRunner.RunAsync(executable, [.. Globals, .. arguments]);
@@ -31,12 +42,22 @@ public sealed class PodmanEngine(string executable, string folder)
         return document.RootElement[0].Clone();
     }
 
-    /// <summary>Rootless vfs storage holds files owned by sub-uids; only podman's user namespace can delete them.</summary>
-    public async Task RemoveStorageAsync()
+    /// <summary>Removes the storage; rootless vfs files belong to sub-uids, so only podman's user
+    /// namespace can delete them. The root lies in the test folder, which is removed after this.</summary>
+    public async ValueTask DisposeAsync()
     {
-        if (HostUser.EffectiveUid != 0 && Directory.Exists(folder))
+        if (HostUser.EffectiveUid != 0)
         {
-            await RunAsync("unshare", "rm", "-rf", Path.Combine(folder, "root"), Path.Combine(folder, "run"));
+            await RunAsync("unshare", "rm", "-rf", root, runRoot);
+        }
+
+        try
+        {
+            Directory.Delete(runRoot, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // already gone
         }
     }
 }

@@ -7,7 +7,7 @@ public sealed class TempFolder : IDisposable
     {
         var root = Engines.WorkRoot();
         Directory.CreateDirectory(root);
-        Path = Directory.CreateDirectory(System.IO.Path.Combine(root, $"lbe-{purpose}-{Guid.NewGuid():N}"[..40])).FullName;
+        Path = Directory.CreateDirectory(System.IO.Path.Combine(root, $"lbe-{purpose}-{Guid.NewGuid():N}"[..28])).FullName;
     }
 
     public string Path { get; }
