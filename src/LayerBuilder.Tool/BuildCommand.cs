@@ -1,5 +1,6 @@
 using System.CommandLine;
 using LayerBuilder.Archive;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Tool;
@@ -45,6 +46,17 @@ public sealed class BuildCommand
         Description = "RFC 3339 creation time (wins over the recipe's created and SOURCE_DATE_EPOCH).",
     };
 
+    private readonly Option<string> compression = new("--compression")
+    {
+        Description = "Layer blobs of the oci format: none (default), gzip or zstd. The docker format always stores plain tars.",
+        DefaultValueFactory = _ => "none",
+    };
+
+    private readonly Option<bool> noCache = new("--no-cache")
+    {
+        Description = "Neither read nor fill the layer cache ($XDG_CACHE_HOME/layerbuilder); always rewrite the archive.",
+    };
+
     private readonly Option<bool> quiet = new("--quiet", "-q") { Description = "Print nothing but errors." };
 
     private readonly Option<bool> verbose = new("--verbose") { Description = "Show stack traces of internal errors." };
@@ -54,13 +66,14 @@ public sealed class BuildCommand
         this.stdout = stdout;
         this.stderr = stderr;
         format.AcceptOnlyFromAmong("docker", "oci");
+        compression.AcceptOnlyFromAmong("none", "gzip", "zstd");
     }
 
     public async Task<int> InvokeAsync(string[] commandLine)
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
-            recipe, output, format, args, tags, created, quiet, verbose,
+            recipe, output, format, compression, args, tags, created, noCache, quiet, verbose,
         };
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema" needs ./schema.
@@ -96,6 +109,18 @@ public sealed class BuildCommand
             parsedArgs[pair[..eq]] = pair[(eq + 1)..];
         }
 
+        var layerCompression = result.GetValue(compression) switch
+        {
+            "gzip" => LayerCompression.Gzip,
+            "zstd" => LayerCompression.Zstd,
+            _ => LayerCompression.None,
+        };
+        if (layerCompression != LayerCompression.None && result.GetValue(format) != "oci")
+        {
+            await stderr.WriteLineAsync("error: --compression applies to --format oci; the docker format stores plain layer tars").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         var options = new BuildOptions(
             result.GetValue(recipe)!,
             result.GetValue(output),
@@ -104,7 +129,11 @@ public sealed class BuildCommand
             result.GetValue(tags) ?? [],
             result.GetValue(created),
             result.GetValue(quiet),
-            result.GetValue(verbose));
+            result.GetValue(verbose))
+        {
+            Compression = layerCompression,
+            NoCache = result.GetValue(noCache),
+        };
         return await new BuildRunner(stdout, stderr).RunAsync(options, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,4 +1,5 @@
 using LayerBuilder.Archive;
+using LayerBuilder.Layers;
 
 namespace LayerBuilder.Tool;
 
@@ -11,4 +12,9 @@ public sealed record BuildOptions(
     IReadOnlyList<string> Tags,
     string? Created,
     bool Quiet,
-    bool Verbose);
+    bool Verbose)
+{
+    public LayerCompression Compression { get; init; } = LayerCompression.None;
+
+    public bool NoCache { get; init; }
+}

@@ -1,4 +1,5 @@
 using LayerBuilder.Build;
+using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Recipe;
 
@@ -19,7 +20,20 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                 SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
             });
             var outputPath = options.Output ?? recipe.Image.Value.Familiar.Split('/')[^1] + ".tar";
-            var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, outputPath) { Format = options.Format }, cancellationToken).ConfigureAwait(false);
+            BuildResult result;
+            using (var progress = options.Quiet ? null : new ProgressDisplay(stderr, interactive: !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error)))
+            {
+                result = await ImageBuilder.BuildAsync(
+                    new BuildRequest(recipe, outputPath)
+                    {
+                        Format = options.Format,
+                        Compression = options.Compression,
+                        Cache = options.NoCache ? null : LayerCache.Default(),
+                        Progress = progress,
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+
             foreach (var warning in result.Warnings)
             {
                 await stderr.WriteLineAsync(warning.ToCliString()).ConfigureAwait(false);
@@ -77,6 +91,6 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
             await stdout.WriteLineAsync($"Layer:     {layer.DiffId}  {layer.Size,12:N0} bytes  {layer.CreatedBy}").ConfigureAwait(false);
         }
 
-        await stdout.WriteLineAsync($"Wrote:     {result.OutputPath}").ConfigureAwait(false);
+        await stdout.WriteLineAsync(result.Unchanged ? $"Unchanged: {result.OutputPath}" : $"Wrote:     {result.OutputPath}").ConfigureAwait(false);
     }
 }

@@ -26,7 +26,9 @@ public static class OciArchiveLayout
         // Equal layers share one blob: the layout is content-addressed and names must not repeat.
         foreach (var layer in image.Layers.DistinctBy(l => l.DiffId))
         {
-            members.Add(ArchiveMember.Layer(Blob(layer.DiffId), layer));
+            members.Add(layer.Compressed is { } c
+                ? ArchiveMember.File(Blob(c.Digest), c.FilePath, c.Size)
+                : ArchiveMember.Layer(Blob(layer.DiffId), layer));
         }
 
         var descriptors = image.Tags.Select(tag =>
@@ -50,7 +52,7 @@ public static class OciArchiveLayout
         {
             ["Config"] = Blob(image.ConfigDescriptor.Digest),
             ["RepoTags"] = CanonicalJson.Array(image.RepoTags),
-            ["Layers"] = CanonicalJson.Array(image.Layers.Select(l => Blob(l.DiffId))),
+            ["Layers"] = CanonicalJson.Array(image.Layers.Select(l => Blob(ImageModel.LayerDescriptor(l).Digest))),
         });
         members.Add(ArchiveMember.Bytes("manifest.json", CanonicalJson.ToBytes(manifest, trailingNewline: true)));
         return members;

@@ -8,9 +8,15 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
 {
     public ArchiveFormat Format { get; init; } = ArchiveFormat.Docker;
 
+    /// <summary>Layer blob compression of the <c>oci</c> format (the <c>docker</c> format always stores plain tars).</summary>
+    public Layers.LayerCompression Compression { get; init; } = Layers.LayerCompression.None;
+
     /// <summary>Folder for the layer files while the archive is assembled; default: beside the output.</summary>
     public string? WorkDirectory { get; init; }
 
     /// <summary>Reuse layers of unchanged steps and leave an unchanged archive untouched; null: no cache.</summary>
     public Cache.LayerCache? Cache { get; init; }
+
+    /// <summary>Receives per-layer progress while layers are written (from worker threads).</summary>
+    public IProgress<LayerProgress>? Progress { get; init; }
 }

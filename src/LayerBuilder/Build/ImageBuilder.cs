@@ -2,6 +2,7 @@ using LayerBuilder.Archive;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Build;
@@ -39,9 +40,14 @@ public static class ImageBuilder
         {
             var warnings = new List<Diagnostic>();
             BuiltLayers built;
-            using (var stack = new LayerStack(recipe, staging.FullName, request.Cache, warnings.Add))
+            using (var stack = new LayerStack(recipe, staging.FullName, request.Cache, warnings.Add, request.Progress))
             {
                 built = await stack.BuildAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            if (request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None)
+            {
+                built = built with { Layers = await CompressAsync(built.Layers, request.Compression, staging.FullName, cancellationToken).ConfigureAwait(false) };
             }
 
             var image = CreateModel(recipe, built);
@@ -92,9 +98,19 @@ public static class ImageBuilder
         return new ImageModel(recipe.Image.Value, recipe.Tags, config, built.Layers, recipe.Config.Annotations);
     }
 
+    /// <summary>Compresses the layers concurrently (two at a time: two cores).</summary>
+    private static async Task<IReadOnlyList<LayerBlob>> CompressAsync(IReadOnlyList<LayerBlob> layers, LayerCompression compression, string folder, CancellationToken cancellationToken)
+    {
+        var result = new LayerBlob[layers.Count];
+        await Parallel.ForAsync(0, layers.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (i, token) =>
+            result[i] = layers[i] with { Compressed = await LayerCompressor.CompressAsync(layers[i], compression, folder, token).ConfigureAwait(false) })
+            .ConfigureAwait(false);
+        return result;
+    }
+
     /// <summary>Everything that decides the archive's bytes: the layers are named by the config and manifest digests.</summary>
     private static Digest ArchiveIdentity(ImageModel image, ArchiveFormat format, string output) =>
-        Digest.Of(string.Join('\n', "archive-v1", format, Path.GetExtension(output), image.ImageId, image.ManifestDescriptor.Digest,
+        Digest.Of(string.Join('\n', "archive-v2", format, Path.GetExtension(output), image.ImageId, image.ManifestDescriptor.Digest,
             image.Reference.Full, string.Join(',', image.Tags)));
 
     /// <summary>An archive inside a folder a step copies would end up inside the next build's image.</summary>

@@ -15,7 +15,7 @@ namespace LayerBuilder.Build;
 /// content of a lower layer that a later step needs (a hardlink copy-up, /etc/passwd) waits for that
 /// layer to be finished. With a cache, a step whose key is known is not written at all.
 /// </summary>
-internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache? cache, Action<Diagnostic> warn) : IDisposable
+internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache? cache, Action<Diagnostic> warn, IProgress<LayerProgress>? progress = null) : IDisposable
 {
     private readonly LowerLayerIndex index = new();
     private readonly List<Task<LayerBlob>> layers = [];
@@ -88,7 +88,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
             {
                 try
                 {
-                    var blob = await ObtainAsync(await key.ConfigureAwait(false), entries, location, number, cancellationToken).ConfigureAwait(false);
+                    var blob = await ObtainAsync(await key.ConfigureAwait(false), entries, location, number, createdBy, cancellationToken).ConfigureAwait(false);
                     location.Complete(blob.FilePath);
                     return blob with { CreatedBy = createdBy };
                 }
@@ -110,10 +110,11 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
     private static async Task<Digest?> IdentityAsync(Task<Digest?> key, Task<LayerBlob> layer) =>
         await key.ConfigureAwait(false) ?? (await layer.ConfigureAwait(false)).DiffId;
 
-    private async Task<LayerBlob> ObtainAsync(Digest? key, IReadOnlyList<LayerEntry> entries, LayerFile location, int number, CancellationToken cancellationToken)
+    private async Task<LayerBlob> ObtainAsync(Digest? key, IReadOnlyList<LayerEntry> entries, LayerFile location, int number, string description, CancellationToken cancellationToken)
     {
         if (key is { } k && cache?.TryGet(k) is { } hit)
         {
+            progress?.Report(new LayerProgress(number, description, entries.Count, hit.Size, Done: true, FromCache: true));
             return hit;
         }
 
@@ -121,7 +122,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
         try
         {
             var path = key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, $"layer-{number}.tar");
-            var blob = await LayerWriter.WriteAsync(path, location, entries, null, cancellationToken).ConfigureAwait(false);
+            var blob = await LayerWriter.WriteAsync(path, location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
             return key is { } newKey && cache is not null ? cache.Put(newKey, blob) : blob;
         }
         finally
@@ -167,7 +168,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
             var path = key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, "layer-0.tar");
             var location = new LayerFile();
             var source = new RootfsTarSource(rootfs.HostPath, rootfs.Position, created, warn).Entries();
-            blob = await LayerWriter.WriteAsync(path, location, source, Apply, cancellationToken).ConfigureAwait(false);
+            blob = await LayerWriter.WriteAsync(path, location, source, Apply, Report(0, createdBy, -1), cancellationToken).ConfigureAwait(false);
             if (key is { } newKey && cache is not null)
             {
                 blob = cache.Put(newKey, blob);
@@ -182,6 +183,10 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
     }
 
     public void Dispose() => writers.Dispose();
+
+    private Action<long, long>? Report(int number, string description, long total) => progress is null
+        ? null
+        : (files, bytes) => progress.Report(new LayerProgress(number, description, files, bytes, Done: files == total, FromCache: false));
 
     /// <summary>Records a written entry in the merged view; a hard link is the file it names.</summary>
     private void Apply(LayerEntry entry)

@@ -69,7 +69,7 @@ public sealed class ImageModel
             ["schemaVersion"] = 2,
             ["mediaType"] = MediaTypes.ImageManifest,
             ["config"] = DescriptorNode(ConfigDescriptor),
-            ["layers"] = new JsonArray(Layers.Select(l => (JsonNode?)DescriptorNode(new Descriptor(MediaTypes.Layer, l.DiffId, l.Size))).ToArray()),
+            ["layers"] = new JsonArray(Layers.Select(l => (JsonNode?)DescriptorNode(LayerDescriptor(l))).ToArray()),
         };
         if (Annotations.Count > 0)
         {
@@ -78,6 +78,11 @@ public sealed class ImageModel
 
         return node;
     }
+
+    /// <summary>The layer as the OCI manifest names it: its compressed blob when there is one.</summary>
+    public static Descriptor LayerDescriptor(LayerBlob layer) => layer.Compressed is { } c
+        ? new Descriptor(c.MediaType, c.Digest, c.Size)
+        : new Descriptor(MediaTypes.Layer, layer.DiffId, layer.Size);
 
     public static JsonObject DescriptorNode(Descriptor descriptor)
     {

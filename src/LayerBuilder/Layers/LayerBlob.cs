@@ -16,4 +16,7 @@ public sealed record LayerBlob(string FilePath, Digest DiffId, long Size)
     /// <summary>True for layers taken from the cache: their bytes are hashed again while they are copied
     /// into the archive, and a mismatch fails the build instead of shipping them.</summary>
     public bool NeedsVerification { get; init; }
+
+    /// <summary>The compressed form stored in an <c>oci</c> archive, when one was asked for.</summary>
+    public CompressedBlob? Compressed { get; init; }
 }

@@ -21,12 +21,12 @@ public static class LayerWriter
     /// </summary>
     public static Task<LayerBlob> WriteAsync(
         string path, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, CancellationToken cancellationToken) =>
-        WriteAsync(path, LayerFile.At(path), entries, written, cancellationToken);
+        WriteAsync(path, LayerFile.At(path), entries, written, null, cancellationToken);
 
     /// <summary>As above, with lower-layer content addressed through <paramref name="location"/>, for a
     /// layer that moves elsewhere (the cache) once written; the caller completes it.</summary>
     public static async Task<LayerBlob> WriteAsync(
-        string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, CancellationToken cancellationToken)
+        string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken)
     {
         var temp = path + ".partial";
         try
@@ -38,7 +38,7 @@ public static class LayerWriter
             LayerBlob blob;
             try
             {
-                blob = await Task.Run(() => Produce(path, location, entries, written, channel.Writer, stop.Token), stop.Token).ConfigureAwait(false);
+                blob = await Task.Run(() => Produce(path, location, entries, written, progress, channel.Writer, stop.Token), stop.Token).ConfigureAwait(false);
             }
             catch
             {
@@ -60,9 +60,11 @@ public static class LayerWriter
         }
     }
 
-    private static LayerBlob Produce(string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, ChannelWriter<(byte[], int)> output, CancellationToken cancellationToken)
+    private static LayerBlob Produce(string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, ChannelWriter<(byte[], int)> output, CancellationToken cancellationToken)
     {
         using var sink = new LayerByteSink(output, cancellationToken);
+        long files = 0;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
             foreach (var entry in entries)
@@ -79,11 +81,18 @@ public static class LayerWriter
                 }
 
                 written?.Invoke(stored);
+                files++;
+                if (progress is not null && clock.ElapsedMilliseconds >= 100)
+                {
+                    progress(files, sink.BytesWritten);
+                    clock.Restart();
+                }
             }
 
             TarHeaderWriter.WriteEnd(sink);
             var size = sink.BytesWritten;
             var digest = sink.Complete();
+            progress?.Invoke(files, size);
             output.Complete();
             return new LayerBlob(path, digest, size);
         }

@@ -1,0 +1,97 @@
+using System.Globalization;
+using LayerBuilder.Build;
+
+namespace LayerBuilder.Tool;
+
+/// <summary>
+/// Shows layer progress. On a terminal, one status line (every layer in flight: files, bytes) is
+/// redrawn in place, starting only once the build has run for a second, and cleared at the end. When
+/// output is redirected, one plain line per finished layer. With --quiet nothing is shown.
+/// </summary>
+public sealed class ProgressDisplay : IProgress<LayerProgress>, IDisposable
+{
+    private readonly TextWriter output;
+    private readonly bool live;
+    private readonly Lock gate = new();
+    private readonly SortedDictionary<int, LayerProgress> active = [];
+    private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+    private int drawn;
+
+    public ProgressDisplay(TextWriter output, bool interactive)
+    {
+        this.output = output;
+        live = interactive;
+    }
+
+    public void Report(LayerProgress value)
+    {
+        lock (gate)
+        {
+            if (!live)
+            {
+                if (value.Done)
+                {
+                    output.WriteLine(Describe(value));
+                }
+
+                return;
+            }
+
+            if (value.Done)
+            {
+                active.Remove(value.Layer);
+            }
+            else
+            {
+                active[value.Layer] = value;
+            }
+
+            if (clock.ElapsedMilliseconds >= 1000)
+            {
+                Draw(string.Join("  |  ", active.Values.Select(Describe)));
+            }
+        }
+    }
+
+    public void Dispose()
+    {
+        lock (gate)
+        {
+            if (live && drawn > 0)
+            {
+                Draw("");
+            }
+        }
+    }
+
+    private void Draw(string line)
+    {
+        var width = Math.Max(20, SafeWidth() - 1);
+        if (line.Length > width)
+        {
+            line = line[..width];
+        }
+
+        output.Write("\r" + line.PadRight(drawn) + "\r" + line);
+        output.Flush();
+        drawn = line.Length;
+    }
+
+    private static int SafeWidth()
+    {
+        try
+        {
+            return Console.WindowWidth > 0 ? Console.WindowWidth : 120;
+        }
+        catch (IOException)
+        {
+            return 120;
+        }
+    }
+
+    private static string Describe(LayerProgress p) => p.FromCache
+        ? $"layer {p.Layer + 1} {p.Description}: cached, {Megabytes(p.Bytes)}"
+        : $"layer {p.Layer + 1} {p.Description}: {p.Files.ToString("N0", CultureInfo.InvariantCulture)} entries, {Megabytes(p.Bytes)}";
+
+    private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
+}
