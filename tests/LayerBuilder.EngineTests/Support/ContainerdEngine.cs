@@ -14,12 +14,6 @@ public sealed class ContainerdEngine(string executable, string address, string n
     public Task<ProcessResult> RunCheckedAsync(params string[] arguments) =>
         ProcessRunner.RunCheckedAsync(executable, ["--address", address, "--namespace", ns, .. arguments]);
 
-    public async Task<IReadOnlyList<string>> ListAsync(params string[] what)
-    {
-        var result = await RunCheckedAsync([.. what, "ls", "--quiet"]);
-        return result.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-    }
-
     /// <summary>Deletes the images (synchronously garbage-collecting their content and snapshots),
     /// then the namespace itself.</summary>
     public async ValueTask DisposeAsync()

@@ -1,6 +1,6 @@
 namespace LayerBuilder.EngineTests.Support;
 
-/// <summary>umoci; <c>--rootless</c> when the tests do not run as root (it then cannot chown).</summary>
+/// <summary>umoci; with <c>--rootless</c> it unpacks without root and without chown.</summary>
 public sealed record UmociEngine(string Executable, bool Rootless)
 {
     public Task<ProcessResult> UnpackAsync(string layout, string reference, string bundle) =>
