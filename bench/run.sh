@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# Whole-process benchmark of LayerBuilder against the same work done by standard tools, run
+# alternately in this one script so machine noise hits both sides alike. Prints medians, ratios
+# against the baseline, peak RSS, and whether each target of the performance issue is met.
+#
+#   bench/run.sh [WORKDIR]      RUNS=5 (default 3) sets the number of runs per measurement.
+#
+# Baseline: `tar -cf - DIR | tee OUT.tar | sha256sum` (an archive written and hashed, as LayerBuilder
+# does). With a reachable docker daemon (DOCKER_HOST or LAYERBUILDER_DOCKER_HOST) also
+# `docker build` (FROM scratch, COPY) + `docker save` of the SDK folder.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+repo=$(cd "$here/.." && pwd)
+work=${1:-$(mktemp -d /tmp/layerbuild-bench.XXXXXX)}
+runs=${RUNS:-3}
+mkdir -p "$work"
+work=$(cd "$work" && pwd)
+export XDG_CACHE_HOME="$work/cache"
+
+echo "== building the tool (Release, ReadyToRun)"
+dotnet publish "$repo/src/LayerBuilder.Tool" -c Release -o "$work/tool" -p:PublishReadyToRun=true -r linux-x64 --self-contained false -v:q -nologo >/dev/null
+tool=("$work/tool/dotnet-layerbuild")
+
+# --- data sets -----------------------------------------------------------------------------------
+sdk=$(dotnet --list-sdks | tail -n 1 | sed -E 's/^([^ ]+) \[(.*)\]$/\2\/\1/')
+small="$work/data/small"
+big="$work/data/big"
+if [ ! -d "$small" ]; then
+  echo "== generating 100,000 files of ~1 KiB"
+  mkdir -p "$small"
+  head -c 1024 /dev/urandom > "$work/one-kib"
+  for d in $(seq -w 0 99); do
+    mkdir -p "$small/d$d"
+    for f in $(seq -w 0 999); do printf '%s%s' "$d$f" "$(cat "$work/one-kib")" > "$small/d$d/f$f"; done
+  done
+fi
+if [ ! -f "$big/file.bin" ]; then
+  echo "== generating one 2 GiB file"
+  mkdir -p "$big"
+  head -c $((2 * 1024 * 1024 * 1024)) /dev/urandom > "$big/file.bin"
+fi
+
+recipe() { # name folder
+  cat > "$work/$1.yml" <<YAML
+image: bench/$1
+steps:
+  - name: $1
+    copy:
+      - { src: "$2", dest: /data/ }
+YAML
+}
+
+# time_cmd OUTFILE cmd... -> appends "seconds max_rss_kb" to OUTFILE
+time_cmd() {
+  local out=$1; shift
+  /usr/bin/time -f "%e %M" -o "$work/time.$$" "$@" >/dev/null 2>"$work/err.$$" || { cat "$work/err.$$" >&2; return 1; }
+  cat "$work/time.$$" >> "$out"
+}
+median() { sort -n | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+col() { awk -v c="$2" '{print $c}' "$1"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
+check() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=") ? v <= t : v >= t; print ok ? "met" : "MISSED" }'; }
+
+declare -a report
+measure() { # name folder ratio-target
+  local name=$1 folder=$2 target=$3
+  recipe "$name" "$folder"
+  rm -f "$work/$name".lb "$work/$name".tar.t "$work/$name".re
+  echo "== $name: $runs runs each, alternating"
+  for i in $(seq "$runs"); do
+    rm -f "$work/out-$name.tar" "$work/base-$name.tar"
+    sync
+    time_cmd "$work/$name.lb" "${tool[@]}" "$work/$name.yml" -o "$work/out-$name.tar" --no-cache -q
+    sync
+    time_cmd "$work/$name.tar.t" sh -c "tar -cf - -C '$folder' . | tee '$work/base-$name.tar' | sha256sum"
+  done
+  # Rebuild with nothing changed: warm the cache once, then time rebuilds.
+  "${tool[@]}" "$work/$name.yml" -o "$work/out-$name.tar" -q
+  for i in $(seq "$runs"); do
+    time_cmd "$work/$name.re" "${tool[@]}" "$work/$name.yml" -o "$work/out-$name.tar" -q
+  done
+  local lb tar re rss
+  lb=$(col "$work/$name.lb" 1 | median)
+  tar=$(col "$work/$name.tar.t" 1 | median)
+  re=$(col "$work/$name.re" 1 | median)
+  rss=$(col "$work/$name.lb" 2 | sort -n | tail -n 1)
+  local r rr
+  r=$(ratio "$lb" "$tar")
+  rr=$(ratio "$re" "$lb")
+  report+=("$(printf '%-12s layerbuild %7.2fs  tar|tee|sha256sum %7.2fs  ratio %s (target <= %s: %s)' "$name" "$lb" "$tar" "$r" "$target" "$(check "$r" "<=" "$target")")")
+  report+=("$(printf '%-12s peak RSS %d MB (target <= 200 MB: %s)   unchanged rebuild %.2fs = %s x cold (target <= 0.1: %s)' "$name" $((rss / 1024)) "$(check $((rss / 1024)) "<=" 200)" "$re" "$rr" "$(check "$rr" "<=" 0.1)")")
+  rm -f "$work/base-$name.tar" "$work/out-$name.tar"
+}
+
+measure sdk "$sdk" 0.35
+measure small-files "$small" 0.8
+measure one-2gib "$big" 0.3
+
+# Start-up: the whole process for --version.
+rm -f "$work/version.t"
+for i in $(seq "$runs"); do time_cmd "$work/version.t" "${tool[@]}" --version; done
+report+=("$(printf 'startup      dotnet layerbuild --version: %.2fs (median)' "$(col "$work/version.t" 1 | median)")")
+
+docker_host=${LAYERBUILDER_DOCKER_HOST:-${DOCKER_HOST:-}}
+if [ -n "$docker_host" ] && docker -H "$docker_host" info >/dev/null 2>&1; then
+  echo "== docker build + docker save of the SDK folder"
+  ctx="$work/docker-ctx"
+  rm -rf "$ctx" && mkdir -p "$ctx" && cp -a "$sdk" "$ctx/sdk"
+  printf 'FROM scratch\nCOPY sdk /data/\n' > "$ctx/Dockerfile"
+  rm -f "$work/docker.t" "$work/docker-lb.t"
+  for i in $(seq "$runs"); do
+    docker -H "$docker_host" rmi -f bench/docker-sdk >/dev/null 2>&1 || true
+    docker -H "$docker_host" builder prune -af >/dev/null 2>&1 || true
+    time_cmd "$work/docker.t" sh -c "DOCKER_BUILDKIT=0 docker -H '$docker_host' build -q -t bench/docker-sdk '$ctx' && docker -H '$docker_host' save bench/docker-sdk -o '$work/docker-sdk.tar'"
+    time_cmd "$work/docker-lb.t" "${tool[@]}" "$work/sdk.yml" -o "$work/out-sdk.tar" --no-cache -q
+  done
+  d=$(col "$work/docker.t" 1 | median)
+  l=$(col "$work/docker-lb.t" 1 | median)
+  dr=$(ratio "$d" "$l")
+  report+=("$(printf 'docker       docker build + save %.2fs vs layerbuild %.2fs: %sx slower (target >= 20: %s)' "$d" "$l" "$dr" "$(check "$dr" ">=" 20)")")
+  rm -rf "$ctx" "$work/docker-sdk.tar" "$work/out-sdk.tar"
+  docker -H "$docker_host" rmi -f bench/docker-sdk >/dev/null 2>&1 || true
+else
+  report+=("docker       no docker daemon reachable (set LAYERBUILDER_DOCKER_HOST): docker build + save not measured")
+fi
+
+echo
+echo "== results ($runs runs each, medians; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ))"
+printf '%s\n' "${report[@]}"
