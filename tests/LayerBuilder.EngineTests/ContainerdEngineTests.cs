@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using LayerBuilder.Archive;
 using LayerBuilder.EngineTests.Support;
+using LayerBuilder.Layers;
 
 namespace LayerBuilder.EngineTests;
 
@@ -13,13 +14,15 @@ namespace LayerBuilder.EngineTests;
 [TestFixture]
 public sealed class ContainerdEngineTests
 {
-    [TestCase(ArchiveFormat.Docker)]
-    [TestCase(ArchiveFormat.Oci)]
-    public async Task ImportsIntoAFreshNamespaceAndUnpacksEveryLayer(ArchiveFormat format)
+    [TestCase(ArchiveFormat.Docker, LayerCompression.None)]
+    [TestCase(ArchiveFormat.Oci, LayerCompression.None)]
+    [TestCase(ArchiveFormat.Oci, LayerCompression.Gzip)]
+    [TestCase(ArchiveFormat.Oci, LayerCompression.Zstd)]
+    public async Task ImportsIntoAFreshNamespaceAndUnpacksEveryLayer(ArchiveFormat format, LayerCompression compression)
     {
         using var work = new TempFolder("ctr");
         await using var ctr = await Engines.ContainerdAsync();
-        var image = await FixtureImage.BuildAsync(work, "ctr", format);
+        var image = await FixtureImage.BuildAsync(work, "ctr", format, RootfsKind.Folder, compression);
         Assert.That(Table(await ctr.RunCheckedAsync("snapshots", "ls")), Is.Empty, $"namespace {ctr.Namespace} must start empty");
 
         var import = await ctr.RunCheckedAsync("images", "import", image.ArchivePath);

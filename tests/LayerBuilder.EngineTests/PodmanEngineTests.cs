@@ -1,6 +1,7 @@
 using System.Text;
 using LayerBuilder.Archive;
 using LayerBuilder.EngineTests.Support;
+using LayerBuilder.Layers;
 
 namespace LayerBuilder.EngineTests;
 
@@ -16,14 +17,17 @@ public sealed class PodmanEngineTests
     /// podman's oci-archive path (names from the index annotations); with more it falls back to the
     /// docker-archive path (names from manifest.json, with podman's <c>localhost/</c> prefix).</param>
     /// <param name="namesFromIndex">Whether podman takes the names from index.json.</param>
-    [TestCase(ArchiveFormat.Docker, "1.0,latest", false)]
-    [TestCase(ArchiveFormat.Oci, "1.0", true)]
-    [TestCase(ArchiveFormat.Oci, "1.0,latest", false)]
-    public async Task LoadsIntoAnEmptyStoreWithOurIdLayersAndConfig(ArchiveFormat format, string tags, bool namesFromIndex)
+    /// <param name="compression">Layer blob compression (oci format).</param>
+    [TestCase(ArchiveFormat.Docker, "1.0,latest", false, LayerCompression.None)]
+    [TestCase(ArchiveFormat.Oci, "1.0", true, LayerCompression.None)]
+    [TestCase(ArchiveFormat.Oci, "1.0", true, LayerCompression.Zstd)]
+    [TestCase(ArchiveFormat.Oci, "1.0,latest", false, LayerCompression.None)]
+    [TestCase(ArchiveFormat.Oci, "1.0,latest", false, LayerCompression.Gzip)]
+    public async Task LoadsIntoAnEmptyStoreWithOurIdLayersAndConfig(ArchiveFormat format, string tags, bool namesFromIndex, LayerCompression compression)
     {
         using var work = new TempFolder("podman");
         await using var podman = await Engines.PodmanAsync(work);
-        var image = await FixtureImage.BuildAsync(work, "podman", format, RootfsKind.Folder, tags.Split(','));
+        var image = await FixtureImage.BuildAsync(work, "podman", format, RootfsKind.Folder, compression, tags.Split(','));
         var expectedNames = namesFromIndex ? image.Result.Tags : image.References.Select(r => "localhost/" + r).ToList();
 
         var load = await podman.RunCheckedAsync("load", "--input", image.ArchivePath);

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Runtime.InteropServices;
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.EngineTests.Support;
@@ -57,10 +58,16 @@ public sealed class FixtureImage
         var other => throw new PlatformNotSupportedException($"no fixture platform for {other}"),
     };
 
+    /// <param name="work"></param>
+
+    /// <param name="purpose"></param>
+    /// <param name="format"></param>
+    /// <param name="rootfs"></param>    /// <param name="compression">Layer blob compression (the oci format only).</param>
+    /// <param name="tags">Default: 1.0 and latest.</param>
     public static async Task<FixtureImage> BuildAsync(TempFolder work, string purpose, ArchiveFormat format,
-        RootfsKind rootfs = RootfsKind.Folder, params string[] tags)
+        RootfsKind rootfs = RootfsKind.Folder, LayerCompression compression = LayerCompression.None, string[]? tags = null)
     {
-        tags = tags.Length == 0 ? ["1.0", "latest"] : tags;
+        tags ??= ["1.0", "latest"];
         var busybox = Engines.StaticBusybox();
         var name = $"lbe-test/{purpose}-{Guid.NewGuid():N}"[..^20];
 
@@ -82,7 +89,7 @@ public sealed class FixtureImage
         var output = work.Combine("out", format == ArchiveFormat.Oci ? "image-oci.tar" : "image-docker.tar");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var recipe = RecipeParser.ParseFile(recipeFile);
-        var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, output) { Format = format });
+        var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, output) { Format = format, Compression = compression });
         return new FixtureImage(name, tags, output, result, ExpectedImage.For(baseOwner));
     }
 
