@@ -1,0 +1,132 @@
+using System.Diagnostics.CodeAnalysis;
+using LayerBuilder.Archive;
+using LayerBuilder.Build;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.Recipe;
+using Microsoft.Build.Framework;
+using Task = Microsoft.Build.Utilities.Task;
+
+namespace LayerBuilder.MSBuild;
+
+/// <summary>
+/// The <c>LayerBuild</c> target's task: maps its parameters to one <see cref="ImageBuilder.BuildAsync"/>
+/// call and the outcome to MSBuild messages and the <c>LayerBuildImage</c> item. No build logic lives here.
+/// </summary>
+[SuppressMessage("Design", "CA1001", Justification = "MSBuild never disposes tasks and may call Cancel after Execute returns; a token source that hands out no wait handle holds nothing to free.")]
+public sealed class BuildImageArchive : Task, ICancelableTask
+{
+    private readonly CancellationTokenSource cancellation = new();
+
+    /// <summary>The recipe file, absolute.</summary>
+    [Required]
+    public string Recipe { get; set; } = "";
+
+    /// <summary>The archive to write, absolute.</summary>
+    [Required]
+    public string Output { get; set; } = "";
+
+    /// <summary><c>docker</c> (default) or <c>oci</c>.</summary>
+    public string? Format { get; set; }
+
+    /// <summary>Recipe args: item spec is the name, metadata <c>Value</c> the value; later items win.</summary>
+    public ITaskItem[]? Args { get; set; }
+
+    /// <summary>When non-empty, replaces the recipe's tags.</summary>
+    public string[]? Tags { get; set; }
+
+    public string? Created { get; set; }
+
+    public string? SourceDateEpoch { get; set; }
+
+    /// <summary>Where the image's identity is kept for up-to-date builds (see <see cref="ImageState"/>).</summary>
+    [Required]
+    public string StateFile { get; set; } = "";
+
+    /// <summary>The project, named in errors about values that came from properties rather than the recipe.</summary>
+    public string? ProjectFile { get; set; }
+
+    /// <summary>Starts the <c>Name -> archive</c> line, the form the terminal logger shows as a project's output.</summary>
+    public string? ProjectName { get; set; }
+
+    /// <summary>
+    /// The archive with metadata <c>ImageId</c>, <c>ManifestDigest</c>, <c>Tags</c>, <c>Format</c>. Also an
+    /// input: when the target is skipped as up to date, MSBuild fills the output from the value passed in
+    /// here (the previous build's item), so later targets see the same item either way.
+    /// </summary>
+    [Output]
+    public ITaskItem? Image { get; set; }
+
+    public void Cancel() => cancellation.Cancel();
+
+    public override bool Execute()
+    {
+        Image = null;
+        var format = (Format ?? "").Trim().ToLowerInvariant() switch
+        {
+            "" or "docker" => ArchiveFormat.Docker,
+            "oci" => ArchiveFormat.Oci,
+            _ => (ArchiveFormat?)null,
+        };
+        if (format is null)
+        {
+            Log.LogError(null, null, null, ProjectFile, 0, 0, 0, 0,
+                $"LayerBuildFormat '{Format}' is not a known archive format; use docker (classic docker save) or oci (OCI layout with manifest.json)");
+            return false;
+        }
+
+        var options = RecipeOptionsMapper.Map(Args, Tags, Created, SourceDateEpoch, Log, ProjectFile);
+        if (options is null)
+        {
+            return false;
+        }
+
+        var diagnostics = new DiagnosticLogger(Log, ProjectFile);
+        try
+        {
+            var recipe = RecipeParser.ParseFile(Recipe, options);
+            var request = new BuildRequest(recipe, Output) { Format = format.Value };
+            var result = ImageBuilder.BuildAsync(request, cancellation.Token).GetAwaiter().GetResult();
+            foreach (var warning in result.Warnings)
+            {
+                diagnostics.Report(warning);
+            }
+
+            var state = ImageState.From(result, format.Value);
+            state.Write(StateFile);
+            Image = state.ToItem();
+            Log.LogMessage(MessageImportance.High, "LayerBuild: image {0} ({1}) -> {2}",
+                result.ImageId, string.Join(", ", result.RepoTags), result.OutputPath);
+            if (!string.IsNullOrEmpty(ProjectName))
+            {
+                // The same "App -> path" line the SDK logs for the publish folder: the live terminal view
+                // shows the last such path as the project's result, and that is now the image archive.
+                Log.LogMessage(MessageImportance.High, "{0} -> {1}", ProjectName, result.OutputPath);
+            }
+            foreach (var layer in result.Layers)
+            {
+                Log.LogMessage(MessageImportance.Low, "  layer {0} {1,14:N0} bytes  {2}", layer.DiffId, layer.Size, layer.CreatedBy);
+            }
+        }
+        catch (LayerBuildException e)
+        {
+            foreach (var diagnostic in e.Diagnostics)
+            {
+                diagnostics.Report(diagnostic);
+            }
+        }
+        catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
+        {
+            Log.LogError(null, DiagnosticCodes.Cancelled.Id, null, Recipe, 0, 0, 0, 0,
+                $"image build cancelled; nothing was written to {Output}");
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // A bug, not a user error: say so in one line; the stack trace is for detailed logs.
+            Log.LogError(null, DiagnosticCodes.Internal.Id, null, Recipe, 0, 0, 0, 0,
+                $"internal error: {e.GetType().Name}: {e.Message} (please report it)");
+            Log.LogMessage(MessageImportance.Low, e.ToString());
+        }
+
+        return !Log.HasLoggedErrors;
+    }
+}

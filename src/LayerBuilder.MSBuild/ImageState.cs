@@ -1,0 +1,55 @@
+using System.Text.Json;
+using LayerBuilder.Archive;
+using LayerBuilder.Build;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace LayerBuilder.MSBuild;
+
+/// <summary>
+/// What the last build wrote, kept beside the intermediate output. When the <c>LayerBuild</c> target is
+/// skipped as up to date, no task runs, so the <c>LayerBuildImage</c> item's metadata has to come from here.
+/// </summary>
+internal sealed record ImageState(string Archive, string ImageId, string ManifestDigest, IReadOnlyList<string> Tags, string Format)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
+
+    public static ImageState From(BuildResult result, ArchiveFormat format) => new(
+        result.OutputPath,
+        result.ImageId.ToString(),
+        result.ManifestDigest.ToString(),
+        result.RepoTags,
+        format == ArchiveFormat.Oci ? "oci" : "docker");
+
+    /// <summary>The state of <paramref name="archive"/>, or null when the file is missing, unreadable or
+    /// describes another archive.</summary>
+    public static ImageState? TryRead(string path, string archive)
+    {
+        try
+        {
+            var state = JsonSerializer.Deserialize<ImageState>(File.ReadAllText(path), Json);
+            return state is not null && state.Archive == Path.GetFullPath(archive) && File.Exists(state.Archive) ? state : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
+        {
+            return null;
+        }
+    }
+
+    public void Write(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path, JsonSerializer.Serialize(this, Json));
+    }
+
+    /// <summary>The <c>LayerBuildImage</c> item: the archive, with what later targets need to load or push it.</summary>
+    public ITaskItem ToItem()
+    {
+        var item = new TaskItem(Archive);
+        item.SetMetadata("ImageId", ImageId);
+        item.SetMetadata("ManifestDigest", ManifestDigest);
+        item.SetMetadata("Tags", string.Join(";", Tags));
+        item.SetMetadata("Format", Format);
+        return item;
+    }
+}

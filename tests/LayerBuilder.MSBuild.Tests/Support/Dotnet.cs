@@ -1,0 +1,45 @@
+using System.Diagnostics;
+
+namespace LayerBuilder.MSBuild.Tests.Support;
+
+/// <summary>
+/// The dotnet CLI as a user runs it, from a clean environment: the variables that <c>dotnet test</c>
+/// sets for its own MSBuild would otherwise steer the child's build.
+/// </summary>
+public static class Dotnet
+{
+    public static string Executable =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host)
+            ? host
+            : ProcessRunner.Find("dotnet") ?? "dotnet";
+
+    /// <summary>Arguments every build gets: console logger text (not the live terminal view), normal
+    /// verbosity so skipped targets show, and no build servers or nodes left running after the test.</summary>
+    public static readonly string[] BuildArguments =
+        ["-tl:off", "-v:n", "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false"];
+
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> arguments)
+    {
+        var environment = new Dictionary<string, string?>
+        {
+            ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1",
+            ["DOTNET_NOLOGO"] = "1",
+            ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
+            ["MSBUILDDISABLENODEREUSE"] = "1",
+        };
+        foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
+        {
+            if ((name.StartsWith("MSBuild", StringComparison.OrdinalIgnoreCase) && name != "MSBUILDDISABLENODEREUSE") ||
+                name.StartsWith("VSTEST", StringComparison.OrdinalIgnoreCase) ||
+                name.Equals("SOURCE_DATE_EPOCH", StringComparison.Ordinal))
+            {
+                environment[name] = null;
+            }
+        }
+
+        return ProcessRunner.Prepare(Executable, arguments, workingDirectory, environment);
+    }
+
+    public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] arguments) =>
+        ProcessRunner.RunAsync(StartInfo(workingDirectory, arguments), TimeSpan.FromMinutes(10));
+}
