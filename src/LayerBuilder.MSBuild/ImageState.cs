@@ -21,14 +21,14 @@ internal sealed record ImageState(string Archive, string ImageId, string Manifes
         result.RepoTags,
         format == ArchiveFormat.Oci ? "oci" : "docker");
 
-    /// <summary>The state of <paramref name="archive"/>, or null when the file is missing, unreadable or
-    /// describes another archive.</summary>
-    public static ImageState? TryRead(string path, string archive)
+    /// <summary>The recorded state, or null when the file is missing or unreadable. The archive path in it
+    /// is not checked: a moved project or another LayerBuildOutput changes the target's outputs or settings
+    /// stamp, so the target runs again and rewrites this file before anyone relies on a stale one.</summary>
+    public static ImageState? TryRead(string path)
     {
         try
         {
-            var state = JsonSerializer.Deserialize<ImageState>(File.ReadAllText(path), Json);
-            return state is not null && state.Archive == Path.GetFullPath(archive) && File.Exists(state.Archive) ? state : null;
+            return JsonSerializer.Deserialize<ImageState>(File.ReadAllText(path), Json);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException or NotSupportedException)
         {
@@ -43,9 +43,9 @@ internal sealed record ImageState(string Archive, string ImageId, string Manifes
     }
 
     /// <summary>The <c>LayerBuildImage</c> item: the archive, with what later targets need to load or push it.</summary>
-    public ITaskItem ToItem()
+    public ITaskItem ToItem(string? archive = null)
     {
-        var item = new TaskItem(Archive);
+        var item = new TaskItem(archive ?? Archive);
         item.SetMetadata("ImageId", ImageId);
         item.SetMetadata("ManifestDigest", ManifestDigest);
         item.SetMetadata("Tags", string.Join(";", Tags));

@@ -21,7 +21,7 @@ public sealed class ReadImageState : Task
 
     public override bool Execute()
     {
-        Image = ImageState.TryRead(StateFile, Archive) is { } state ? [state.ToItem()] : [];
+        Image = File.Exists(Archive) && ImageState.TryRead(StateFile) is { } state ? [state.ToItem(Path.GetFullPath(Archive))] : [];
         return true;
     }
 }

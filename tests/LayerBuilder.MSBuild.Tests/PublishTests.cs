@@ -176,7 +176,9 @@ public sealed partial class PublishTests
         var loaded = await docker.LoadAsync(archive);
         loadedImages.Add(image);
         Assert.That(loaded, Does.Contain($"Loaded image: {image}"));
-        return await docker.RunImageAsync(image);
+        var output = await docker.RunImageAsync(image);
+        TestContext.Out.WriteLine($"docker run --rm --network none {image}: {output}");
+        return output;
     }
 
     /// <summary>What "untouched" means: same modification time, same bytes.</summary>
