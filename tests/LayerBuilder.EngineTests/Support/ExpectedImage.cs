@@ -6,7 +6,7 @@ namespace LayerBuilder.EngineTests.Support;
 /// One path of the fixture image as <c>stat -c '%a %u %g %F'</c> shows it, plus what reading it must give.
 /// </summary>
 /// <param name="Path">The absolute image path.</param>
-/// <param name="Type">stat's %F: "directory", "regular file", "symbolic link".</param>
+/// <param name="Type">stat's %F: "directory", "regular file", "regular empty file", "symbolic link".</param>
 /// <param name="Mode">Octal permission bits as stat's %a prints them (no leading zero).</param>
 /// <param name="Uid">Numeric owner.</param>
 /// <param name="Gid">Numeric group.</param>
@@ -28,6 +28,7 @@ public sealed class ExpectedImage
     public const string Directory = "directory";
     public const string File = "regular file";
     public const string Symlink = "symbolic link";
+    public const string EmptyFile = "regular empty file";
 
     public static readonly string[] Applets = ["sh", "stat", "cat", "readlink", "ls"];
 
@@ -43,6 +44,18 @@ public sealed class ExpectedImage
         """;
 
     public const string ConfigIni = "greeting=Hello\nname=layerbuilder\n";
+
+    /// <summary>Longer than the 100 bytes of a ustar name field: needs PAX (or GNU) long names.</summary>
+    public const string LongPath = "/opt/deep/aaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbb/cccccccccccccccccccc/dddddddddddddddddddd/eeeeeeeeeeeeeeeeeeee/a-file-with-a-long-name.txt";
+
+    /// <summary>Longer than the 100 bytes of a ustar linkname field; relative, so it resolves on a host too.</summary>
+    public const string LongLinkTarget = "deep/aaaaaaaaaaaaaaaaaaaa/bbbbbbbbbbbbbbbbbbbb/cccccccccccccccccccc/dddddddddddddddddddd/eeeeeeeeeeeeeeeeeeee/a-file-with-a-long-name.txt";
+
+    /// <summary>A non-ASCII name (UTF-8 in the tar). Kept out of <see cref="Listings"/>: busybox ls prints '?' for it.</summary>
+    public const string Utf8Name = "grüße.txt";
+
+    /// <summary>Numeric owner of the entries in the archive the extract step unpacks.</summary>
+    public static readonly (int Uid, int Gid) ArchiveOwner = (1234, 4321);
 
     /// <summary>What <c>docker run IMAGE</c> prints: entrypoint + cmd, as user 1000:1000 in /app with the env.</summary>
     public const string DefaultRunOutput = "run-ok from-cmd second arg\nuser=1000:1000\npwd=/app\ngreeting=hello from layerbuilder\n";
@@ -70,11 +83,12 @@ public sealed class ExpectedImage
         ["/opt/legacy"] = ".\n..\nnew.txt\n", // opaque: the lower old.txt and sub/ are hidden
         ["/app"] = ".\n..\nbin\ncurrent\ndangling\ndata-link.txt\ndata.txt\nrun.sh\nsub\n",
         ["/app/sub"] = ".\n..\ndeep.txt\n",
-        ["/usr/local/bin"] = ".\n..\ntool.sh\n",
+        ["/usr/local/bin"] = ".\n..\nsuid-tool\ntool.sh\n",
         ["/usr/share"] = ".\n..\n",
         ["/perms"] = ".\n..\nexact.sh\ninner\nprivate.txt\n",
-        ["/etc/app"] = ".\n..\nblob.bin\nconfig-hard.ini\nconfig.ini\ncurrent.ini\n",
+        ["/etc/app"] = ".\n..\nblob.bin\nconfig-hard.ini\nconfig.ini\ncurrent.ini\nempty\n",
         ["/home"] = ".\n..\napp\n",
+        ["/opt/tools/share"] = ".\n..\nlink\nreadme-hard.txt\nreadme.txt\n",
     };
 
     /// <summary>Files compared by hash because they are binary.</summary>
@@ -89,6 +103,8 @@ public sealed class ExpectedImage
         ["/usr/local/bin/tool.sh"] = "tool-ok\n",
         ["/app/run.sh"] = "run-sh-ok\n",
         ["/perms/exact.sh"] = "exact-ok\n",
+        ["/opt/tools/bin/hello.sh"] = "extracted-ok\n",
+        ["/usr/local/bin/suid-tool"] = "suid-ok\n",
         ["/usr/bin/greet probe"] = "run-ok probe\nuser=0:0\npwd=/app\ngreeting=hello from layerbuilder\n",
     };
 
@@ -96,6 +112,7 @@ public sealed class ExpectedImage
     public static ExpectedImage For((int Uid, int Gid) baseOwner)
     {
         var (bu, bg) = baseOwner;
+        var (au, ag) = ArchiveOwner;
         var entries = new List<ExpectedEntry>
         {
             // Layer 0, the base rootfs: host modes and owner.
@@ -142,6 +159,24 @@ public sealed class ExpectedImage
             new("/data", Directory, "775", 1000, 1000),
             new("/usr/bin/greet", Symlink, "777", 0, 0) { LinkTarget = "/app/bin/run" },
             new("/app/dangling", Symlink, "777", 0, 0) { LinkTarget = "/nonexistent/target" },
+
+            // Edge cases of the tar format: empty file, setuid, long names and link targets, UTF-8 names.
+            new("/etc/app/empty", EmptyFile, "644", 0, 0) { Text = "" },
+            new("/usr/local/bin/suid-tool", File, "4755", 0, 0) { Text = "#!/bin/sh\necho suid-ok\n" },
+            new("/opt/deep", Directory, "755", 0, 0),
+            new(LongPath, File, "644", 0, 0) { Text = "long\n" },
+            new("/opt/long-link", Symlink, "777", 0, 0) { LinkTarget = LongLinkTarget, Text = "long\n" },
+            new("/etc/i18n", Directory, "755", 0, 0),
+            new($"/etc/i18n/{Utf8Name}", File, "644", 0, 0) { Text = Utf8Name + "\n" },
+
+            // extract: the archive's own modes and owners; dest itself is a new parent folder.
+            new("/opt/tools", Directory, "755", 0, 0),
+            new("/opt/tools/bin", Directory, "755", au, ag),
+            new("/opt/tools/bin/hello.sh", File, "750", au, ag) { Text = "#!/bin/sh\necho extracted-ok\n" },
+            new("/opt/tools/share", Directory, "755", au, ag),
+            new("/opt/tools/share/readme.txt", File, "444", au, ag) { Text = "readme\n" },
+            new("/opt/tools/share/readme-hard.txt", File, "444", au, ag) { Text = "readme\n", HardlinkOf = "/opt/tools/share/readme.txt" },
+            new("/opt/tools/share/link", Symlink, "777", au, ag) { LinkTarget = "readme.txt", Text = "readme\n" },
 
             // Layer 2: /opt/legacy removed and written again in one step, so only new.txt is left.
             new("/opt/legacy", Directory, "755", 0, 0),

@@ -146,6 +146,15 @@ public sealed class FixtureImage
                 mode: "0600"
                 owner: "1000:1000"
                 base64: {{Convert.ToBase64String(ExpectedImage.BlobBytes)}}
+              - path: /etc/app/empty
+                content: ""
+              - path: /usr/local/bin/suid-tool
+                mode: "4755"
+                content: "#!/bin/sh\necho suid-ok\n"
+              - path: "{{ExpectedImage.LongPath}}"
+                content: "long\n"
+              - path: "/etc/i18n/{{ExpectedImage.Utf8Name}}"
+                content: "{{ExpectedImage.Utf8Name}}\n"
             dirs:
               - { path: /tmp, mode: "1777" }
               - { path: /home/app, mode: "0700", owner: "1000:1000" }
@@ -154,9 +163,12 @@ public sealed class FixtureImage
               - { path: /usr/bin/greet, target: /app/bin/run }
               - { path: /etc/app/current.ini, target: config.ini }
               - { path: /app/dangling, target: /nonexistent/target }
+              - { path: /opt/long-link, target: "{{ExpectedImage.LongLinkTarget}}" }
             hardlinks:
               - { path: /etc/app/config-hard.ini, target: /etc/app/config.ini }
               - { path: /etc/base-release-hard, target: /etc/base-release }
+            extract:
+              - { src: tools.tar.gz, dest: /opt/tools }
           - name: cleanup
             remove:
               - /etc/obsolete.conf
@@ -224,6 +236,22 @@ public sealed class FixtureImage
         await Text(Path.Combine(perms, "private.txt"), "private\n", "0640");
         Folder(Path.Combine(perms, "inner"), "0750");
         await Text(Path.Combine(perms, "inner", "x.txt"), "x\n", "0604");
+
+        // An archive for the extract step; its entries keep their own modes and (numeric) owners.
+        var archive = Path.Combine(context, "archive");
+        Folder(archive, "0755");
+        Folder(Path.Combine(archive, "bin"), "0755");
+        await Text(Path.Combine(archive, "bin", "hello.sh"), "#!/bin/sh\necho extracted-ok\n", "0750");
+        Folder(Path.Combine(archive, "share"), "0755");
+        await Text(Path.Combine(archive, "share", "readme.txt"), "readme\n", "0444");
+        await ProcessRunner.RunCheckedAsync(busybox, ["ln", Path.Combine(archive, "share", "readme.txt"), Path.Combine(archive, "share", "readme-hard.txt")]);
+        File.CreateSymbolicLink(Path.Combine(archive, "share", "link"), "readme.txt");
+        await ProcessRunner.RunCheckedAsync("tar",
+        [
+            "--owner", ExpectedImage.ArchiveOwner.Uid.ToString(CultureInfo.InvariantCulture),
+            "--group", ExpectedImage.ArchiveOwner.Gid.ToString(CultureInfo.InvariantCulture),
+            "--numeric-owner", "-czf", Path.Combine(context, "tools.tar.gz"), "-C", archive, ".",
+        ]);
     }
 
     private static async Task<(int Uid, int Gid)> OwnerOfAsync(string busybox, string path)
