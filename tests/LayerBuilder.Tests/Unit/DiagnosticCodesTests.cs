@@ -38,13 +38,4 @@ public sealed class DiagnosticCodesTests
     [Test]
     public void Numbers_fall_in_the_documented_ranges() =>
         Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 9));
-
-    [Test]
-    public void Diagnostics_print_in_the_cli_and_msbuild_forms()
-    {
-        var diagnostic = new Diagnostic(DiagnosticCodes.InvalidMode, Severity.Error, new SourcePosition("app/layerbuild.yml", 12, 15), "bad mode");
-
-        Assert.That(diagnostic.ToCliString(), Is.EqualTo("app/layerbuild.yml:12:15: error LB1020: bad mode"));
-        Assert.That(diagnostic.ToMSBuildString(), Is.EqualTo("app/layerbuild.yml(12,15): error LB1020: bad mode"));
-    }
 }

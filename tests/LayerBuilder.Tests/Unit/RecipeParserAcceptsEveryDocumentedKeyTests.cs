@@ -7,7 +7,7 @@ namespace LayerBuilder.Tests.Unit;
 /// <summary>Every key of shared/spec recipe.md parses into the model with the value the user wrote.</summary>
 public sealed class RecipeParserAcceptsEveryDocumentedKeyTests
 {
-    private const string BaseDirectory = "/work/recipes/hello";
+    private const string BaseDirectory = "/recipes/hello";
 
     private const string FullRecipe = """
         image: registry.example.com/team/hello
@@ -87,7 +87,7 @@ public sealed class RecipeParserAcceptsEveryDocumentedKeyTests
             Assert.That(recipe.PlatformSet, Is.True);
             Assert.That(recipe.Created, Is.EqualTo(new DateTimeOffset(2024, 1, 2, 3, 4, 5, TimeSpan.Zero)));
             Assert.That(recipe.Base, Is.TypeOf<RootfsBase>());
-            Assert.That(((RootfsBase)recipe.Base).HostPath, Is.EqualTo(Path.GetFullPath("/work/recipes/hello/rootfs/base.tar.gz")));
+            Assert.That(((RootfsBase)recipe.Base).HostPath, Is.EqualTo(Path.GetFullPath("/recipes/hello/rootfs/base.tar.gz")));
             Assert.That(recipe.Defaults.Owner.Numeric, Is.EqualTo(new Owner(7, 8)));
             Assert.That(recipe.Defaults.DirMode, Is.EqualTo(0x1E8), "0750");
             Assert.That(recipe.Defaults.FileMode, Is.EqualTo(0x1A0), "0640");
@@ -132,7 +132,7 @@ public sealed class RecipeParserAcceptsEveryDocumentedKeyTests
         {
             Assert.That(step.Name, Is.EqualTo("app"));
             Assert.That(step.Description, Is.EqualTo("app"));
-            Assert.That(copy.Source.Value, Is.EqualTo(Path.GetFullPath("/work/recipes/hello/bin/publish/")));
+            Assert.That(copy.Source.Value, Is.EqualTo(Path.GetFullPath("/recipes/hello/bin/publish/")));
             Assert.That(copy.Destination.Value, Is.EqualTo("/app/"));
             Assert.That(copy.Include.Select(g => g.Value), Is.EqualTo(new[] { "**" }));
             Assert.That(copy.Exclude.Select(g => g.Value), Is.EqualTo(new[] { "**/*.pdb" }));
@@ -166,7 +166,7 @@ public sealed class RecipeParserAcceptsEveryDocumentedKeyTests
             Assert.That(step.Symlinks.Single().Target.Value, Is.EqualTo("/app/hello"));
             Assert.That(step.Hardlinks.Single().Path.Value.Value, Is.EqualTo("/app/hello-again"));
             Assert.That(step.Hardlinks.Single().Target.Value, Is.EqualTo("/app/hello"));
-            Assert.That(step.Extract.Single().Source.Value, Is.EqualTo(Path.GetFullPath("/work/recipes/hello/vendor/tools.tar.gz")));
+            Assert.That(step.Extract.Single().Source.Value, Is.EqualTo(Path.GetFullPath("/recipes/hello/vendor/tools.tar.gz")));
             Assert.That(step.Extract.Single().Destination.Value.Value, Is.EqualTo("/opt/tools"));
             Assert.That(step.Remove.Select(r => r.Value.Value), Is.EqualTo(new[] { "/usr/share/doc", "/var/cache/apt/**" }));
         }
@@ -206,7 +206,7 @@ public sealed class RecipeParserAcceptsEveryDocumentedKeyTests
         {
             Assert.That(scratch, Is.TypeOf<ScratchBase>());
             Assert.That(image, Is.TypeOf<ImageBase>());
-            Assert.That(((ImageBase)image).HostPath, Is.EqualTo(Path.GetFullPath("/work/recipes/hello/saved/app.tar")));
+            Assert.That(((ImageBase)image).HostPath, Is.EqualTo(Path.GetFullPath("/recipes/hello/saved/app.tar")));
             Assert.That(((ImageBase)image).IsLayout, Is.False);
             Assert.That(((ImageBase)image).Ref?.Value, Is.EqualTo("app:1.0"));
             Assert.That(((ImageBase)layout).IsLayout, Is.True);
