@@ -1,0 +1,99 @@
+using LayerBuilder.Archive;
+using LayerBuilder.EngineTests.Support;
+
+namespace LayerBuilder.EngineTests;
+
+/// <summary>
+/// Base images written by the engines themselves: the fixture goes through <c>docker save</c> (the
+/// classic docker 20.10 layout) or <c>skopeo copy</c> to an OCI layout (gzip layers, a converted config),
+/// a recipe builds on it, and docker runs the result with every inherited layer and setting intact.
+/// </summary>
+[TestFixture]
+public sealed class DerivedImageEngineTests
+{
+    [Test]
+    public async Task ImageSavedByDockerIsABaseWhoseLayersAndConfigAreInherited()
+    {
+        var docker = await Engines.DockerAsync();
+        using var work = new TempFolder("derived-docker");
+        var fixture = await FixtureImage.BuildAsync(work, "derived-base", ArchiveFormat.Docker);
+        var saved = work.Combine("saved.tar");
+        await docker.CleanAsync(fixture.References);
+        try
+        {
+            await docker.RunCheckedAsync("load", "--input", fixture.ArchivePath);
+            await docker.RunCheckedAsync("save", "--output", saved, fixture.References.First());
+        }
+        finally
+        {
+            await docker.CleanAsync(fixture.References);
+        }
+
+        var (name, result) = await DerivedImage.BuildAsync(work, "derived", $"{{ image: \"{saved}\", ref: \"{fixture.References.First()}\" }}");
+        await LoadAndCheckAsync(docker, fixture, name, result, healthcheckInherited: true);
+    }
+
+    [Test]
+    public async Task OciLayoutWrittenBySkopeoIsABaseWhoseLayersAndConfigAreInherited()
+    {
+        var docker = await Engines.DockerAsync();
+        using var work = new TempFolder("derived-skopeo");
+        var skopeo = await Engines.SkopeoAsync(work);
+        var fixture = await FixtureImage.BuildAsync(work, "derived-base", ArchiveFormat.Docker);
+        var layout = work.Combine("layout");
+        await skopeo.RunCheckedAsync("copy", $"docker-archive:{fixture.ArchivePath}", $"oci:{layout}:1.0");
+
+        var (name, result) = await DerivedImage.BuildAsync(work, "derived", $"{{ layout: \"{layout}\" }}");
+        // skopeo's conversion to an OCI config drops Docker's healthcheck, so there is none to inherit.
+        await LoadAndCheckAsync(docker, fixture, name, result, healthcheckInherited: false);
+    }
+
+    private static async Task LoadAndCheckAsync(DockerEngine docker, FixtureImage fixture, string name, LayerBuilder.Build.BuildResult result, bool healthcheckInherited)
+    {
+        var reference = $"{name}:1.0";
+        await docker.CleanAsync([reference]);
+        try
+        {
+            var load = await docker.RunCheckedAsync("load", "--input", result.OutputPath);
+            Assert.That(load.StandardOutput, Is.EqualTo($"Loaded image: {reference}\n"), load.Describe);
+
+            var inspected = await docker.InspectImageAsync(reference);
+            var rootfs = ConfigAssertions.Property(inspected, "RootFS");
+            var config = ConfigAssertions.Property(inspected, "Config");
+            var expectedLayers = fixture.Result.Layers.Select(l => l.DiffId.ToString()).Append(result.Layers[^1].DiffId.ToString());
+            Assert.Multiple(() =>
+            {
+                Assert.That(ConfigAssertions.String(inspected, "Id"), Is.EqualTo(result.ImageId.ToString()), "Id");
+                Assert.That(rootfs is null ? null : ConfigAssertions.Strings(rootfs.Value, "Layers"), Is.EqualTo(expectedLayers),
+                    "RootFS.Layers: the base's diff ids, then the new step's");
+                Assert.That(config is null ? null : ConfigAssertions.Strings(config.Value, "Env"), Is.EqualTo(DerivedImage.Env), "Env (merged)");
+                Assert.That(config is null ? null : ConfigAssertions.Strings(config.Value, "Entrypoint"), Is.EqualTo(ConfigAssertions.Entrypoint), "Entrypoint (inherited)");
+                Assert.That(config is null ? null : ConfigAssertions.Strings(config.Value, "Cmd"), Is.EqualTo(new[] { "derived" }), "Cmd (replaced)");
+                Assert.That(config is null ? null : ConfigAssertions.String(config.Value, "WorkingDir"), Is.EqualTo("/app"), "WorkingDir (inherited)");
+                Assert.That(config is null ? null : ConfigAssertions.String(config.Value, "User"), Is.EqualTo("1000:1000"), "User (inherited)");
+                Assert.That(config is null ? null : ConfigAssertions.Map(config.Value, "Labels"), Is.EqualTo(ConfigAssertions.Labels), "Labels (inherited)");
+                Assert.That(config is null ? null : ConfigAssertions.Keys(config.Value, "ExposedPorts"), Is.EqualTo(ConfigAssertions.ExposedPorts), "ExposedPorts (inherited)");
+                Assert.That(config is null ? null : ConfigAssertions.Property(config.Value, "Healthcheck"), healthcheckInherited ? Is.Not.Null : Is.Null, "Healthcheck");
+            });
+
+            var history = await docker.RunCheckedAsync("history", "--no-trunc", "--format", "{{.CreatedBy}}", reference);
+            var expectedHistory = fixture.Result.Layers.Select(l => l.CreatedBy).Reverse().Prepend($"layerbuild step: {DerivedImage.StepName}");
+            Assert.That(history.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries), Is.EqualTo(expectedHistory),
+                "history, newest first: the new step, then the base's");
+
+            // Every entry of the base is there as it was, plus the new file.
+            var probe = new ImageProbe(fixture.Expected);
+            var run = await docker.RunCheckedAsync("run", "--rm", "--network", "none", "--user", "0:0", "--entrypoint", "/bin/sh", reference, "-c",
+                probe.Script() + $"printf '\\n@@@ derived\\n'; stat -c '%a %u %g %F' {DerivedImage.FilePath}; cat {DerivedImage.FilePath}\n");
+            probe.AssertOutput(run.StandardOutput);
+            Assert.That(run.StandardOutput, Does.EndWith($"\n@@@ derived\n644 1000 1000 regular file\n{DerivedImage.FileText}"), "the derived step's file");
+
+            var plain = await docker.RunCheckedAsync("run", "--rm", "--network", "none", reference);
+            Assert.That(plain.StandardOutput, Is.EqualTo(DerivedImage.DefaultRunOutput), plain.Describe);
+        }
+        finally
+        {
+            await docker.CleanAsync([reference]);
+        }
+    }
+}
