@@ -31,49 +31,52 @@ public static class TarHeaderWriter
             _ => "",
         };
         var size = entry.Size;
-        var records = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+
+        // Most entries need no PAX header; the record table is only made for those that do.
+        SortedDictionary<string, byte[]>? records = null;
+        void Record(string key, byte[] value) => (records ??= new(StringComparer.Ordinal))[key] = value;
 
         var nameBytes = Encoding.UTF8.GetBytes(name);
-        var linkBytes = Encoding.UTF8.GetBytes(link);
+        var linkBytes = link.Length == 0 ? [] : Encoding.UTF8.GetBytes(link);
         if (nameBytes.Length > 100)
         {
-            records["path"] = nameBytes;
+            Record("path", nameBytes);
         }
 
         if (linkBytes.Length > 100)
         {
-            records["linkpath"] = linkBytes;
+            Record("linkpath", linkBytes);
         }
 
         if (size > MaxOctal11)
         {
-            records["size"] = Ascii(size);
+            Record("size", Ascii(size));
         }
 
         if (entry.Owner.Uid > MaxOctal7)
         {
-            records["uid"] = Ascii(entry.Owner.Uid);
+            Record("uid", Ascii(entry.Owner.Uid));
         }
 
         if (entry.Owner.Gid > MaxOctal7)
         {
-            records["gid"] = Ascii(entry.Owner.Gid);
+            Record("gid", Ascii(entry.Owner.Gid));
         }
 
         if (entry.ModifiedTime is < 0 or > MaxOctal11)
         {
-            records["mtime"] = Ascii(entry.ModifiedTime);
+            Record("mtime", Ascii(entry.ModifiedTime));
         }
 
         if (entry.Xattrs is not null)
         {
             foreach (var (key, value) in entry.Xattrs)
             {
-                records["SCHILY.xattr." + key] = value;
+                Record("SCHILY.xattr." + key, value);
             }
         }
 
-        if (records.Count > 0)
+        if (records is not null)
         {
             WritePaxHeader(output, name, records, entry.ModifiedTime);
         }

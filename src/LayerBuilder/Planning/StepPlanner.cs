@@ -301,6 +301,8 @@ public sealed class StepPlanner
         var opaque = new HashSet<string>(StringComparer.Ordinal);
         var extra = new List<LayerEntry>();
 
+        // Folders that hold something this step writes, computed once (not per remove).
+        var holdsWrites = entries.SelectMany(e => e.Path.Ancestors()).Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
         var whiteouts = new List<ImagePath>();
         foreach (var (key, (path, _)) in removed)
         {
@@ -313,7 +315,7 @@ public sealed class StepPlanner
                     opaque.Add(key);
                 }
             }
-            else if (entries.Any(e => e.Path != path && e.Path.IsSameOrUnder(path)))
+            else if (holdsWrites.Contains(key))
             {
                 // Written into again: a new folder replaces the old one, which is hidden as a whole.
                 if (wasFolder)
