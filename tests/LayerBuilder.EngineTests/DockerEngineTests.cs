@@ -36,6 +36,34 @@ public sealed class DockerEngineTests
         await LoadInspectAndRunAsync(docker, image, image.ArchivePath, legacy: false);
     }
 
+    [TestCase(ArchiveFormat.Docker)]
+    [TestCase(ArchiveFormat.Oci)]
+    public async Task GzippedArchiveLoadsWithOurId(ArchiveFormat format)
+    {
+        var docker = await Engines.DockerAsync();
+        using var work = new TempFolder("docker-gz");
+        var image = await FixtureImage.BuildAsync(work, "docker-gz", format, gzipArchive: true);
+        using (var file = File.OpenRead(image.ArchivePath))
+        {
+            Assert.That((file.ReadByte(), file.ReadByte()), Is.EqualTo((0x1F, 0x8B)), "a .tar.gz output is gzip");
+        }
+
+        await docker.CleanAsync(image.References);
+        try
+        {
+            var load = await docker.RunCheckedAsync("load", "--input", image.ArchivePath);
+            Assert.That(load.StandardOutput, Is.EqualTo(string.Concat(image.References.Select(r => $"Loaded image: {r}\n"))), load.Describe);
+            var inspected = await docker.InspectImageAsync(image.References.First());
+            Assert.That(ConfigAssertions.String(inspected, "Id"), Is.EqualTo(image.Result.ImageId.ToString()));
+            var plain = await docker.RunCheckedAsync("run", "--rm", "--network", "none", image.References.First());
+            Assert.That(plain.StandardOutput, Is.EqualTo(ExpectedImage.DefaultRunOutput), plain.Describe);
+        }
+        finally
+        {
+            await docker.CleanAsync(image.References);
+        }
+    }
+
     [Test]
     public async Task DockerFormatWithoutManifestJsonLoadsThroughTheLegacyPath()
     {

@@ -64,8 +64,9 @@ public sealed class FixtureImage
     /// <param name="format"></param>
     /// <param name="rootfs"></param>    /// <param name="compression">Layer blob compression (the oci format only).</param>
     /// <param name="tags">Default: 1.0 and latest.</param>
+    /// <param name="gzipArchive">Name the output .tar.gz, which gzips the whole archive.</param>
     public static async Task<FixtureImage> BuildAsync(TempFolder work, string purpose, ArchiveFormat format,
-        RootfsKind rootfs = RootfsKind.Folder, LayerCompression compression = LayerCompression.None, string[]? tags = null)
+        RootfsKind rootfs = RootfsKind.Folder, LayerCompression compression = LayerCompression.None, string[]? tags = null, bool gzipArchive = false)
     {
         tags ??= ["1.0", "latest"];
         var busybox = Engines.StaticBusybox();
@@ -86,7 +87,7 @@ public sealed class FixtureImage
         var recipeFile = Path.Combine(context, "layerbuild.yml");
         await File.WriteAllTextAsync(recipeFile, Recipe(name, tags, rootfsPath));
 
-        var output = work.Combine("out", format == ArchiveFormat.Oci ? "image-oci.tar" : "image-docker.tar");
+        var output = work.Combine("out", (format == ArchiveFormat.Oci ? "image-oci.tar" : "image-docker.tar") + (gzipArchive ? ".gz" : ""));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var recipe = RecipeParser.ParseFile(recipeFile);
         var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, output) { Format = format, Compression = compression });
