@@ -51,6 +51,8 @@ public sealed class PodmanEngineTests
             {
                 // Only the OCI path reads our manifest; the docker-archive path makes its own.
                 Assert.That(ConfigAssertions.String(inspected, "Digest"), Is.EqualTo(image.Result.ManifestDigest.ToString()), "Digest (manifest)");
+                Assert.That(ConfigAssertions.Map(inspected, "Annotations"), Is.EqualTo(new Dictionary<string, string> { ["org.opencontainers.image.title"] = "engine-fixture" }),
+                    "Annotations (the recipe's, on our manifest)");
             }
         });
 

@@ -50,6 +50,15 @@ public sealed class UmociEngineTests
             Assert.That(ConfigAssertions.Strings(process, "args"), Is.EqualTo(ConfigAssertions.Entrypoint.Concat(ConfigAssertions.Cmd)), "process.args = entrypoint + cmd");
             Assert.That(ConfigAssertions.String(process, "cwd"), Is.EqualTo("/app"), "process.cwd");
             Assert.That(ConfigAssertions.Strings(process, "env"), Is.SupersetOf(ConfigAssertions.Env), "process.env");
+            var annotations = ConfigAssertions.Map(config.RootElement, "annotations") ?? [];
+            Assert.That(annotations, Does.ContainKey("org.opencontainers.image.stopSignal").WithValue("SIGINT"), "stop signal (as an annotation)");
+            Assert.That(annotations, Does.ContainKey("org.opencontainers.image.exposedPorts").WithValue(string.Join(',', ConfigAssertions.ExposedPorts)), "exposed ports (as an annotation)");
+            Assert.That(annotations, Does.ContainKey("org.opencontainers.image.created").WithValue(FixtureImage.Created), "created (as an annotation)");
+            foreach (var (label, value) in ConfigAssertions.Labels)
+            {
+                Assert.That(annotations, Does.ContainKey(label).WithValue(value), $"label {label} (as an annotation)");
+            }
+
             var user = process.GetProperty("user");
             Assert.That((user.GetProperty("uid").GetInt32(), user.GetProperty("gid").GetInt32()), Is.EqualTo((1000, 1000)), "process.user");
         });
