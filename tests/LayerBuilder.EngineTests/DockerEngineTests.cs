@@ -11,7 +11,6 @@ namespace LayerBuilder.EngineTests;
 /// and config, and containers see every entry exactly as the recipe wrote it.
 /// </summary>
 [TestFixture]
-[NonParallelizable]
 public sealed class DockerEngineTests
 {
     [TestCase(RootfsKind.Folder)]
@@ -77,8 +76,8 @@ public sealed class DockerEngineTests
         await LoadInspectAndRunAsync(docker, image, legacy, legacy: true);
     }
 
-    /// <summary>Proves the store is clean before each load: a layer docker already had would be reused
-    /// without being read, and this corrupted one would then load.</summary>
+    /// <summary>Proves docker meets every layer afresh: one it already had would be reused without being
+    /// read, and this corrupted one would then load.</summary>
     [Test]
     public async Task LayerWhoseBytesDoNotMatchItsDiffIdIsRefused()
     {

@@ -5,8 +5,8 @@ namespace LayerBuilder.EngineTests.Support;
 /// <summary>The docker CLI, always with an explicit <c>-H</c> to the private test daemon.</summary>
 public sealed class DockerEngine(string executable, string host)
 {
-    /// <summary>Every fixture image carries this label, so leftovers of earlier runs can be pruned
-    /// without touching anyone else's images on the daemon.</summary>
+    /// <summary>Every fixture image carries this label, so dangling leftovers can be pruned without
+    /// touching anyone else's images on the daemon.</summary>
     public const string TestLabel = "org.layerbuilder.test";
 
     public string Host => host;
@@ -18,8 +18,9 @@ public sealed class DockerEngine(string executable, string host)
         ProcessRunner.RunCheckedAsync(executable, ["-H", host, .. arguments]);
 
     /// <summary>
-    /// Removes the given names and every unused fixture image, so the next load registers each layer
-    /// afresh: docker skips (and does not verify) a layer whose chain id it already has.
+    /// Removes the given names and any dangling fixture image. Fixture layers are unique per build (see
+    /// <see cref="FixtureImage"/>), so a load never meets a layer it could reuse unread; tagged images of
+    /// other test runs on the same daemon are left alone.
     /// </summary>
     public async Task CleanAsync(IEnumerable<string> names)
     {
@@ -29,7 +30,7 @@ public sealed class DockerEngine(string executable, string host)
             await RunAsync(["image", "rm", "--force", .. list]);
         }
 
-        await RunCheckedAsync("image", "prune", "--all", "--force", "--filter", $"label={TestLabel}");
+        await RunCheckedAsync("image", "prune", "--force", "--filter", $"label={TestLabel}");
     }
 
     public async Task<JsonElement> InspectImageAsync(string name)

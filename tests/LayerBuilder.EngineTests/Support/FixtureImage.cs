@@ -193,6 +193,9 @@ public sealed class FixtureImage
         }
 
         Folder(Path.Combine(root, "etc"), "0755");
+        // Unique per build, so no engine can already hold any layer of this image (they all chain on
+        // this one): every load registers, and so verifies, every layer.
+        await Text(Path.Combine(root, "etc", "build-id"), $"{Guid.NewGuid():N}\n", "0644");
         await Text(Path.Combine(root, "etc", "base-release"), "base-release 1\n", "0644");
         await Text(Path.Combine(root, "etc", "obsolete.conf"), "obsolete\n", "0644");
         Folder(Path.Combine(root, "opt"), "0755");
