@@ -1,4 +1,5 @@
 using LayerBuilder.Archive;
+using LayerBuilder.Build;
 using LayerBuilder.EngineTests.Support;
 
 namespace LayerBuilder.EngineTests;
@@ -48,7 +49,7 @@ public sealed class DerivedImageEngineTests
         await LoadAndCheckAsync(docker, fixture, name, result, healthcheckInherited: false);
     }
 
-    private static async Task LoadAndCheckAsync(DockerEngine docker, FixtureImage fixture, string name, LayerBuilder.Build.BuildResult result, bool healthcheckInherited)
+    private static async Task LoadAndCheckAsync(DockerEngine docker, FixtureImage fixture, string name, BuildResult result, bool healthcheckInherited)
     {
         var reference = $"{name}:1.0";
         await docker.CleanAsync([reference]);

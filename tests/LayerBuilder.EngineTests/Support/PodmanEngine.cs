@@ -22,8 +22,13 @@ public sealed class PodmanEngine : IAsyncDisposable
         this.executable = executable;
         root = Path.Combine(folder, "root");
         tmp = Directory.CreateDirectory(Path.Combine(folder, "tmp")).FullName;
-        var shortTemp = Path.GetTempPath().Length + 16 <= MaxRunRootLength ? Path.GetTempPath() : "/tmp";
-        runRoot = Directory.CreateDirectory(Path.Combine(shortTemp, $"lbp-{Guid.NewGuid():N}"[..12])).FullName;
+        var candidate = Path.Combine(Path.GetTempPath(), $"lbp-{Guid.NewGuid():N}"[..12]);
+        if (candidate.Length > MaxRunRootLength)
+        {
+            throw Engines.Unavailable("podman", $"its runroot must be at most {MaxRunRootLength} characters; point TMPDIR at a shorter folder than {Path.GetTempPath()}");
+        }
+
+        runRoot = Directory.CreateDirectory(candidate).FullName;
     }
 
     private string[] Globals => ["--root", root, "--runroot", runRoot, "--tmpdir", tmp, "--storage-driver", "vfs", "--events-backend", "none"];
