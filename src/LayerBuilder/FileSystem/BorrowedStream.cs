@@ -1,8 +1,8 @@
 namespace LayerBuilder.FileSystem;
 
-/// <summary>A read-only view that leaves the stream it borrows open when disposed (a tar entry's data
-/// belongs to the reader that is walking the archive).</summary>
-internal sealed class BorrowedStream(Stream inner) : Stream
+/// <summary>A read-only view of another stream. Disposing it leaves that stream open (a tar entry's data
+/// belongs to the reader walking the archive) and disposes only <paramref name="owner"/>, if given.</summary>
+internal sealed class BorrowedStream(Stream inner, IDisposable? owner = null) : Stream
 {
     public override bool CanRead => true;
 
@@ -37,6 +37,16 @@ internal sealed class BorrowedStream(Stream inner) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
 
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            owner?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
 }
 
 /// <summary>The data of the tar entry a reader is positioned on; valid until the reader moves on,
