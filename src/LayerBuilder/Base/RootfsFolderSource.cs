@@ -57,7 +57,7 @@ public sealed class RootfsFolderSource(string folder, SourcePosition position, l
                 else
                 {
                     inodes.TryAdd((info.Device, info.Inode), path);
-                    entry = entry with { Content = new HostFileContent(item.HostPath, info.Size) };
+                    entry = entry with { Content = new HostFileContent(item.HostPath, info.Size) { Info = info } };
                 }
             }
 

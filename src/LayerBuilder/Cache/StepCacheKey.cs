@@ -62,7 +62,7 @@ public static class StepCacheKey
 
     private static string HostIdentity(HostFileContent host)
     {
-        var info = HostFileInfo.Stat(host.HostPath);
+        var info = host.Info ?? HostFileInfo.Stat(host.HostPath);
         return $"host:{host.HostPath}:{I(host.Length)}:{info.Device}:{info.Inode}:{I(info.ModifiedNanoseconds)}:{I(info.ChangedNanoseconds)}";
     }
 

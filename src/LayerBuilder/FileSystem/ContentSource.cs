@@ -10,6 +10,9 @@ public abstract record ContentSource(long Length)
 /// <summary>A file on the build host. Its length was recorded when the plan was made; a change is an error.</summary>
 public sealed record HostFileContent(string HostPath, long Length) : ContentSource(Length)
 {
+    /// <summary>The file's identity as seen when the plan was made (the cache key uses it; no second stat).</summary>
+    public HostFileInfo? Info { get; init; }
+
     public override Stream Open() =>
         new FileStream(HostPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
 }

@@ -96,12 +96,47 @@ public readonly record struct ImagePath
     /// <summary>Appends a relative path (which may contain '/', but no '..' above this path).</summary>
     public ImagePath Combine(string relative)
     {
+        if (IsPlainRelative(relative))
+        {
+            // The common case (names from a folder walk): nothing to normalize.
+            return new ImagePath(IsRoot ? "/" + relative : Value + "/" + relative);
+        }
+
         if (!TryNormalize(Value + "/" + relative, out var combined) || !combined.IsSameOrUnder(this))
         {
             throw new ArgumentException($"'{relative}' leaves '{Value}'", nameof(relative));
         }
 
         return combined;
+    }
+
+    /// <summary>Non-empty, no leading or trailing '/', no empty, "." or ".." component, no NUL.</summary>
+    private static bool IsPlainRelative(string relative)
+    {
+        if (relative.Length == 0 || relative[0] == '/' || relative[^1] == '/' || relative.Contains('\0'))
+        {
+            return false;
+        }
+
+        var start = 0;
+        while (start <= relative.Length)
+        {
+            var end = relative.IndexOf('/', start);
+            if (end < 0)
+            {
+                end = relative.Length;
+            }
+
+            var length = end - start;
+            if (length == 0 || (length == 1 && relative[start] == '.') || (length == 2 && relative[start] == '.' && relative[start + 1] == '.'))
+            {
+                return false;
+            }
+
+            start = end + 1;
+        }
+
+        return true;
     }
 
     public bool IsSameOrUnder(ImagePath ancestor) =>

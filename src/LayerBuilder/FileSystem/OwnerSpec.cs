@@ -14,9 +14,12 @@ public sealed record OwnerSpec(string User, string? Group, SourcePosition Positi
     public static OwnerSpec FromNumeric(Owner owner) => new(owner.Uid.ToString(CultureInfo.InvariantCulture), owner.Gid.ToString(CultureInfo.InvariantCulture), SourcePosition.StartOf("defaults"));
 
     /// <summary>Both parts are numbers: no lookup needed.</summary>
-    public Owner? Numeric => IsId(User) && (Group is null || IsId(Group))
+    public Owner? Numeric => numeric ??= IsId(User) && (Group is null || IsId(Group))
         ? new Owner(int.Parse(User, CultureInfo.InvariantCulture), int.Parse(Group ?? User, CultureInfo.InvariantCulture))
         : null;
+
+    // Asked once per entry written; parsed once.
+    private Owner? numeric;
 
     public static bool TryParse(string text, SourcePosition position, out OwnerSpec spec)
     {

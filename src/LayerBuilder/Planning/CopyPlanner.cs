@@ -174,7 +174,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             Mode = copy.Mode ?? (copy.PreserveMode ? info.Mode : Permissions.FromHostFile(info.Mode)),
             Owner = step.OwnerOf(copy.Owner),
             ModifiedTime = step.ModifiedTime,
-            Content = new HostFileContent(item.HostPath, info.Size),
+            Content = new HostFileContent(item.HostPath, info.Size) { Info = info },
             Origin = Origin,
         };
     }

@@ -71,7 +71,7 @@ public sealed class StepPlanner
         var entries = new HardlinkOrdering(writes.Values.Select(p => p.Entry)).Apply();
         entries.AddRange(RemovalsAndParents(entries));
         diagnostics.ThrowIfErrors();
-        entries.Sort(EntryOrder.Instance);
+        EntryOrder.Sort(entries);
         return entries;
     }
 
@@ -302,7 +302,9 @@ public sealed class StepPlanner
         var extra = new List<LayerEntry>();
 
         // Folders that hold something this step writes, computed once (not per remove).
-        var holdsWrites = entries.SelectMany(e => e.Path.Ancestors()).Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
+        var holdsWrites = removed.Count == 0
+            ? []
+            : entries.SelectMany(e => e.Path.Ancestors()).Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
         var whiteouts = new List<ImagePath>();
         foreach (var (key, (path, _)) in removed)
         {
@@ -336,20 +338,12 @@ public sealed class StepPlanner
             extra.Add(new LayerEntry { Path = path, Kind = EntryKind.Whiteout, Mode = 0, ModifiedTime = mtime });
         }
 
-        var needed = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var e in entries)
+        // Walk up from each entry and stop at the first folder already seen: linear in the entries.
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var e in entries.Concat(extra))
         {
-            foreach (var ancestor in e.Path.Ancestors())
+            for (var folder = e.Path.Parent; !folder.IsRoot && needed.Add(folder.Value); folder = folder.Parent)
             {
-                needed.Add(ancestor.Value);
-            }
-        }
-
-        foreach (var e in extra)
-        {
-            foreach (var ancestor in e.Path.Ancestors())
-            {
-                needed.Add(ancestor.Value);
             }
         }
 
