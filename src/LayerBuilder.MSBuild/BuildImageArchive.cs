@@ -4,7 +4,6 @@ using LayerBuilder.Build;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Recipe;
 using Microsoft.Build.Framework;
-using Task = Microsoft.Build.Utilities.Task;
 
 namespace LayerBuilder.MSBuild;
 
@@ -13,30 +12,9 @@ namespace LayerBuilder.MSBuild;
 /// call and the outcome to MSBuild messages and the <c>LayerBuildImage</c> item. No build logic lives here.
 /// </summary>
 [SuppressMessage("Design", "CA1001", Justification = "MSBuild never disposes tasks and may call Cancel after Execute returns; a token source that hands out no wait handle holds nothing to free.")]
-public sealed class BuildImageArchive : Task, ICancelableTask
+public sealed class BuildImageArchive : RecipeTask, ICancelableTask
 {
     private readonly CancellationTokenSource cancellation = new();
-
-    /// <summary>The recipe file, absolute.</summary>
-    [Required]
-    public string Recipe { get; set; } = "";
-
-    /// <summary>The archive to write, absolute.</summary>
-    [Required]
-    public string Output { get; set; } = "";
-
-    /// <summary><c>docker</c> (default) or <c>oci</c>.</summary>
-    public string? Format { get; set; }
-
-    /// <summary>Recipe args: item spec is the name, metadata <c>Value</c> the value; later items win.</summary>
-    public ITaskItem[]? Args { get; set; }
-
-    /// <summary>When non-empty, replaces the recipe's tags.</summary>
-    public string[]? Tags { get; set; }
-
-    public string? Created { get; set; }
-
-    public string? SourceDateEpoch { get; set; }
 
     /// <summary>Where the image's identity is kept for up-to-date builds (see <see cref="ImageState"/>).</summary>
     [Required]

@@ -5,7 +5,6 @@ using LayerBuilder.Diagnostics;
 using LayerBuilder.Recipe;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
-using Task = Microsoft.Build.Utilities.Task;
 
 namespace LayerBuilder.MSBuild;
 
@@ -15,24 +14,8 @@ namespace LayerBuilder.MSBuild;
 /// itself, and the list of input files (timestamps alone miss a deleted file or an old file copied in).
 /// A recipe that does not parse yields only itself; the build task then reports why.
 /// </summary>
-public sealed class ResolveRecipeInputs : Task
+public sealed class ResolveRecipeInputs : RecipeTask
 {
-    [Required]
-    public string Recipe { get; set; } = "";
-
-    [Required]
-    public string Output { get; set; } = "";
-
-    public string? Format { get; set; }
-
-    public ITaskItem[]? Args { get; set; }
-
-    public string[]? Tags { get; set; }
-
-    public string? Created { get; set; }
-
-    public string? SourceDateEpoch { get; set; }
-
     /// <summary>Rewritten only when its content changes, so its timestamp is a fingerprint of the settings.</summary>
     [Required]
     public string StampFile { get; set; } = "";

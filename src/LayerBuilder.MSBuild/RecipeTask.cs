@@ -1,0 +1,30 @@
+using Microsoft.Build.Framework;
+using Task = Microsoft.Build.Utilities.Task;
+
+namespace LayerBuilder.MSBuild;
+
+/// <summary>The parameters every LayerBuilder task takes from the <c>LayerBuild</c> target: the recipe,
+/// the archive and what overrides the recipe. Declared once so the tasks cannot drift apart.</summary>
+public abstract class RecipeTask : Task
+{
+    /// <summary>The recipe file, absolute.</summary>
+    [Required]
+    public string Recipe { get; set; } = "";
+
+    /// <summary>The archive to write, absolute.</summary>
+    [Required]
+    public string Output { get; set; } = "";
+
+    /// <summary><c>docker</c> (default) or <c>oci</c>.</summary>
+    public string? Format { get; set; }
+
+    /// <summary>Recipe args: item spec is the name, metadata <c>Value</c> the value; later items win.</summary>
+    public ITaskItem[]? Args { get; set; }
+
+    /// <summary>When non-empty, replaces the recipe's tags.</summary>
+    public string[]? Tags { get; set; }
+
+    public string? Created { get; set; }
+
+    public string? SourceDateEpoch { get; set; }
+}
