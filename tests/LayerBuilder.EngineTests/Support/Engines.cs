@@ -134,5 +134,5 @@ public static class Engines
     }
 
     private static string Executable(string engine, string name) =>
-        ProcessRunner.FindOnPath(name) ?? throw Unavailable(engine, $"`{name}` is not on PATH");
+        ProcessRunner.Find(name) ?? throw Unavailable(engine, $"`{name}` is not on PATH");
 }

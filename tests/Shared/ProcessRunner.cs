@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Text;
 
-namespace LayerBuilder.MSBuild.Tests.Support;
+namespace LayerBuilder.Testing;
 
 /// <summary>
 /// Runs a command with an argument list (no shell, so no quoting surprises) and a timeout; a command

@@ -1,4 +1,4 @@
-namespace LayerBuilder.MSBuild.Tests.Support;
+namespace LayerBuilder.Testing;
 
 /// <summary>What a finished command printed and returned.</summary>
 public sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
