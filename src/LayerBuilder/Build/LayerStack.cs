@@ -62,7 +62,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
                     Apply(stored);
                 }
 
-                Add(plan, location, $"layerbuild step: {step.Description}", stop.Token);
+                Add(plan, location, $"layerbuild step: {step.Description}", step.Description, stop.Token);
             }
 
             CheckConfigUser();
@@ -78,7 +78,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
     }
 
     /// <summary>Queues one layer: taken from the cache when its key is known there, else written.</summary>
-    private void Add(IReadOnlyList<LayerEntry> entries, LayerFile location, string createdBy, CancellationToken cancellationToken)
+    private void Add(IReadOnlyList<LayerEntry> entries, LayerFile location, string createdBy, string label, CancellationToken cancellationToken)
     {
         var lower = below;
         var key = KeyAsync(lower, entries);
@@ -88,7 +88,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
             {
                 try
                 {
-                    var blob = await ObtainAsync(await key.ConfigureAwait(false), entries, location, number, createdBy, cancellationToken).ConfigureAwait(false);
+                    var blob = await ObtainAsync(await key.ConfigureAwait(false), entries, location, number, label, cancellationToken).ConfigureAwait(false);
                     location.Complete(blob.FilePath);
                     return blob with { CreatedBy = createdBy };
                 }
@@ -146,7 +146,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
                 Apply(stored);
             }
 
-            Add(entries, location, createdBy, cancellationToken);
+            Add(entries, location, createdBy, "base rootfs", cancellationToken);
             return;
         }
 
@@ -168,7 +168,10 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
             var path = key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, "layer-0.tar");
             var location = new LayerFile();
             var source = new RootfsTarSource(rootfs.HostPath, rootfs.Position, created, warn).Entries();
-            blob = await LayerWriter.WriteAsync(path, location, source, Apply, Report(0, createdBy, -1), cancellationToken).ConfigureAwait(false);
+            long written = 0;
+            var report = Report(0, "base rootfs", -1);
+            blob = await LayerWriter.WriteAsync(path, location, source, Apply, report is null ? null : (files, bytes) => report(written = files, bytes), cancellationToken).ConfigureAwait(false);
+            progress?.Report(new LayerProgress(0, "base rootfs", written, blob.Size, Done: true, FromCache: false));
             if (key is { } newKey && cache is not null)
             {
                 blob = cache.Put(newKey, blob);
