@@ -12,9 +12,6 @@ public sealed class DiagnosticBag
     public void Error(DiagnosticCode code, SourcePosition position, string message) =>
         items.Add(new Diagnostic(code, Severity.Error, position, message));
 
-    public void Warning(DiagnosticCode code, SourcePosition position, string message) =>
-        items.Add(new Diagnostic(code, Severity.Warning, position, message));
-
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => items.AddRange(diagnostics);
 
     /// <summary>Throws one exception carrying every error collected so far, sorted by position.</summary>

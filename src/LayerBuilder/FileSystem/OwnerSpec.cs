@@ -11,8 +11,6 @@ public sealed record OwnerSpec(string User, string? Group, SourcePosition Positi
 {
     public static OwnerSpec Root { get; } = new("0", "0", SourcePosition.StartOf("defaults"));
 
-    public static OwnerSpec FromNumeric(Owner owner) => new(owner.Uid.ToString(CultureInfo.InvariantCulture), owner.Gid.ToString(CultureInfo.InvariantCulture), SourcePosition.StartOf("defaults"));
-
     /// <summary>Both parts are numbers: no lookup needed.</summary>
     public Owner? Numeric => numeric ??= IsId(User) && (Group is null || IsId(Group))
         ? new Owner(int.Parse(User, CultureInfo.InvariantCulture), int.Parse(Group ?? User, CultureInfo.InvariantCulture))

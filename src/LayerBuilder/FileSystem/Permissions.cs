@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace LayerBuilder.FileSystem;
 
 /// <summary>
@@ -38,5 +36,4 @@ public static class Permissions
 
     public static string ToOctal(int mode) => "0" + Convert.ToString(mode & Mask, 8).PadLeft(3, '0');
 
-    internal static string Describe(int mode) => ToOctal(mode).ToString(CultureInfo.InvariantCulture);
 }

@@ -11,8 +11,6 @@ public sealed record LayerBlob(string FilePath, Digest DiffId, long Size)
     /// <summary>What the image history says created this layer.</summary>
     public string CreatedBy { get; init; } = "";
 
-    public string? Comment { get; init; }
-
     /// <summary>True for layers taken from the cache: their bytes are hashed again while they are copied
     /// into the archive, and a mismatch fails the build instead of shipping them.</summary>
     public bool NeedsVerification { get; init; }
