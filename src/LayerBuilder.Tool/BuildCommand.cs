@@ -22,7 +22,7 @@ public sealed class BuildCommand
 
     private readonly Option<string?> output = new("--output", "-o")
     {
-        Description = "The archive to write (default: <image name>.tar in the current folder; a name ending in .gz is gzipped).",
+        Description = "The archive to write (default: <image name>.tar in the current folder; a name ending in .gz is gzipped; - writes it to standard output).",
     };
 
     private readonly Option<string> format = new("--format")

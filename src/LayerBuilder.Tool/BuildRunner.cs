@@ -19,12 +19,16 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                 Created = options.Created,
                 SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
             });
+            // "-o -" streams the archive to stdout (`dotnet layerbuild -o - | docker load`); the report then goes to stderr.
+            var toStdout = options.Output == "-";
             var outputPath = options.Output ?? recipe.Image.Value.Familiar.Split('/')[^1] + ".tar";
             BuildResult result;
+            await using (var pipe = toStdout ? Console.OpenStandardOutput() : null)
             using (var progress = options.Quiet ? null : new ProgressDisplay(stderr, interactive: !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error)))
             {
+                var request = pipe is null ? new BuildRequest(recipe, outputPath) : BuildRequest.ToStream(recipe, pipe);
                 result = await ImageBuilder.BuildAsync(
-                    new BuildRequest(recipe, outputPath)
+                    request with
                     {
                         Format = options.Format,
                         Compression = options.Compression,
@@ -41,7 +45,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
 
             if (!options.Quiet)
             {
-                await ReportAsync(result).ConfigureAwait(false);
+                await ReportAsync(result, toStdout ? stderr : stdout, toStdout ? "standard output" : result.OutputPath).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
@@ -77,20 +81,20 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         }
     }
 
-    private async Task ReportAsync(BuildResult result)
+    private static async Task ReportAsync(BuildResult result, TextWriter output, string destination)
     {
-        await stdout.WriteLineAsync($"Image id:  {result.ImageId}").ConfigureAwait(false);
-        await stdout.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Image id:  {result.ImageId}").ConfigureAwait(false);
+        await output.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
         foreach (var tag in result.RepoTags)
         {
-            await stdout.WriteLineAsync($"Tag:       {tag}").ConfigureAwait(false);
+            await output.WriteLineAsync($"Tag:       {tag}").ConfigureAwait(false);
         }
 
         foreach (var layer in result.Layers)
         {
-            await stdout.WriteLineAsync($"Layer:     {layer.DiffId}  {layer.Size,12:N0} bytes  {layer.CreatedBy}").ConfigureAwait(false);
+            await output.WriteLineAsync($"Layer:     {layer.DiffId}  {layer.Size,12:N0} bytes  {layer.CreatedBy}").ConfigureAwait(false);
         }
 
-        await stdout.WriteLineAsync(result.Unchanged ? $"Unchanged: {result.OutputPath}" : $"Wrote:     {result.OutputPath}").ConfigureAwait(false);
+        await output.WriteLineAsync(result.Unchanged ? $"Unchanged: {destination}" : $"Wrote:     {destination}").ConfigureAwait(false);
     }
 }

@@ -6,6 +6,14 @@ namespace LayerBuilder.Build;
 /// <summary>One build: a parsed recipe and where the archive goes. Front ends map their inputs to this.</summary>
 public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
 {
+    /// <summary>A stream that receives the archive instead of <see cref="OutputPath"/> (a pipe, a test's
+    /// memory stream). Nothing is renamed into place then; the caller owns the stream.</summary>
+    public Stream? OutputStream { get; init; }
+
+    /// <summary>A request that writes the archive to <paramref name="output"/>; layers are staged in a temporary folder.</summary>
+    public static BuildRequest ToStream(BuildRecipe recipe, Stream output) =>
+        new(recipe, Path.Combine(Path.GetTempPath(), "layerbuild-stream.tar")) { OutputStream = output };
+
     public ArchiveFormat Format { get; init; } = ArchiveFormat.Docker;
 
     /// <summary>Layer blob compression of the <c>oci</c> format (the <c>docker</c> format always stores plain tars).</summary>

@@ -52,8 +52,12 @@ public static class ImageBuilder
 
             var image = CreateModel(recipe, built);
             var identity = ArchiveIdentity(image, request.Format, output);
-            var unchanged = request.Cache is not null && OutputRecord.IsUnchanged(request.Cache, output, identity);
-            if (!unchanged)
+            var unchanged = request.OutputStream is null && request.Cache is not null && OutputRecord.IsUnchanged(request.Cache, output, identity);
+            if (request.OutputStream is { } stream)
+            {
+                await ArchiveWriter.WriteAsync(image, request.Format, stream, cancellationToken).ConfigureAwait(false);
+            }
+            else if (!unchanged)
             {
                 await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
                 if (request.Cache is not null)

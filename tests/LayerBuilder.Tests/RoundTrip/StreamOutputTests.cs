@@ -1,0 +1,61 @@
+using System.Diagnostics;
+using LayerBuilder.Archive;
+using LayerBuilder.Build;
+using LayerBuilder.Recipe;
+using LayerBuilder.Tests.Support;
+
+namespace LayerBuilder.Tests.RoundTrip;
+
+/// <summary>The library (and `-o -`) can write the archive to a stream: the same bytes as a file, and
+/// nothing left behind in the staging folder.</summary>
+public sealed class StreamOutputTests
+{
+    [TestCase(ArchiveFormat.Docker)]
+    [TestCase(ArchiveFormat.Oci)]
+    public async Task A_stream_receives_exactly_the_bytes_of_the_file(ArchiveFormat format)
+    {
+        using var temp = new TempDirectory();
+        var recipe = RecipeParser.ParseFile(RepositoryRoot.HelloRecipe);
+        var file = temp.Combine("hello.tar");
+        var fromFile = await ImageBuilder.BuildAsync(new BuildRequest(recipe, file) { Format = format });
+
+        using var memory = new MemoryStream();
+        var fromStream = await ImageBuilder.BuildAsync(BuildRequest.ToStream(recipe, memory) with { Format = format, WorkDirectory = temp.Combine("work") });
+
+        Assert.That(fromStream.ImageId, Is.EqualTo(fromFile.ImageId));
+        Assert.That(memory.ToArray(), Is.EqualTo(await File.ReadAllBytesAsync(file)));
+        Assert.That(Directory.GetFileSystemEntries(temp.Combine("work")), Is.Empty, "the staging folder is removed");
+    }
+
+    [Test]
+    public async Task The_cli_writes_the_archive_to_standard_output_with_dash()
+    {
+        using var temp = new TempDirectory();
+        var file = temp.Combine("hello.tar");
+        var toFile = LayerBuilderCli.Run([RepositoryRoot.HelloRecipe, "-o", file, "-q", "--no-cache"], temp.Path);
+        Assert.That(toFile.ExitCode, Is.Zero, toFile.Transcript);
+
+        var start = new ProcessStartInfo(LayerBuilderCli.DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = temp.Path,
+        };
+        foreach (var argument in new[] { LayerBuilderCli.ToolDll, RepositoryRoot.HelloRecipe, "-o", "-", "--no-cache" })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        using var process = Process.Start(start)!;
+        using var archive = new MemoryStream();
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.BaseStream.CopyToAsync(archive);
+        await process.WaitForExitAsync();
+
+        Assert.That(process.ExitCode, Is.Zero, await stderr);
+        Assert.That(archive.ToArray(), Is.EqualTo(await File.ReadAllBytesAsync(file)));
+        Assert.That(await stderr, Does.Contain("Wrote:     standard output"));
+        Assert.That(Directory.GetFileSystemEntries(temp.Path), Is.EquivalentTo(new[] { file }), "nothing else is written");
+    }
+}
