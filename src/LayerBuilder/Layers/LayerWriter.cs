@@ -63,19 +63,30 @@ public static class LayerWriter
     private static LayerBlob Produce(string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, ChannelWriter<(byte[], int)> output, CancellationToken cancellationToken)
     {
         using var sink = new LayerByteSink(output, cancellationToken);
+        using var prefetch = entries is IReadOnlyList<LayerEntry> list && list.Count > 1 ? new SmallFilePrefetcher(list, cancellationToken) : null;
         long files = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
         try
         {
+            var index = -1;
             foreach (var entry in entries)
             {
+                index++;
                 cancellationToken.ThrowIfCancellationRequested();
                 TarHeaderWriter.WriteHeader(sink, entry);
                 var stored = entry;
                 if (entry.Kind == EntryKind.File && entry.Content is { } content)
                 {
                     var offset = sink.BytesWritten;
-                    CopyExactly(content, entry, sink, cancellationToken);
+                    if (prefetch is not null && SmallFilePrefetcher.Applies(entry))
+                    {
+                        CopyPrefetched(prefetch.Take(index), (HostFileContent)content, entry, sink);
+                    }
+                    else
+                    {
+                        CopyExactly(content, entry, sink, cancellationToken);
+                    }
+
                     TarHeaderWriter.WritePadding(sink, content.Length);
                     stored = entry with { Content = new LayerSliceContent(location, offset, content.Length) };
                 }
@@ -120,6 +131,28 @@ public static class LayerWriter
                     ArrayPool<byte>.Shared.Return(item.Buffer);
                 }
             }
+        }
+    }
+
+    private static void CopyPrefetched(SmallFilePrefetcher.Prefetched item, HostFileContent host, LayerEntry entry, LayerByteSink sink)
+    {
+        try
+        {
+            if (item.Error is { } error)
+            {
+                throw new LayerBuildException(DiagnosticCodes.SourceUnreadable, SourcePosition.StartOf(host.HostPath), $"cannot read {host.HostPath} for {entry.Path}: {error.Message}");
+            }
+
+            if (item.Length != host.Length)
+            {
+                throw SourceChanged(host, entry, item.Length < host.Length ? "shrank" : "grew");
+            }
+
+            sink.Write(item.Buffer.AsSpan(0, item.Length));
+        }
+        finally
+        {
+            item.Return();
         }
     }
 
