@@ -34,7 +34,21 @@ public static class LayerWriter
             var channel = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(BuffersInFlight) { SingleReader = true, SingleWriter = true });
             using var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var writer = Task.Run(() => Drain(channel.Reader, handle, stop.Token), stop.Token);
+            var writer = Task.Run(
+                () =>
+                {
+                    try
+                    {
+                        Drain(channel.Reader, handle, stop.Token);
+                    }
+                    catch
+                    {
+                        // The reader would otherwise wait forever for room in the channel.
+                        stop.Cancel();
+                        throw;
+                    }
+                },
+                stop.Token);
             LayerBlob blob;
             try
             {
@@ -45,6 +59,12 @@ public static class LayerWriter
                 await stop.CancelAsync().ConfigureAwait(false);
                 channel.Writer.TryComplete();
                 await Task.WhenAny(writer).ConfigureAwait(false);
+                if (writer.Exception?.InnerException is IOException failure && !cancellationToken.IsCancellationRequested)
+                {
+                    // The write failed (a full disk, most likely); that, not the reader's cancellation, is the news.
+                    throw new LayerBuildException(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write a layer to '{path}': {failure.Message}");
+                }
+
                 throw;
             }
 
