@@ -98,7 +98,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
                     throw;
                 }
             },
-            cancellationToken);
+            CancellationToken.None); // always run the body: a later step may be waiting on this layer's location
         layers.Add(layer);
         history.Add(new HistoryEntry(recipe.Created, createdBy, "layerbuild"));
         below = IdentityAsync(key, layer);
