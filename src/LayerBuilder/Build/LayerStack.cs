@@ -53,9 +53,27 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
                     break;
             }
 
+            var problems = new List<Diagnostic>();
             foreach (var step in recipe.Steps)
             {
-                var plan = new StepPlanner(index, recipe.Defaults, recipe.Created, staging).Plan(step);
+                IReadOnlyList<LayerEntry> plan;
+                try
+                {
+                    plan = new StepPlanner(index, recipe.Defaults, recipe.Created, staging).Plan(step);
+                }
+                catch (LayerBuildException e)
+                {
+                    // Go on planning the later steps so one run reports every problem; but once a step is
+                    // missing from the merged view, only problems that do not depend on it are certain.
+                    problems.AddRange(problems.Count == 0 ? e.Diagnostics : e.Diagnostics.Where(IndependentOfLowerLayers));
+                    continue;
+                }
+
+                if (problems.Count > 0)
+                {
+                    continue;
+                }
+
                 var location = new LayerFile();
                 foreach (var stored in LayerOffsets.Stored(plan, location))
                 {
@@ -63,6 +81,13 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
                 }
 
                 Add(plan, location, $"layerbuild step: {step.Description}", step.Description, stop.Token);
+            }
+
+            if (problems.Count > 0)
+            {
+                var all = new DiagnosticBag();
+                all.AddRange(problems);
+                all.ThrowIfErrors();
             }
 
             CheckConfigUser();
@@ -186,6 +211,16 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
     }
 
     public void Dispose() => writers.Dispose();
+
+    /// <summary>Problems of a step that stand whatever the layers below hold: its own inputs and paths.</summary>
+    private static bool IndependentOfLowerLayers(Diagnostic diagnostic) =>
+        diagnostic.Code.Number < 2000 ||
+        diagnostic.Code == DiagnosticCodes.SourceNotFound ||
+        diagnostic.Code == DiagnosticCodes.GlobMatchesNothing ||
+        diagnostic.Code == DiagnosticCodes.SourceUnreadable ||
+        diagnostic.Code == DiagnosticCodes.UnsupportedEntry ||
+        diagnostic.Code == DiagnosticCodes.UnsupportedArchive ||
+        diagnostic.Code == DiagnosticCodes.UnsafeArchiveEntry;
 
     private Action<long, long>? Report(int number, string description, long total) => progress is null
         ? null
