@@ -37,16 +37,8 @@ public static class LayerIndexer
                     continue;
                 }
 
-                var kind = tar.EntryType switch
-                {
-                    TarEntryType.Directory => EntryKind.Directory,
-                    TarEntryType.SymbolicLink => EntryKind.Symlink,
-                    TarEntryType.HardLink => EntryKind.Hardlink,
-                    TarEntryType.CharacterDevice => EntryKind.CharDevice,
-                    TarEntryType.BlockDevice => EntryKind.BlockDevice,
-                    TarEntryType.Fifo => EntryKind.Fifo,
-                    _ => EntryKind.File,
-                };
+                // A base layer was accepted by its own builder; an odd typeflag is indexed as a plain file.
+                var kind = TarEntryKinds.TryMap(tar.EntryType, out var mapped) ? mapped : EntryKind.File;
                 var entry = new LayerEntry
                 {
                     Path = path,

@@ -90,18 +90,11 @@ public sealed class RootfsTarSource(string path, SourcePosition position, long c
 
     private LayerEntry Convert(TarEntry tar, ImagePath path)
     {
-        var kind = tar.EntryType switch
+        if (!TarEntryKinds.TryMap(tar.EntryType, out var kind))
         {
-            TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile => EntryKind.File,
-            TarEntryType.Directory => EntryKind.Directory,
-            TarEntryType.SymbolicLink => EntryKind.Symlink,
-            TarEntryType.HardLink => EntryKind.Hardlink,
-            TarEntryType.CharacterDevice => EntryKind.CharDevice,
-            TarEntryType.BlockDevice => EntryKind.BlockDevice,
-            TarEntryType.Fifo => EntryKind.Fifo,
-            _ => throw Error(DiagnosticCodes.UnsupportedEntry,
-                $"base rootfs entry '{tar.Name}' has tar type {tar.EntryType}, which loaders cannot extract (sparse and multi-volume entries are refused)"),
-        };
+            throw Error(DiagnosticCodes.UnsupportedEntry,
+                $"base rootfs entry '{tar.Name}' has tar type {tar.EntryType}, which loaders cannot extract (sparse and multi-volume entries are refused)");
+        }
 
         string? link = null;
         if (kind == EntryKind.Symlink)
