@@ -146,9 +146,8 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
         await writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var path = key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, $"layer-{number}.tar");
-            var blob = await LayerWriter.WriteAsync(path, location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
-            return key is { } newKey && cache is not null ? cache.Put(newKey, blob) : blob;
+            var blob = await LayerWriter.WriteAsync(WritePath(key, number), location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
+            return Keep(key, blob);
         }
         finally
         {
@@ -190,18 +189,13 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
         }
         else
         {
-            var path = key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, "layer-0.tar");
             var location = new LayerFile();
             var source = new RootfsTarSource(rootfs.HostPath, rootfs.Position, created, warn).Entries();
             long written = 0;
             var report = Report(0, "base rootfs", -1);
-            blob = await LayerWriter.WriteAsync(path, location, source, Apply, report is null ? null : (files, bytes) => report(written = files, bytes), cancellationToken).ConfigureAwait(false);
+            blob = await LayerWriter.WriteAsync(WritePath(key, 0), location, source, Apply, report is null ? null : (files, bytes) => report(written = files, bytes), cancellationToken).ConfigureAwait(false);
             progress?.Report(new LayerProgress(0, "base rootfs", written, blob.Size, Done: true, FromCache: false));
-            if (key is { } newKey && cache is not null)
-            {
-                blob = cache.Put(newKey, blob);
-            }
-
+            blob = Keep(key, blob);
             location.Complete(blob.FilePath);
         }
 
@@ -211,6 +205,14 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
     }
 
     public void Dispose() => writers.Dispose();
+
+    /// <summary>A layer with a key is written where the cache can take it over by renaming; others are staged.</summary>
+    private string WritePath(Digest? key, int number) =>
+        key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, $"layer-{number}.tar");
+
+    /// <summary>Moves a freshly written keyed layer into the cache; returns where it now is.</summary>
+    private LayerBlob Keep(Digest? key, LayerBlob blob) =>
+        key is { } k && cache is not null ? cache.Put(k, blob) : blob;
 
     /// <summary>Problems of a step that stand whatever the layers below hold: its own inputs and paths.</summary>
     private static bool IndependentOfLowerLayers(Diagnostic diagnostic) =>
