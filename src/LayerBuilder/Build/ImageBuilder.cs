@@ -84,13 +84,6 @@ public static class ImageBuilder
         }
     }
 
-    /// <summary>Writes every layer into <paramref name="folder"/>; returns them with their history.</summary>
-    public static async Task<BuiltLayers> BuildLayersAsync(BuildRecipe recipe, string folder, Action<Diagnostic> warn, CancellationToken cancellationToken)
-    {
-        using var stack = new LayerStack(recipe, folder, null, warn);
-        return await stack.BuildAsync(cancellationToken).ConfigureAwait(false);
-    }
-
     public static ImageModel CreateModel(BuildRecipe recipe, BuiltLayers built)
     {
         var config = new ImageConfig(
