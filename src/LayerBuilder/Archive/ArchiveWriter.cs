@@ -1,17 +1,19 @@
 using System.Buffers;
 using System.IO.Compression;
+using System.Security.Cryptography;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
+using Microsoft.Win32.SafeHandles;
 
 namespace LayerBuilder.Archive;
 
 /// <summary>
-/// Writes the outer save-format tar: regular files only, sorted by name, fixed metadata (0644, 0:0,
-/// mtime = the image's created time), no root or folder entries, no duplicates. A file output is
-/// written under a temporary name beside it and renamed into place, so a failed or cancelled build
-/// leaves nothing at the output path.
+/// Writes the outer save-format tar laid out by <see cref="ArchiveLayout"/>: regular files only,
+/// sorted by name, fixed metadata (0644, 0:0, mtime = the image's created time), no root or folder
+/// entries, no duplicates. A file output is written under a temporary name beside it and renamed into
+/// place, so a failed or cancelled build leaves nothing at the output path.
 /// </summary>
 public static class ArchiveWriter
 {
@@ -22,70 +24,116 @@ public static class ArchiveWriter
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
-    /// <summary>Writes the archive to a file by offsets: staged layers are copied by the kernel
-    /// (copy_file_range), never through this process's memory.</summary>
-    private static void WriteFile(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
+    /// <summary>Writes to <paramref name="path"/> atomically; a name ending in .gz gzips the whole archive.</summary>
+    public static async Task WriteFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
     {
-        using var output = File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None);
-        var mtime = image.Config.Created.ToUnixTimeSeconds();
-        long offset = 0;
-        using var header = new MemoryStream();
-        foreach (var member in Sorted(image, format))
+        if (IsGzipName(path))
+        {
+            await WriteGzipFileAsync(image, format, path, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        ArchiveFile file;
+        try
+        {
+            file = ArchiveFile.Create(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw NotWritable(path, e);
+        }
+
+        using (file)
+        {
+            await WriteFileAsync(image, format, file, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Writes into <paramref name="file"/>, which may already hold the image's one layer in its
+    /// place (<see cref="ArchiveLayout"/>), and commits it.</summary>
+    public static async Task WriteFileAsync(ImageModel image, ArchiveFormat format, ArchiveFile file, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Run(() => WriteFile(ArchiveLayout.For(image, format), file, cancellationToken), cancellationToken).ConfigureAwait(false);
+            file.Commit();
+        }
+        catch (Exception e) when (e is (IOException and not CorruptLayerException) or UnauthorizedAccessException)
+        {
+            throw NotWritable(file.OutputPath, e);
+        }
+    }
+
+    public static bool IsGzipName(string path) =>
+        path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Writes the archive to a file by offsets: layers on disk are copied by the kernel
+    /// (copy_file_range), never through this process's memory, and one already in place is left alone.</summary>
+    private static void WriteFile(ArchiveLayout layout, ArchiveFile file, CancellationToken cancellationToken)
+    {
+        var output = file.Handle;
+        Span<byte> zeros = stackalloc byte[TarHeaderWriter.BlockSize * 2];
+        zeros.Clear();
+        foreach (var placed in layout.Members)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            header.SetLength(0);
-            TarHeaderWriter.WriteHeader(header, Entry(member, mtime));
-            offset = WriteBytes(output, header.GetBuffer().AsSpan(0, (int)header.Length), offset);
+            var member = placed.Member;
+            RandomAccess.Write(output, placed.Header, placed.HeaderOffset);
             switch (member.Content)
             {
                 case InlineContent inline:
-                    offset = WriteBytes(output, inline.Bytes.Span, offset);
+                    RandomAccess.Write(output, inline.Bytes.Span, placed.DataOffset);
                     break;
-                case HostFileContent file:
-                    using (var source = File.OpenHandle(file.HostPath, FileMode.Open, FileAccess.Read, FileShare.Read))
+                case HostFileContent source when source.HostPath == file.TempPath:
+                    if (member.SourceOffset != placed.DataOffset)
                     {
-                        if (RandomAccess.GetLength(source) != file.Length)
-                        {
-                            throw new IOException($"{file.HostPath} changed size while the archive was written");
-                        }
-
-                        if (member.Verify is { } expected)
-                        {
-                            CopyVerified(source, output, offset, file, expected);
-                        }
-                        else
-                        {
-                            FileCopy.Copy(source, 0, output, offset, file.Length);
-                        }
+                        throw new InvalidOperationException($"{member.Name} was written at {member.SourceOffset}, but belongs at {placed.DataOffset}");
                     }
 
-                    offset += file.Length;
+                    break; // written here while it was built
+                case HostFileContent source:
+                    CopyIn(source, member, output, placed.DataOffset);
                     break;
                 default:
                     throw new InvalidOperationException($"archive member {member.Name} has content of an unexpected kind");
             }
 
-            header.SetLength(0);
-            TarHeaderWriter.WritePadding(header, member.Content.Length);
-            offset = WriteBytes(output, header.GetBuffer().AsSpan(0, (int)header.Length), offset);
+            var pad = Padding(member.Content.Length);
+            RandomAccess.Write(output, zeros[..pad], placed.DataOffset + member.Content.Length);
         }
 
-        header.SetLength(0);
-        TarHeaderWriter.WriteEnd(header);
-        WriteBytes(output, header.GetBuffer().AsSpan(0, (int)header.Length), offset);
+        RandomAccess.Write(output, zeros, layout.Length - zeros.Length);
+    }
+
+    private static void CopyIn(HostFileContent file, ArchiveMember member, SafeFileHandle output, long offset)
+    {
+        using var source = File.OpenHandle(file.HostPath, FileMode.Open, FileAccess.Read, FileShare.Read);
+        if (RandomAccess.GetLength(source) < member.SourceOffset + file.Length)
+        {
+            throw new IOException($"{file.HostPath} changed size while the archive was written");
+        }
+
+        if (member.Verify is { } expected)
+        {
+            CopyVerified(source, member.SourceOffset, output, offset, file, expected);
+        }
+        else
+        {
+            FileCopy.Copy(source, member.SourceOffset, output, offset, file.Length);
+        }
     }
 
     /// <summary>Copies through this process, hashing, so a cached layer that rotted is never shipped.</summary>
-    private static void CopyVerified(Microsoft.Win32.SafeHandles.SafeFileHandle source, Microsoft.Win32.SafeHandles.SafeFileHandle output, long offset, HostFileContent file, Digest expected)
+    private static void CopyVerified(SafeFileHandle source, long sourceOffset, SafeFileHandle output, long offset, HostFileContent file, Digest expected)
     {
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
             long done = 0;
             while (done < file.Length)
             {
-                var read = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, file.Length - done)), done);
+                var read = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, file.Length - done)), sourceOffset + done);
                 if (read == 0)
                 {
                     break;
@@ -108,38 +156,27 @@ public static class ArchiveWriter
         }
     }
 
-    private static long WriteBytes(Microsoft.Win32.SafeHandles.SafeFileHandle output, ReadOnlySpan<byte> bytes, long offset)
-    {
-        RandomAccess.Write(output, bytes, offset);
-        return offset + bytes.Length;
-    }
-
-    private static IEnumerable<ArchiveMember> Sorted(ImageModel image, ArchiveFormat format) =>
-        Members(image, format).OrderBy(m => m.Name, StringComparer.Ordinal);
-
-    private static LayerEntry Entry(ArchiveMember member, long mtime) => new()
-    {
-        Path = ImagePath.Parse("/" + member.Name),
-        Kind = EntryKind.File,
-        Mode = Permissions.DefaultFile,
-        ModifiedTime = mtime,
-        Content = member.Content,
-    };
-
+    /// <summary>Writes the archive to a stream, byte for byte what <see cref="WriteFileAsync(ImageModel, ArchiveFormat, string, CancellationToken)"/> writes.</summary>
     public static async Task WriteAsync(ImageModel image, ArchiveFormat format, Stream output, CancellationToken cancellationToken)
     {
-        var members = Sorted(image, format).ToList();
-        var mtime = image.Config.Created.ToUnixTimeSeconds();
+        var layout = ArchiveLayout.For(image, format);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        var zeros = new byte[TarHeaderWriter.BlockSize * 2];
         try
         {
-            foreach (var member in members)
+            foreach (var placed in layout.Members)
             {
                 cancellationToken.ThrowIfCancellationRequested();
-                TarHeaderWriter.WriteHeader(output, Entry(member, mtime));
-                using var hash = member.Verify is null ? null : System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+                var member = placed.Member;
+                await output.WriteAsync(placed.Header, cancellationToken).ConfigureAwait(false);
+                using var hash = member.Verify is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
                 await using (var input = member.Content.Open())
                 {
+                    if (member.SourceOffset > 0)
+                    {
+                        input.Position = member.SourceOffset;
+                    }
+
                     var remaining = member.Content.Length;
                     while (remaining > 0)
                     {
@@ -160,10 +197,10 @@ public static class ArchiveWriter
                     throw new CorruptLayerException(member.Name, expected, actual);
                 }
 
-                TarHeaderWriter.WritePadding(output, member.Content.Length);
+                await output.WriteAsync(zeros.AsMemory(0, Padding(member.Content.Length)), cancellationToken).ConfigureAwait(false);
             }
 
-            TarHeaderWriter.WriteEnd(output);
+            await output.WriteAsync(zeros, cancellationToken).ConfigureAwait(false);
             await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         }
         finally
@@ -172,26 +209,18 @@ public static class ArchiveWriter
         }
     }
 
-    /// <summary>Writes to <paramref name="path"/> atomically; a name ending in .gz gzips the whole archive.</summary>
-    public static async Task WriteFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
+    private static async Task WriteGzipFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
-        var folder = Path.GetDirectoryName(full)!;
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
+        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
         try
         {
-            Directory.CreateDirectory(folder);
-            if (full.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || full.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase))
+            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
-                await using var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-
                 // .NET's gzip header carries no time or name, so the bytes reproduce with the same zlib.
                 await using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
                 await WriteAsync(image, format, gzip, cancellationToken).ConfigureAwait(false);
-            }
-            else
-            {
-                await Task.Run(() => WriteFile(image, format, temp, cancellationToken), cancellationToken).ConfigureAwait(false);
             }
 
             File.Move(temp, full, overwrite: true);
@@ -199,7 +228,7 @@ public static class ArchiveWriter
         catch (Exception e) when (e is (IOException and not CorruptLayerException) or UnauthorizedAccessException)
         {
             File.Delete(temp);
-            throw new LayerBuildException(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write the archive '{path}': {e.Message}");
+            throw NotWritable(path, e);
         }
         catch
         {
@@ -207,4 +236,9 @@ public static class ArchiveWriter
             throw;
         }
     }
+
+    private static int Padding(long size) => (int)((TarHeaderWriter.BlockSize - (size % TarHeaderWriter.BlockSize)) % TarHeaderWriter.BlockSize);
+
+    private static LayerBuildException NotWritable(string path, Exception e) =>
+        new(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write the archive '{path}': {e.Message}");
 }

@@ -27,7 +27,7 @@ public static class OciArchiveLayout
         foreach (var layer in image.Layers.DistinctBy(l => l.DiffId))
         {
             members.Add(layer.Compressed is { } c
-                ? ArchiveMember.File(Blob(c.Digest), c.FilePath, c.Size)
+                ? ArchiveMember.File(Blob(c.Digest), c.FilePath, c.Size) with { IsLayer = true }
                 : ArchiveMember.Layer(Blob(layer.DiffId), layer));
         }
 

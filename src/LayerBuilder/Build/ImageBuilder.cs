@@ -36,11 +36,13 @@ public static class ImageBuilder
         var work = request.WorkDirectory ?? Path.GetDirectoryName(output)!;
         Directory.CreateDirectory(work);
         var staging = Directory.CreateDirectory(Path.Combine(work, $".layerbuild-{Guid.NewGuid():N}"));
+        ArchiveFile? prepared = null;
         try
         {
             var warnings = new List<Diagnostic>();
             BuiltLayers built;
-            using (var stack = new LayerStack(recipe, staging.FullName, request.Cache, warnings.Add, request.Progress))
+            var place = WritesLayerInPlace(request, output) ? (Func<BuiltLayers, FileSlot?>)(provisional => Prepare(provisional, out prepared)) : null;
+            using (var stack = new LayerStack(recipe, staging.FullName, request.Cache, warnings.Add, request.Progress, place))
             {
                 built = await stack.BuildAsync(cancellationToken).ConfigureAwait(false);
             }
@@ -59,7 +61,15 @@ public static class ImageBuilder
             }
             else if (!unchanged)
             {
-                await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
+                if (prepared is not null)
+                {
+                    await ArchiveWriter.WriteFileAsync(image, request.Format, prepared, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
+                }
+
                 if (request.Cache is not null)
                 {
                     OutputRecord.Remember(request.Cache, output, identity);
@@ -80,9 +90,36 @@ public static class ImageBuilder
         }
         finally
         {
+            prepared?.Dispose();
             staging.Delete(recursive: true);
         }
+
+        FileSlot? Prepare(BuiltLayers provisional, out ArchiveFile? file)
+        {
+            file = null;
+            if (ArchiveLayout.SingleLayerDataOffset(CreateModel(recipe, provisional), request.Format) is not { } offset)
+            {
+                return null;
+            }
+
+            try
+            {
+                file = ArchiveFile.Create(output);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new LayerBuildException(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(output), $"cannot write the archive '{output}': {e.Message}");
+            }
+
+            return new FileSlot(file.Handle, file.TempPath, offset);
+        }
     }
+
+    /// <summary>An uncompressed archive file (not a stream, not gzipped, layers not compressed) can take
+    /// its layer in place; the layout decides whether the image qualifies.</summary>
+    private static bool WritesLayerInPlace(BuildRequest request, string output) =>
+        request.OutputStream is null && !ArchiveWriter.IsGzipName(output) &&
+        (request.Format == ArchiveFormat.Docker || request.Compression == LayerCompression.None);
 
     public static ImageModel CreateModel(BuildRecipe recipe, BuiltLayers built)
     {

@@ -13,10 +13,20 @@ namespace LayerBuilder.Build;
 /// Builds the layers of one recipe, bottom to top. Steps are planned in order against the merged view
 /// of the layers below (metadata only), and their layers are written concurrently, two at a time:
 /// content of a lower layer that a later step needs (a hardlink copy-up, /etc/passwd) waits for that
-/// layer to be finished. With a cache, a step whose key is known is not written at all.
+/// layer to be finished. With a cache, a step whose key is known is not written at all. The one layer
+/// of a one-layer image can be written straight into the archive: <paramref name="placeOnlyLayer"/> is
+/// asked, with the image as it will be save for digests, where (see <c>ArchiveLayout</c>).
 /// </summary>
-internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache? cache, Action<Diagnostic> warn, IProgress<LayerProgress>? progress = null) : IDisposable
+internal sealed class LayerStack(
+    BuildRecipe recipe,
+    string staging,
+    LayerCache? cache,
+    Action<Diagnostic> warn,
+    IProgress<LayerProgress>? progress = null,
+    Func<BuiltLayers, FileSlot?>? placeOnlyLayer = null) : IDisposable
 {
+    private static readonly Digest NotYetKnown = Digest.Parse("sha256:" + new string('0', 64));
+
     private readonly LowerLayerIndex index = new();
     private readonly List<Task<LayerBlob>> layers = [];
     private readonly List<HistoryEntry> history = [];
@@ -75,12 +85,13 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
                 }
 
                 var location = new LayerFile();
-                foreach (var stored in LayerOffsets.Stored(plan, location))
+                var storedPlan = LayerOffsets.Stored(plan, location, out var length);
+                foreach (var stored in storedPlan)
                 {
                     Apply(stored);
                 }
 
-                Add(plan, location, $"layerbuild step: {step.Description}", step.Description, stop.Token);
+                Add(plan, location, length, $"layerbuild step: {step.Description}", step.Description, stop.Token);
             }
 
             if (problems.Count > 0)
@@ -103,18 +114,22 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
     }
 
     /// <summary>Queues one layer: taken from the cache when its key is known there, else written.</summary>
-    private void Add(IReadOnlyList<LayerEntry> entries, LayerFile location, string createdBy, string label, CancellationToken cancellationToken)
+    private void Add(IReadOnlyList<LayerEntry> entries, LayerFile location, long length, string createdBy, string label, CancellationToken cancellationToken)
     {
         var lower = below;
         var key = KeyAsync(lower, entries);
         var number = layers.Count;
+        var entry = new HistoryEntry(recipe.Created, createdBy, "layerbuild");
+        Func<FileSlot?>? place = placeOnlyLayer is not null && IsOnlyLayer()
+            ? () => placeOnlyLayer(new BuiltLayers([new LayerBlob("", NotYetKnown, length) { CreatedBy = createdBy }], [.. history, entry], recipe.Platform, new ContainerConfig().With(recipe.Config)))
+            : null;
         var layer = Task.Run(
             async () =>
             {
                 try
                 {
-                    var blob = await ObtainAsync(await key.ConfigureAwait(false), entries, location, number, label, cancellationToken).ConfigureAwait(false);
-                    location.Complete(blob.FilePath);
+                    var blob = await ObtainAsync(await key.ConfigureAwait(false), entries, location, number, label, place, cancellationToken).ConfigureAwait(false);
+                    location.Complete(blob.FilePath, blob.Offset);
                     return blob with { CreatedBy = createdBy };
                 }
                 catch (Exception e)
@@ -125,7 +140,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
             },
             CancellationToken.None); // always run the body: a later step may be waiting on this layer's location
         layers.Add(layer);
-        history.Add(new HistoryEntry(recipe.Created, createdBy, "layerbuild"));
+        history.Add(entry);
         below = IdentityAsync(key, layer);
     }
 
@@ -135,7 +150,16 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
     private static async Task<Digest?> IdentityAsync(Task<Digest?> key, Task<LayerBlob> layer) =>
         await key.ConfigureAwait(false) ?? (await layer.ConfigureAwait(false)).DiffId;
 
-    private async Task<LayerBlob> ObtainAsync(Digest? key, IReadOnlyList<LayerEntry> entries, LayerFile location, int number, string description, CancellationToken cancellationToken)
+    /// <summary>True while adding the first layer of an image that will have no other: a scratch base and
+    /// one step, or a rootfs folder and no steps.</summary>
+    private bool IsOnlyLayer() => layers.Count == 0 && recipe.Base switch
+    {
+        ScratchBase => recipe.Steps.Count == 1,
+        RootfsBase => recipe.Steps.Count == 0,
+        _ => false,
+    };
+
+    private async Task<LayerBlob> ObtainAsync(Digest? key, IReadOnlyList<LayerEntry> entries, LayerFile location, int number, string description, Func<FileSlot?>? place, CancellationToken cancellationToken)
     {
         if (key is { } k && cache?.TryGet(k) is { } hit)
         {
@@ -146,8 +170,12 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
         await writers.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var blob = await LayerWriter.WriteAsync(WritePath(key, number), location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
-            return Keep(key, blob);
+            var slot = place?.Invoke();
+            var target = new LayerTarget(slot is null || (key is not null && cache is not null) ? WritePath(key, number) : null, slot);
+            var blob = Keep(key, await LayerWriter.WriteAsync(target, location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false));
+
+            // Written into the archive (and the cache too, when keyed): the archive's copy is the one to use.
+            return slot is null ? blob : blob with { FilePath = slot.FilePath, Offset = slot.Offset };
         }
         finally
         {
@@ -165,12 +193,13 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
         {
             var entries = new RootfsFolderSource(rootfs.HostPath, rootfs.Position, created).Entries().ToList();
             var location = new LayerFile();
-            foreach (var stored in LayerOffsets.Stored(entries, location))
+            var storedEntries = LayerOffsets.Stored(entries, location, out var length);
+            foreach (var stored in storedEntries)
             {
                 Apply(stored);
             }
 
-            Add(entries, location, createdBy, "base rootfs", cancellationToken);
+            Add(entries, location, length, createdBy, "base rootfs", cancellationToken);
             return;
         }
 
@@ -196,7 +225,7 @@ internal sealed class LayerStack(BuildRecipe recipe, string staging, LayerCache?
             blob = await LayerWriter.WriteAsync(WritePath(key, 0), location, source, Apply, report is null ? null : (files, bytes) => report(written = files, bytes), cancellationToken).ConfigureAwait(false);
             progress?.Report(new LayerProgress(0, "base rootfs", written, blob.Size, Done: true, FromCache: false));
             blob = Keep(key, blob);
-            location.Complete(blob.FilePath);
+            location.Complete(blob.FilePath, blob.Offset);
         }
 
         layers.Add(Task.FromResult(blob with { CreatedBy = createdBy }));

@@ -29,8 +29,9 @@ public sealed record LayerSliceContent(Layers.LayerFile LayerFile, long Offset, 
 {
     public override Stream Open()
     {
-        var stream = new FileStream(LayerFile.WaitForPath(), FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        stream.Position = Offset;
+        var (path, start) = LayerFile.WaitForPlace();
+        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
+        stream.Position = start + Offset;
         return stream;
     }
 }

@@ -8,6 +8,10 @@ namespace LayerBuilder.Layers;
 /// </summary>
 public sealed record LayerBlob(string FilePath, Digest DiffId, long Size)
 {
+    /// <summary>Where the layer's bytes start in <see cref="FilePath"/>: 0 for a file of its own, the data
+    /// offset for a layer written straight into the archive.</summary>
+    public long Offset { get; init; }
+
     /// <summary>What the image history says created this layer.</summary>
     public string CreatedBy { get; init; } = "";
 

@@ -1,68 +1,61 @@
-using System.Buffers;
-using System.Security.Cryptography;
-using System.Threading.Channels;
 using LayerBuilder.Image;
 
 namespace LayerBuilder.Layers;
 
 /// <summary>
-/// The producing half of a layer write: tar headers and file content are laid into 1 MiB buffers,
-/// hashed in order, and handed to a writer on another thread. Reading and hashing one buffer overlap
-/// with writing the previous one, which is what makes two cores pay off on one layer.
+/// The producing half of a layer write: tar headers and file content are laid into 1 MiB buffers; a
+/// full buffer is written out on this thread and then hashed on the hasher's, so reading and writing
+/// one buffer overlap with hashing the previous ones. Content is hashed in whole buffers, never in the
+/// small pieces headers and small files come in.
 /// </summary>
 internal sealed class LayerByteSink : Stream
 {
     public const int BufferSize = 1 << 20;
 
-    private readonly ChannelWriter<(byte[] Buffer, int Count)> output;
-    private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-    private readonly CancellationToken cancellationToken;
-    private byte[] current = ArrayPool<byte>.Shared.Rent(BufferSize);
+    private readonly LayerOutput output;
+    private readonly BufferHasher hasher = new(BufferSize);
+    private byte[] current;
     private int used;
+    private long handed;
 
-    public LayerByteSink(ChannelWriter<(byte[] Buffer, int Count)> output, CancellationToken cancellationToken)
+    public LayerByteSink(LayerOutput output)
     {
         this.output = output;
-        this.cancellationToken = cancellationToken;
+        current = hasher.Rent();
     }
 
-    public long BytesWritten { get; private set; }
+    public long BytesWritten => handed + used;
 
     /// <summary>Free space of the current buffer, for reading file content straight into it.</summary>
-    public Memory<byte> FreeSpace()
+    public Span<byte> FreeSpace()
     {
         if (used == BufferSize)
         {
             Hand();
         }
 
-        return current.AsMemory(used, BufferSize - used);
+        return current.AsSpan(used, BufferSize - used);
     }
 
     /// <summary>Marks <paramref name="count"/> bytes of <see cref="FreeSpace"/> as filled.</summary>
-    public void Advance(int count)
-    {
-        hash.AppendData(current, used, count);
-        used += count;
-        BytesWritten += count;
-    }
+    public void Advance(int count) => used += count;
 
     public Digest Complete()
     {
         Hand();
-        ArrayPool<byte>.Shared.Return(current);
+        hasher.Return(current);
         current = [];
-        return Digest.FromHashBytes(hash.GetHashAndReset());
+        return hasher.Complete();
     }
 
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         while (buffer.Length > 0)
         {
-            var space = FreeSpace().Span;
+            var space = FreeSpace();
             var n = Math.Min(space.Length, buffer.Length);
             buffer[..n].CopyTo(space);
-            Advance(n);
+            used += n;
             buffer = buffer[n..];
         }
     }
@@ -97,12 +90,13 @@ internal sealed class LayerByteSink : Stream
     {
         if (disposing)
         {
-            hash.Dispose();
             if (current.Length > 0)
             {
-                ArrayPool<byte>.Shared.Return(current);
+                hasher.Return(current);
                 current = [];
             }
+
+            hasher.Dispose();
         }
 
         base.Dispose(disposing);
@@ -115,14 +109,11 @@ internal sealed class LayerByteSink : Stream
             return;
         }
 
-        // Bounded channel: when the writer falls behind, the reader waits instead of filling memory.
-        var full = current;
-        var count = used;
-        current = ArrayPool<byte>.Shared.Rent(BufferSize);
+        output.Write(current.AsSpan(0, used), handed);
+        handed += used;
+        hasher.Add(current, used);
+        current = [];
         used = 0;
-        if (!output.TryWrite((full, count)))
-        {
-            output.WriteAsync((full, count), cancellationToken).AsTask().GetAwaiter().GetResult();
-        }
+        current = hasher.Rent();
     }
 }

@@ -7,7 +7,7 @@ namespace LayerBuilder.Layers;
 /// </summary>
 public sealed class LayerFile
 {
-    private readonly TaskCompletionSource<string> path = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<(string Path, long Start)> place = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A layer that is already finished at <paramref name="finished"/>.</summary>
     public static LayerFile At(string finished)
@@ -19,12 +19,13 @@ public sealed class LayerFile
 
     public static implicit operator LayerFile(string finished) => At(finished);
 
-    public void Complete(string finished) => path.TrySetResult(finished);
+    /// <summary>The layer is finished in <paramref name="finished"/>, its bytes starting at <paramref name="start"/>.</summary>
+    public void Complete(string finished, long start = 0) => place.TrySetResult((finished, start));
 
-    public void Fail(Exception reason) => path.TrySetException(reason);
+    public void Fail(Exception reason) => place.TrySetException(reason);
 
-    /// <summary>The final path, waiting for the layer to be written if need be.</summary>
-    public string WaitForPath() => path.Task.GetAwaiter().GetResult();
+    /// <summary>The final file and where the layer starts in it, waiting for the layer to be written if need be.</summary>
+    public (string Path, long Start) WaitForPlace() => place.Task.GetAwaiter().GetResult();
 
-    public override string ToString() => path.Task.IsCompletedSuccessfully ? path.Task.Result : "(being written)";
+    public override string ToString() => place.Task.IsCompletedSuccessfully ? place.Task.Result.Path : "(being written)";
 }

@@ -8,8 +8,11 @@ namespace LayerBuilder.Layers;
 /// </summary>
 public static class LayerOffsets
 {
-    public static IEnumerable<LayerEntry> Stored(IEnumerable<LayerEntry> entries, LayerFile layerFile)
+    /// <summary>The entries as stored in the layer, files pointing at their bytes inside it, and the
+    /// length of the whole layer tar (known before a byte is written, since headers are deterministic).</summary>
+    public static IReadOnlyList<LayerEntry> Stored(IReadOnlyList<LayerEntry> entries, LayerFile layerFile, out long tarLength)
     {
+        var stored = new List<LayerEntry>(entries.Count);
         using var counter = new CountingStream();
         foreach (var entry in entries)
         {
@@ -19,13 +22,17 @@ public static class LayerOffsets
                 var offset = counter.Length;
                 counter.Skip(content.Length);
                 TarHeaderWriter.WritePadding(counter, content.Length);
-                yield return entry with { Content = new LayerSliceContent(layerFile, offset, content.Length) };
+                stored.Add(entry with { Content = new LayerSliceContent(layerFile, offset, content.Length) });
             }
             else
             {
-                yield return entry;
+                stored.Add(entry);
             }
         }
+
+        TarHeaderWriter.WriteEnd(counter);
+        tarLength = counter.Length;
+        return stored;
     }
 
     private sealed class CountingStream : Stream

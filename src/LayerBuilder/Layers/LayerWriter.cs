@@ -1,19 +1,16 @@
-using System.Buffers;
-using System.Threading.Channels;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 
 namespace LayerBuilder.Layers;
 
 /// <summary>
-/// Streams ordered entries into a layer tar file, hashing as it writes: each source file is read once,
-/// no layer is ever held in memory (at most a few 1 MiB buffers are in flight). One thread reads
-/// content and hashes, another writes; the file gets its final name only once complete.
+/// Streams ordered entries into a layer tar, hashing as it writes: each source file is read once, no
+/// layer is ever held in memory (at most a few 1 MiB buffers are in flight). This thread reads content
+/// and writes it out; the hash runs on another (<see cref="BufferHasher"/>); small files are read ahead
+/// on a third (<see cref="SmallFilePrefetcher"/>).
 /// </summary>
 public static class LayerWriter
 {
-    private const int BuffersInFlight = 8;
-
     /// <summary>
     /// Writes <paramref name="entries"/> (already in layer order) to <paramref name="path"/>.
     /// <paramref name="written"/> sees each entry as stored, files pointing at their bytes inside the new
@@ -23,135 +20,76 @@ public static class LayerWriter
         string path, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, CancellationToken cancellationToken) =>
         WriteAsync(path, LayerFile.At(path), entries, written, null, cancellationToken);
 
-    /// <summary>As above, with lower-layer content addressed through <paramref name="location"/>, for a
-    /// layer that moves elsewhere (the cache) once written; the caller completes it.</summary>
+    /// <summary>As above, to <paramref name="target"/>, with this layer's content addressed through
+    /// <paramref name="location"/> for a layer that moves elsewhere (the cache) once written; the caller
+    /// completes it.</summary>
     public static async Task<LayerBlob> WriteAsync(
-        string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken)
+        LayerTarget target, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken)
     {
-        var temp = path + ".partial";
-        try
-        {
-            var channel = Channel.CreateBounded<(byte[] Buffer, int Count)>(new BoundedChannelOptions(BuffersInFlight) { SingleReader = true, SingleWriter = true });
-            using var handle = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var writer = Task.Run(
-                () =>
-                {
-                    try
-                    {
-                        Drain(channel.Reader, handle, stop.Token);
-                    }
-                    catch
-                    {
-                        // The reader would otherwise wait forever for room in the channel.
-                        stop.Cancel();
-                        throw;
-                    }
-                },
-                stop.Token);
-            LayerBlob blob;
-            try
-            {
-                blob = await Task.Run(() => Produce(path, location, entries, written, progress, channel.Writer, stop.Token), stop.Token).ConfigureAwait(false);
-            }
-            catch
-            {
-                await stop.CancelAsync().ConfigureAwait(false);
-                channel.Writer.TryComplete();
-                await Task.WhenAny(writer).ConfigureAwait(false);
-                if (writer.Exception?.InnerException is IOException failure && !cancellationToken.IsCancellationRequested)
-                {
-                    // The write failed (a full disk, most likely); that, not the reader's cancellation, is the news.
-                    throw new LayerBuildException(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write a layer to '{path}': {failure.Message}");
-                }
-
-                throw;
-            }
-
-            await writer.ConfigureAwait(false);
-            handle.Close();
-            File.Move(temp, path, overwrite: true);
-            return blob;
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+        var blob = await Task.Factory.StartNew(
+            () => Write(target, location, entries, written, progress, cancellationToken),
+            cancellationToken,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default).ConfigureAwait(false);
+        return blob;
     }
 
-    private static LayerBlob Produce(string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, ChannelWriter<(byte[], int)> output, CancellationToken cancellationToken)
+    private static LayerBlob Write(LayerTarget target, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken)
     {
-        using var sink = new LayerByteSink(output, cancellationToken);
+        var (home, start) = target.Home;
+        using var output = new LayerOutput(target);
+        LayerBlob blob;
+        using (var sink = new LayerByteSink(output))
+        {
+            blob = Produce(home, location, entries, written, progress, sink, cancellationToken) with { Offset = start };
+        }
+
+        output.Commit();
+        return blob;
+    }
+
+    private static LayerBlob Produce(string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, LayerByteSink sink, CancellationToken cancellationToken)
+    {
         using var prefetch = entries is IReadOnlyList<LayerEntry> list && list.Count > 1 ? new SmallFilePrefetcher(list, cancellationToken) : null;
         long files = 0;
         var clock = System.Diagnostics.Stopwatch.StartNew();
-        try
+        var index = -1;
+        foreach (var entry in entries)
         {
-            var index = -1;
-            foreach (var entry in entries)
+            index++;
+            cancellationToken.ThrowIfCancellationRequested();
+            TarHeaderWriter.WriteHeader(sink, entry);
+            var stored = entry;
+            if (entry.Kind == EntryKind.File && entry.Content is { } content)
             {
-                index++;
-                cancellationToken.ThrowIfCancellationRequested();
-                TarHeaderWriter.WriteHeader(sink, entry);
-                var stored = entry;
-                if (entry.Kind == EntryKind.File && entry.Content is { } content)
+                var offset = sink.BytesWritten;
+                if (prefetch is not null && SmallFilePrefetcher.Applies(entry))
                 {
-                    var offset = sink.BytesWritten;
-                    if (prefetch is not null && SmallFilePrefetcher.Applies(entry))
-                    {
-                        CopyPrefetched(prefetch.Take(index), (HostFileContent)content, entry, sink);
-                    }
-                    else
-                    {
-                        CopyExactly(content, entry, sink, cancellationToken);
-                    }
-
-                    TarHeaderWriter.WritePadding(sink, content.Length);
-                    stored = entry with { Content = new LayerSliceContent(location, offset, content.Length) };
+                    CopyPrefetched(prefetch.Take(index), (HostFileContent)content, entry, sink);
+                }
+                else
+                {
+                    CopyExactly(content, entry, sink, cancellationToken);
                 }
 
-                written?.Invoke(stored);
-                files++;
-                if (progress is not null && clock.ElapsedMilliseconds >= 100)
-                {
-                    progress(files, sink.BytesWritten);
-                    clock.Restart();
-                }
+                TarHeaderWriter.WritePadding(sink, content.Length);
+                stored = entry with { Content = new LayerSliceContent(location, offset, content.Length) };
             }
 
-            TarHeaderWriter.WriteEnd(sink);
-            var size = sink.BytesWritten;
-            var digest = sink.Complete();
-            progress?.Invoke(files, size);
-            output.Complete();
-            return new LayerBlob(path, digest, size);
-        }
-        catch (Exception e)
-        {
-            output.TryComplete(e);
-            throw;
-        }
-    }
-
-    private static void Drain(ChannelReader<(byte[] Buffer, int Count)> input, Microsoft.Win32.SafeHandles.SafeFileHandle handle, CancellationToken cancellationToken)
-    {
-        long offset = 0;
-        while (input.WaitToReadAsync(cancellationToken).AsTask().GetAwaiter().GetResult())
-        {
-            while (input.TryRead(out var item))
+            written?.Invoke(stored);
+            files++;
+            if (progress is not null && clock.ElapsedMilliseconds >= 100)
             {
-                try
-                {
-                    RandomAccess.Write(handle, item.Buffer.AsSpan(0, item.Count), offset);
-                    offset += item.Count;
-                }
-                finally
-                {
-                    ArrayPool<byte>.Shared.Return(item.Buffer);
-                }
+                progress(files, sink.BytesWritten);
+                clock.Restart();
             }
         }
+
+        TarHeaderWriter.WriteEnd(sink);
+        var size = sink.BytesWritten;
+        var digest = sink.Complete();
+        progress?.Invoke(files, size);
+        return new LayerBlob(path, digest, size);
     }
 
     private static void CopyPrefetched(SmallFilePrefetcher.Prefetched item, HostFileContent host, LayerEntry entry, LayerByteSink sink)
@@ -160,7 +98,7 @@ public static class LayerWriter
         {
             if (item.Error is { } error)
             {
-                throw new LayerBuildException(DiagnosticCodes.SourceUnreadable, SourcePosition.StartOf(host.HostPath), $"cannot read {host.HostPath} for {entry.Path}: {error.Message}");
+                throw Unreadable(host, entry, error);
             }
 
             if (item.Length != host.Length)
@@ -191,7 +129,7 @@ public static class LayerWriter
         {
             cancellationToken.ThrowIfCancellationRequested();
             var space = sink.FreeSpace();
-            var read = input.Read(space.Span[..(int)Math.Min(space.Length, remaining)]);
+            var read = input.Read(space[..(int)Math.Min(space.Length, remaining)]);
             if (read == 0)
             {
                 throw SourceChanged(content, entry, "shrank");
@@ -203,44 +141,59 @@ public static class LayerWriter
 
     }
 
-    /// <summary>Host files are read by handle and offset: no stream object per file, which counts when a
-    /// layer holds 100,000 small files.</summary>
+    /// <summary>Host files are read by descriptor and offset: no stream object per file, which counts when
+    /// a layer holds 100,000 small files.</summary>
     private static void CopyHostFile(HostFileContent host, LayerEntry entry, LayerByteSink sink, CancellationToken cancellationToken)
     {
-        using var handle = File.OpenHandle(host.HostPath, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
-        long offset = 0;
-        var reachedEnd = false;
-        while (offset < host.Length)
+        HostFileReader file;
+        try
         {
-            cancellationToken.ThrowIfCancellationRequested();
-            var space = sink.FreeSpace();
-            var remaining = host.Length - offset;
+            file = HostFileReader.Open(host.HostPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw Unreadable(host, entry, e);
+        }
 
-            // Ask for one byte more than expected when it fits: a short read then proves the end was
-            // reached, so a small file takes one read, and a longer read proves the file grew.
-            var ask = (int)Math.Min(space.Length, remaining + 1);
-            var read = RandomAccess.Read(handle, space.Span[..ask], offset);
-            if (read == 0)
+        using (file)
+        {
+            long offset = 0;
+            var reachedEnd = false;
+            while (offset < host.Length)
             {
-                throw SourceChanged(host, entry, "shrank");
+                cancellationToken.ThrowIfCancellationRequested();
+                var space = sink.FreeSpace();
+                var remaining = host.Length - offset;
+
+                // Ask for one byte more than expected when it fits: a short read then proves the end was
+                // reached, so a small file takes one read, and a longer read proves the file grew.
+                var ask = (int)Math.Min(space.Length, remaining + 1);
+                var read = file.Read(space[..ask], offset);
+                if (read == 0)
+                {
+                    throw SourceChanged(host, entry, "shrank");
+                }
+
+                if (read > remaining)
+                {
+                    throw SourceChanged(host, entry, "grew");
+                }
+
+                sink.Advance(read);
+                offset += read;
+                reachedEnd = ask > remaining;
             }
 
-            if (read > remaining)
+            Span<byte> probe = stackalloc byte[1];
+            if (!reachedEnd && file.Read(probe, offset) > 0)
             {
                 throw SourceChanged(host, entry, "grew");
             }
-
-            sink.Advance(read);
-            offset += read;
-            reachedEnd = ask > remaining;
-        }
-
-        Span<byte> probe = stackalloc byte[1];
-        if (!reachedEnd && RandomAccess.Read(handle, probe, offset) > 0)
-        {
-            throw SourceChanged(host, entry, "grew");
         }
     }
+
+    private static LayerBuildException Unreadable(HostFileContent host, LayerEntry entry, Exception error) =>
+        new(DiagnosticCodes.SourceUnreadable, SourcePosition.StartOf(host.HostPath), $"cannot read {host.HostPath} for {entry.Path}: {error.Message}");
 
     private static LayerBuildException SourceChanged(ContentSource content, LayerEntry entry, string how) =>
         new(DiagnosticCodes.SourceChanged, SourcePosition.StartOf(content is HostFileContent h ? h.HostPath : entry.Path.Value),

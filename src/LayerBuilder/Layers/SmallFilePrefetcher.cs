@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Threading.Channels;
 using LayerBuilder.FileSystem;
 
 namespace LayerBuilder.Layers;
@@ -7,22 +6,28 @@ namespace LayerBuilder.Layers;
 /// <summary>
 /// Reads small host files ahead of the layer writer, on a thread of its own, in the order the layer
 /// needs them. With 100,000 small files the time goes into open/read/close; doing those while the
-/// writer hashes and writes earlier files keeps both cores busy. At most a bounded number of files
-/// (and bytes) wait in memory. Only planned entry lists are read ahead: a streamed rootfs tar is not.
+/// writer lays out and writes earlier files keeps both cores busy. At most a bounded number of files
+/// wait in memory. Waiting is a plain monitor wait: spinning costs the other threads their core.
+/// Only planned entry lists are read ahead: a streamed rootfs tar is not.
 /// </summary>
 internal sealed class SmallFilePrefetcher : IDisposable
 {
     public const int MaxFileSize = 256 << 10;
-    private const int FilesAhead = 64;
+    private const int FilesAhead = 256;
 
-    private readonly Channel<Prefetched> channel = Channel.CreateBounded<Prefetched>(new BoundedChannelOptions(FilesAhead) { SingleReader = true, SingleWriter = true });
-    private readonly CancellationTokenSource stop;
-    private readonly Task reader;
+    private readonly Queue<Prefetched> ready = new();
+    private readonly IReadOnlyList<LayerEntry> entries;
+    private readonly CancellationToken cancellationToken;
+    private readonly Thread thread;
+    private bool stopped;
+    private bool finished;
 
     public SmallFilePrefetcher(IReadOnlyList<LayerEntry> entries, CancellationToken cancellationToken)
     {
-        stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        reader = Task.Run(() => ReadAheadAsync(entries, stop.Token), stop.Token);
+        this.entries = entries;
+        this.cancellationToken = cancellationToken;
+        thread = new Thread(ReadAhead) { IsBackground = true, Name = "layer read-ahead" };
+        thread.Start();
     }
 
     public static bool Applies(LayerEntry entry) =>
@@ -31,9 +36,29 @@ internal sealed class SmallFilePrefetcher : IDisposable
     /// <summary>The content of entry <paramref name="index"/>, which must be the next small host file.</summary>
     public Prefetched Take(int index)
     {
-        var next = channel.Reader.TryRead(out var ready) ? ready : channel.Reader.ReadAsync(stop.Token).AsTask().GetAwaiter().GetResult();
+        Prefetched next;
+        lock (ready)
+        {
+            while (ready.Count == 0 && !finished)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                Monitor.Wait(ready, 100);
+            }
+
+            if (!ready.TryDequeue(out next))
+            {
+                throw new InvalidOperationException($"read-ahead ended before entry {index}");
+            }
+
+            if (ready.Count == FilesAhead / 2)
+            {
+                Monitor.PulseAll(ready);
+            }
+        }
+
         if (next.Index != index)
         {
+            next.Return();
             throw new InvalidOperationException($"read-ahead is out of step: expected entry {index}, got {next.Index}");
         }
 
@@ -42,62 +67,91 @@ internal sealed class SmallFilePrefetcher : IDisposable
 
     public void Dispose()
     {
-        stop.Cancel();
-        try
+        lock (ready)
         {
-            reader.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException)
-        {
-            // Stopped early because the layer failed or was cancelled; nothing to report from here.
+            stopped = true;
+            Monitor.PulseAll(ready);
         }
 
-        while (channel.Reader.TryRead(out var left))
+        thread.Join();
+        while (ready.TryDequeue(out var left))
         {
             left.Return();
         }
-
-        stop.Dispose();
     }
 
-    private async Task ReadAheadAsync(IReadOnlyList<LayerEntry> entries, CancellationToken cancellationToken)
+    private void ReadAhead()
     {
-        for (var i = 0; i < entries.Count; i++)
+        try
         {
-            if (!Applies(entries[i]))
+            for (var i = 0; i < entries.Count; i++)
             {
-                continue;
-            }
-
-            var host = (HostFileContent)entries[i].Content!;
-            Prefetched item;
-            try
-            {
-                // One byte more than expected shows growth; a shorter result shows shrinking.
-                var buffer = ArrayPool<byte>.Shared.Rent((int)host.Length + 1);
-                using var handle = File.OpenHandle(host.HostPath, FileMode.Open, FileAccess.Read, FileShare.Read);
-                var total = 0;
-                int read;
-                while (total < buffer.Length && (read = RandomAccess.Read(handle, buffer.AsSpan(total, (int)host.Length + 1 - total), total)) > 0)
+                if (!Applies(entries[i]))
                 {
-                    total += read;
-                    if (total == host.Length + 1)
-                    {
-                        break;
-                    }
+                    continue;
                 }
 
-                item = new Prefetched(i, buffer, total, null);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                item = new Prefetched(i, null, 0, e);
-            }
+                var item = Read(i, (HostFileContent)entries[i].Content!);
+                lock (ready)
+                {
+                    // Refill in batches: waking the writer for every file costs more than the file.
+                    while (ready.Count >= FilesAhead && !stopped)
+                    {
+                        Monitor.Wait(ready);
+                    }
 
-            await channel.Writer.WriteAsync(item, cancellationToken).ConfigureAwait(false);
+                    if (stopped)
+                    {
+                        item.Return();
+                        return;
+                    }
+
+                    ready.Enqueue(item);
+                    if (ready.Count == 1)
+                    {
+                        Monitor.PulseAll(ready);
+                    }
+                }
+            }
         }
+        finally
+        {
+            lock (ready)
+            {
+                finished = true;
+                Monitor.PulseAll(ready);
+            }
+        }
+    }
 
-        channel.Writer.Complete();
+    private static Prefetched Read(int index, HostFileContent host)
+    {
+        // One byte more than expected shows growth; a shorter result shows shrinking.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)host.Length + 1);
+        try
+        {
+            using var file = HostFileReader.Open(host.HostPath);
+            var total = 0;
+            while (total <= host.Length)
+            {
+                var ask = (int)host.Length + 1 - total;
+                var read = file.Read(buffer.AsSpan(total, ask), total);
+                total += read;
+
+                // A short read of a regular file is its end: no second call to learn that.
+                if (read < ask)
+                {
+                    break;
+                }
+            }
+
+            return new Prefetched(index, buffer, total, null);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            return new Prefetched(index, null, 0, e);
+        }
     }
 
     /// <summary>A file read ahead: its bytes (pooled) or why it could not be read.</summary>

@@ -21,7 +21,14 @@ public static class TarHeaderWriter
     private const long MaxOctal7 = (1L << 21) - 1;
 
     /// <summary>Writes the header block(s) of one entry; the caller writes content and padding.</summary>
-    public static void WriteHeader(Stream output, LayerEntry entry)
+    public static void WriteHeader(Stream output, LayerEntry entry) => WriteHeader(output, entry, 0);
+
+    /// <summary>
+    /// Writes the header of one entry taking exactly <paramref name="exactLength"/> bytes (a multiple of
+    /// the block size, at least three blocks): a PAX header whose <c>comment</c> record fills the room,
+    /// so the entry's content starts where the caller needs it. 0 writes the shortest header.
+    /// </summary>
+    public static void WriteHeader(Stream output, LayerEntry entry, int exactLength)
     {
         var name = entry.TarName;
         var link = entry.Kind switch
@@ -74,6 +81,16 @@ public static class TarHeaderWriter
             {
                 Record("SCHILY.xattr." + key, value);
             }
+        }
+
+        if (exactLength > 0)
+        {
+            if (exactLength % BlockSize != 0 || exactLength < 3 * BlockSize)
+            {
+                throw new ArgumentOutOfRangeException(nameof(exactLength), exactLength, "a padded header is whole blocks, at least three");
+            }
+
+            Record("comment", Filler(exactLength - (2 * BlockSize) - BodyLength(records)));
         }
 
         if (records is not null)
@@ -135,19 +152,51 @@ public static class TarHeaderWriter
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
+    /// <summary>The value of a comment record that is exactly <paramref name="recordLength"/> bytes long.</summary>
+    private static byte[] Filler(int recordLength)
+    {
+        // "LEN comment=VALUE\n": the value is what is left after the length's digits, a space, the key, '=' and '\n'.
+        var valueLength = recordLength - Digits(recordLength) - "comment".Length - 3;
+        if (valueLength < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(recordLength), recordLength, "no comment record fits in the room left");
+        }
+
+        var value = new byte[valueLength];
+        value.AsSpan().Fill((byte)' ');
+        var note = "padding: the content starts at a page boundary"u8;
+        note[..Math.Min(note.Length, valueLength)].CopyTo(value);
+        return value;
+    }
+
+    private static int BodyLength(SortedDictionary<string, byte[]>? records)
+    {
+        var total = 0;
+        if (records is not null)
+        {
+            foreach (var (key, value) in records)
+            {
+                total += RecordLength(key, value);
+            }
+        }
+
+        return total;
+    }
+
+    /// <summary>A record is "LEN KEY=VALUE\n" where LEN counts its own digits too.</summary>
+    private static int RecordLength(string key, byte[] value)
+    {
+        var rest = Encoding.UTF8.GetByteCount(key) + value.Length + 3;
+        var len = rest + Digits(rest);
+        return Digits(len) != Digits(rest) ? rest + Digits(len) : len;
+    }
+
     private static void WritePaxHeader(Stream output, string name, SortedDictionary<string, byte[]> records, long mtime)
     {
         var body = new ArrayBufferWriter<byte>();
         foreach (var (key, value) in records)
         {
-            // A record is "LEN KEY=VALUE\n" where LEN counts its own digits too.
-            var rest = Encoding.UTF8.GetByteCount(key) + value.Length + 3;
-            var len = rest + Digits(rest);
-            if (Digits(len) != Digits(rest))
-            {
-                len = rest + Digits(len);
-            }
-
+            var len = RecordLength(key, value);
             body.Write(Encoding.ASCII.GetBytes(len.ToString(CultureInfo.InvariantCulture) + " " + key + "="));
             body.Write(value);
             body.Write("\n"u8);

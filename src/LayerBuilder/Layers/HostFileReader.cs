@@ -1,0 +1,102 @@
+using System.Runtime.InteropServices;
+using Microsoft.Win32.SafeHandles;
+
+namespace LayerBuilder.Layers;
+
+/// <summary>
+/// An open host file, read by offset. On Linux it is a bare descriptor from open(2): the BCL's file
+/// handles add an fstat and two flock calls to every open (its FileShare emulation), which for a layer
+/// of 100,000 small files is more than half of all the system calls. Elsewhere it is a BCL handle.
+/// </summary>
+internal readonly partial struct HostFileReader : IDisposable
+{
+    private const int ReadOnlyCloseOnExec = 0x80000; // O_RDONLY | O_CLOEXEC
+    private const int Interrupted = 4; // EINTR
+
+    private readonly int descriptor;
+    private readonly SafeFileHandle? handle;
+
+    private HostFileReader(int descriptor, SafeFileHandle? handle)
+    {
+        this.descriptor = descriptor;
+        this.handle = handle;
+    }
+
+    /// <summary>Opens <paramref name="path"/> for reading; failures are the BCL's exception types.</summary>
+    public static HostFileReader Open(string path)
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return new HostFileReader(-1, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan));
+        }
+
+        int fd;
+        do
+        {
+            fd = Native.Open(path, ReadOnlyCloseOnExec, 0);
+        }
+        while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+        if (fd < 0)
+        {
+            throw Failure(path, Marshal.GetLastPInvokeError());
+        }
+
+        return new HostFileReader(fd, null);
+    }
+
+    /// <summary>Reads into <paramref name="buffer"/> from <paramref name="offset"/>; 0 at the end.</summary>
+    public int Read(Span<byte> buffer, long offset)
+    {
+        if (handle is not null)
+        {
+            return RandomAccess.Read(handle, buffer, offset);
+        }
+
+        nint read;
+        do
+        {
+            read = Native.PRead(descriptor, ref MemoryMarshal.GetReference(buffer), (nuint)buffer.Length, offset);
+        }
+        while (read < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+
+        if (read < 0)
+        {
+            throw new IOException($"read failed: {Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError())}");
+        }
+
+        return (int)read;
+    }
+
+    public void Dispose()
+    {
+        if (handle is not null)
+        {
+            handle.Dispose();
+        }
+        else if (descriptor >= 0)
+        {
+            _ = Native.Close(descriptor); // a read-only descriptor has nothing to flush; close cannot lose data
+        }
+    }
+
+    private static Exception Failure(string path, int errno) => errno switch
+    {
+        2 or 20 => new FileNotFoundException($"'{path}' does not exist", path), // ENOENT, ENOTDIR
+        13 or 1 => new UnauthorizedAccessException($"access to '{path}' is denied"), // EACCES, EPERM
+        _ => new IOException($"cannot open '{path}': {Marshal.GetPInvokeErrorMessage(errno)}"),
+    };
+
+    private static partial class Native
+    {
+        // open(2) is variadic in C; with O_CREAT absent the mode argument is never read.
+        [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        internal static partial int Open(string path, int flags, int mode);
+
+        [LibraryImport("libc", EntryPoint = "pread64", SetLastError = true)]
+        internal static partial nint PRead(int fd, ref byte buffer, nuint count, long offset);
+
+        [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
+        internal static partial int Close(int fd);
+    }
+}

@@ -1,0 +1,80 @@
+using LayerBuilder.Diagnostics;
+using Microsoft.Win32.SafeHandles;
+
+namespace LayerBuilder.Layers;
+
+/// <summary>
+/// The open files of one <see cref="LayerTarget"/> while a layer is written. A layer's own file is
+/// written under a temporary name and renamed only when complete, so a failed write leaves nothing.
+/// </summary>
+internal sealed class LayerOutput : IDisposable
+{
+    private readonly LayerTarget target;
+    private readonly string? temp;
+    private SafeFileHandle? own;
+    private bool committed;
+
+    public LayerOutput(LayerTarget target)
+    {
+        this.target = target;
+        if (target.FilePath is { } path)
+        {
+            temp = path + ".partial";
+            try
+            {
+                own = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw NotWritable(path, e);
+            }
+        }
+    }
+
+    /// <summary>Writes <paramref name="bytes"/> at <paramref name="position"/> of the layer, to every target.</summary>
+    public void Write(ReadOnlySpan<byte> bytes, long position)
+    {
+        try
+        {
+            if (own is not null)
+            {
+                RandomAccess.Write(own, bytes, position);
+            }
+
+            if (target.Slot is { } slot)
+            {
+                RandomAccess.Write(slot.Handle, bytes, slot.Offset + position);
+            }
+        }
+        catch (IOException e)
+        {
+            // A full disk, most likely: that, not whatever the build was doing, is the news.
+            throw NotWritable(target.Home.FilePath, e);
+        }
+    }
+
+    /// <summary>Gives the layer's own file its final name.</summary>
+    public void Commit()
+    {
+        if (own is not null)
+        {
+            own.Dispose();
+            own = null;
+            File.Move(temp!, target.FilePath!, overwrite: true);
+        }
+
+        committed = true;
+    }
+
+    private static LayerBuildException NotWritable(string path, Exception e) =>
+        new(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write a layer to '{path}': {e.Message}");
+
+    public void Dispose()
+    {
+        own?.Dispose();
+        if (!committed && temp is not null)
+        {
+            File.Delete(temp);
+        }
+    }
+}
