@@ -1,3 +1,5 @@
+using System.IO.Enumeration;
+
 namespace LayerBuilder.FileSystem;
 
 /// <summary>One host file-system object found under a copy source, with its path relative to it.</summary>
@@ -67,30 +69,41 @@ public static class HostTree
         return matches;
     }
 
+    private static readonly EnumerationOptions Members = new() { AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple };
+
     private static void Collect(string folder, string prefix, List<HostItem> into, IReadOnlyList<Glob> exclude)
     {
-        var names = new List<string>();
-        foreach (var child in Directory.EnumerateFileSystemEntries(folder, "*", new EnumerationOptions { AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple }))
-        {
-            names.Add(Path.GetFileName(child));
-        }
-
+        var names = new List<string>(new FileSystemEnumerable<string>(folder, static (ref FileSystemEntry entry) => entry.FileName.ToString(), Members));
         names.Sort(StringComparer.Ordinal);
+        using var members = HostFolder.Open(folder);
         foreach (var name in names)
         {
-            var rel = prefix.Length == 0 ? name : prefix + "/" + name;
-            if (exclude.Any(g => g.IsMatch(rel)))
+            var rel = prefix.Length == 0 ? name : string.Concat(prefix, "/", name);
+            if (IsExcluded(rel, exclude))
             {
                 continue; // an excluded folder takes its whole subtree with it
             }
 
             var hostPath = Path.Combine(folder, name);
-            var info = HostFileInfo.Stat(hostPath);
+            var info = members.Stat(name, hostPath);
             into.Add(new HostItem(hostPath, rel, info));
             if (info.Kind == EntryKind.Directory)
             {
                 Collect(hostPath, rel, into, exclude);
             }
         }
+    }
+
+    private static bool IsExcluded(string relativePath, IReadOnlyList<Glob> exclude)
+    {
+        for (var i = 0; i < exclude.Count; i++)
+        {
+            if (exclude[i].IsMatch(relativePath))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

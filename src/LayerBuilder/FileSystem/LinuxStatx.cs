@@ -1,0 +1,73 @@
+using System.Runtime.InteropServices;
+
+namespace LayerBuilder.FileSystem;
+
+/// <summary>
+/// statx(2) without following symlinks, either by full path or by name relative to an open folder.
+/// The struct statx layout is the same on every architecture.
+/// </summary>
+internal static unsafe partial class LinuxStatx
+{
+    /// <summary>The dirfd that makes statx resolve a path against the working folder (or ignore it, for absolute paths).</summary>
+    public const int CurrentFolder = -100; // AT_FDCWD
+
+    private const int SymlinkNoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
+    private const uint BasicStats = 0x7FF; // STATX_BASIC_STATS
+
+    /// <summary>Stats <paramref name="path"/> relative to <paramref name="folder"/>; <paramref name="fullPath"/> names the file in errors.</summary>
+    public static HostFileInfo Stat(int folder, string path, string fullPath)
+    {
+        var buffer = stackalloc byte[256];
+        if (Native.Statx(folder, path, SymlinkNoFollow, BasicStats, buffer) != 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw errno == 2
+                ? new FileNotFoundException($"'{fullPath}' does not exist", fullPath)
+                : new IOException($"cannot stat '{fullPath}': {Marshal.GetPInvokeErrorMessage(errno)}");
+        }
+
+        return Decode(new ReadOnlySpan<byte>(buffer, 256));
+    }
+
+    /// <summary>Reads a struct statx (offsets from include/uapi/linux/stat.h).</summary>
+    private static HostFileInfo Decode(ReadOnlySpan<byte> buffer)
+    {
+        var nlink = MemoryMarshal.Read<uint>(buffer[16..]);
+        var uid = MemoryMarshal.Read<int>(buffer[20..]);
+        var gid = MemoryMarshal.Read<int>(buffer[24..]);
+        var mode = MemoryMarshal.Read<ushort>(buffer[28..]);
+        var ino = MemoryMarshal.Read<ulong>(buffer[32..]);
+        var size = MemoryMarshal.Read<long>(buffer[40..]);
+        var rdevMajor = MemoryMarshal.Read<int>(buffer[128..]);
+        var rdevMinor = MemoryMarshal.Read<int>(buffer[132..]);
+        var devMajor = MemoryMarshal.Read<uint>(buffer[136..]);
+        var devMinor = MemoryMarshal.Read<uint>(buffer[140..]);
+        var kind = (mode & 0xF000) switch
+        {
+            0x8000 => EntryKind.File,
+            0x4000 => EntryKind.Directory,
+            0xA000 => EntryKind.Symlink,
+            0x2000 => EntryKind.CharDevice,
+            0x6000 => EntryKind.BlockDevice,
+            0x1000 => EntryKind.Fifo,
+            _ => EntryKind.File,
+        };
+        var isSocket = (mode & 0xF000) == 0xC000;
+        return new HostFileInfo(kind, mode & Permissions.Mask, uid, gid, kind == EntryKind.File ? size : 0, nlink,
+            ((ulong)devMajor << 32) | devMinor, ino, rdevMajor, rdevMinor, isSocket)
+        {
+            ChangedNanoseconds = Nanoseconds(buffer[96..]),
+            ModifiedNanoseconds = Nanoseconds(buffer[112..]),
+        };
+    }
+
+    /// <summary>A struct statx_timestamp: signed seconds, then unsigned nanoseconds.</summary>
+    private static long Nanoseconds(ReadOnlySpan<byte> timestamp) =>
+        (MemoryMarshal.Read<long>(timestamp) * 1_000_000_000) + MemoryMarshal.Read<uint>(timestamp[8..]);
+
+    private static partial class Native
+    {
+        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+        public static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+    }
+}
