@@ -1,6 +1,3 @@
-using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 
@@ -9,12 +6,23 @@ namespace LayerBuilder.Cache;
 /// <summary>
 /// The cache key of a layer: sha256 over the layers below it (their chain id) and the normalized entry
 /// list, with each input's identity: host files by path, size, inode, mtime and ctime in nanoseconds
-/// (ctime changes on any write, even one that restores the mtime), inline bytes by their hash, lower
+/// (ctime changes on any write, even one that restores the mtime), inline bytes as they are, lower
 /// content by its place in a lower layer. A layer whose content is staged per build (extract) has no key.
 /// </summary>
 public static class StepCacheKey
 {
-    private const string Version = "layerbuild-cache-v1";
+    /// <summary>Names the byte layout of a layer key; a new layout gets a new name, so it never matches an old key.</summary>
+    private const string Version = "layerbuild-cache-v2";
+
+    /// <summary>The layout of a whole-file key (<see cref="ForFile"/>), unchanged since v1.</summary>
+    private const string FileVersion = "layerbuild-cache-v1";
+
+    // What kind of content an entry has; each is followed by that content's identity.
+    private const long NoContent = 0;
+    private const long HostContent = 1;
+    private const long InlineBytes = 2;
+    private const long LowerSlice = 3;
+    private const long ArchiveMember = 4;
 
     /// <summary>The key of a planned layer; null when some content has no stable identity.</summary>
     /// <param name="lower">The identity of everything below: the key or diff id of the layer under this one.</param>
@@ -22,60 +30,94 @@ public static class StepCacheKey
     /// <param name="stagingFolder">Content under this folder is per-build and makes the layer uncacheable.</param>
     public static Digest? Compute(Digest? lower, IReadOnlyList<LayerEntry> entries, string stagingFolder)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        Append(hash, Version, lower?.ToString() ?? "none");
-        foreach (var entry in entries)
+        using var fields = new FieldHasher();
+        fields.Add(Version);
+        fields.Add(lower?.ToString() ?? "none");
+        fields.Add(entries.Count);
+        for (var i = 0; i < entries.Count; i++)
         {
-            var content = ContentIdentity(entry.Content, stagingFolder);
-            if (content is null)
+            var entry = entries[i];
+
+            // The path and kind decide the tar name (folders end in '/', whiteouts are renamed).
+            fields.Add(entry.Kind.ToString());
+            fields.Add(entry.Path.Value);
+            fields.Add(entry.Mode);
+            fields.Add(entry.Owner.Uid);
+            fields.Add(entry.Owner.Gid);
+            fields.Add(entry.ModifiedTime);
+            fields.Add(entry.LinkTarget ?? "");
+            fields.Add(entry.DeviceMajor);
+            fields.Add(entry.DeviceMinor);
+            AddXattrs(fields, entry.Xattrs);
+            if (!AddContent(fields, entry.Content, stagingFolder))
             {
                 return null;
             }
-
-            var xattrs = entry.Xattrs is null
-                ? ""
-                : string.Join(",", entry.Xattrs.OrderBy(x => x.Key, StringComparer.Ordinal).Select(x => x.Key + "=" + Convert.ToHexString(x.Value)));
-            Append(hash, entry.Kind.ToString(), entry.TarName, I(entry.Mode), I(entry.Owner.Uid), I(entry.Owner.Gid), I(entry.ModifiedTime),
-                entry.LinkTarget ?? "", I(entry.DeviceMajor), I(entry.DeviceMinor), xattrs, content);
         }
 
-        return Digest.FromHashBytes(hash.GetHashAndReset());
+        return Digest.FromHashBytes(fields.Finish());
     }
 
     /// <summary>A whole input file (a rootfs tar) by identity.</summary>
     public static Digest ForFile(string kind, string path, long created)
     {
         var info = HostFileInfo.Stat(path);
-        return Digest.Of($"{Version}\n{kind}\n{Path.GetFullPath(path)}\n{info.Size}\n{info.Device}\n{info.Inode}\n{info.ModifiedNanoseconds}\n{info.ChangedNanoseconds}\n{created}");
+        return Digest.Of($"{FileVersion}\n{kind}\n{Path.GetFullPath(path)}\n{info.Size}\n{info.Device}\n{info.Inode}\n{info.ModifiedNanoseconds}\n{info.ChangedNanoseconds}\n{created}");
     }
 
-    private static string? ContentIdentity(ContentSource? content, string stagingFolder) => content switch
+    /// <summary>Extended attributes in ordinal order of their names; none and an empty set are the same.</summary>
+    private static void AddXattrs(FieldHasher fields, IReadOnlyDictionary<string, byte[]>? xattrs)
     {
-        null => "-",
-        HostFileContent host when host.HostPath.StartsWith(stagingFolder, StringComparison.Ordinal) => null,
-        HostFileContent host => HostIdentity(host),
-        InlineContent inline => "inline:" + Digest.Of(inline.Bytes.Span).Hex,
-        LayerSliceContent slice => $"slice:{I(slice.Offset)}:{I(slice.Length)}",
-        TarMemberContent member => $"member:{member.MemberName}:{I(member.Length)}",
-        _ => null,
-    };
-
-    private static string HostIdentity(HostFileContent host)
-    {
-        var info = host.Info ?? HostFileInfo.Stat(host.HostPath);
-        return $"host:{host.HostPath}:{I(host.Length)}:{info.Device}:{info.Inode}:{I(info.ModifiedNanoseconds)}:{I(info.ChangedNanoseconds)}";
-    }
-
-    private static string I(long value) => value.ToString(CultureInfo.InvariantCulture);
-
-    private static void Append(IncrementalHash hash, params string[] fields)
-    {
-        foreach (var field in fields)
+        fields.Add(xattrs?.Count ?? 0);
+        if (xattrs is null || xattrs.Count == 0)
         {
-            hash.AppendData(Encoding.UTF8.GetBytes(field));
-            hash.AppendData([0]);
+            return;
         }
 
-        hash.AppendData([(byte)'\n']);
+        foreach (var (name, value) in xattrs.OrderBy(x => x.Key, StringComparer.Ordinal))
+        {
+            fields.Add(name);
+            fields.Add(value.AsSpan());
+        }
+    }
+
+    /// <summary>Adds the content's identity; false when it has none that outlives this build.</summary>
+    private static bool AddContent(FieldHasher fields, ContentSource? content, string stagingFolder)
+    {
+        switch (content)
+        {
+            case null:
+                fields.Add(NoContent);
+                return true;
+            case HostFileContent host when host.HostPath.StartsWith(stagingFolder, StringComparison.Ordinal):
+                return false;
+            case HostFileContent host:
+                // ctime changes on any write, even one that restores the mtime.
+                var info = host.Info ?? HostFileInfo.Stat(host.HostPath);
+                fields.Add(HostContent);
+                fields.Add(host.HostPath);
+                fields.Add(host.Length);
+                fields.Add(info.Device);
+                fields.Add(info.Inode);
+                fields.Add(info.ModifiedNanoseconds);
+                fields.Add(info.ChangedNanoseconds);
+                return true;
+            case InlineContent inline:
+                fields.Add(InlineBytes);
+                fields.Add(inline.Bytes.Span); // small by nature: the bytes themselves, not a hash of them
+                return true;
+            case LayerSliceContent slice:
+                fields.Add(LowerSlice);
+                fields.Add(slice.Offset);
+                fields.Add(slice.Length);
+                return true;
+            case TarMemberContent member:
+                fields.Add(ArchiveMember);
+                fields.Add(member.MemberName);
+                fields.Add(member.Length);
+                return true;
+            default:
+                return false;
+        }
     }
 }
