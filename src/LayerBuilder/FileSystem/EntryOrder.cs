@@ -26,6 +26,18 @@ public sealed class EntryOrder : IComparer<LayerEntry>
     /// <summary>Sorts in place, computing each entry's key once (a layer may hold 100,000 entries).</summary>
     public static void Sort(List<LayerEntry> entries)
     {
+        if (entries.TrueForAll(PlainPathOrder.Covers))
+        {
+            // No whiteout anywhere (the common case): paths compare directly, without a key per entry,
+            // and a list that is in order already (a copied folder is walked in order) is left as it is.
+            if (!PlainPathOrder.IsSorted(entries))
+            {
+                entries.Sort(PlainPathOrder.Instance);
+            }
+
+            return;
+        }
+
         var keys = new string[entries.Count];
         for (var i = 0; i < keys.Length; i++)
         {

@@ -15,7 +15,13 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
 {
     private readonly Dictionary<(ulong Device, ulong Inode), ImagePath> inodes = [];
 
-    private string Origin => $"copy of '{copy.Source.Value}'";
+    /// <summary>The same words for every entry of this copy, made once.</summary>
+    private readonly string origin = $"copy of '{copy.Source.Value}'";
+
+    private Owner? owner;
+
+    /// <summary>The owner of every entry of this copy, resolved when the first entry needs it.</summary>
+    private Owner EntryOwner => owner ??= step.OwnerOf(copy.Owner);
 
     public void Plan()
     {
@@ -120,6 +126,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             return;
         }
 
+        step.Reserve(items.Count);
         foreach (var item in items)
         {
             AddHostItem(item, root.Combine(item.RelativePath));
@@ -144,10 +151,10 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
                 Path = path,
                 Kind = EntryKind.Symlink,
                 Mode = 0x1FF,
-                Owner = step.OwnerOf(copy.Owner),
+                Owner = EntryOwner,
                 ModifiedTime = step.ModifiedTime,
                 LinkTarget = new FileInfo(item.HostPath).LinkTarget ?? "",
-                Origin = Origin,
+                Origin = origin,
             },
             _ => FileOrLink(item, path),
         };
@@ -161,7 +168,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         {
             if (inodes.TryGetValue((info.Device, info.Inode), out var first))
             {
-                return new LayerEntry { Path = path, Kind = EntryKind.Hardlink, LinkTarget = first.Value, ModifiedTime = step.ModifiedTime, Origin = Origin };
+                return new LayerEntry { Path = path, Kind = EntryKind.Hardlink, LinkTarget = first.Value, ModifiedTime = step.ModifiedTime, Origin = origin };
             }
 
             inodes[(info.Device, info.Inode)] = path;
@@ -172,10 +179,10 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             Path = path,
             Kind = EntryKind.File,
             Mode = copy.Mode ?? (copy.PreserveMode ? info.Mode : Permissions.FromHostFile(info.Mode)),
-            Owner = step.OwnerOf(copy.Owner),
+            Owner = EntryOwner,
             ModifiedTime = step.ModifiedTime,
             Content = new HostFileContent(item.HostPath, info.Size) { Info = info },
-            Origin = Origin,
+            Origin = origin,
         };
     }
 
@@ -184,8 +191,8 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         Path = path,
         Kind = EntryKind.Directory,
         Mode = copy.DirMode ?? (copy.PreserveMode ? info.Mode : step.Defaults.DirMode),
-        Owner = step.OwnerOf(copy.Owner),
+        Owner = EntryOwner,
         ModifiedTime = step.ModifiedTime,
-        Origin = Origin,
+        Origin = origin,
     };
 }

@@ -7,10 +7,21 @@ namespace LayerBuilder.Planning;
 /// so within a group the member that sorts first carries the content and the others link to it.
 /// Hard links are one inode under several names, so which name holds the bytes changes nothing.
 /// </summary>
-internal sealed class HardlinkOrdering(IEnumerable<LayerEntry> entries)
+internal sealed class HardlinkOrdering(List<LayerEntry> entries)
 {
+    private readonly Dictionary<string, LayerEntry> regrouped = new(StringComparer.Ordinal);
+
+    /// <summary>After <see cref="Apply"/>, the entries it replaced, by path; every other entry is unchanged.</summary>
+    public IReadOnlyDictionary<string, LayerEntry> Regrouped => regrouped;
+
+    /// <summary>The entries in their original order, each hard-link group's members rewritten.</summary>
     public List<LayerEntry> Apply()
     {
+        if (!entries.Exists(e => e.Kind == EntryKind.Hardlink))
+        {
+            return entries; // nothing to regroup: no index of every path is needed
+        }
+
         var byPath = entries.ToDictionary(e => e.Path.Value, StringComparer.Ordinal);
         var groups = new Dictionary<string, List<LayerEntry>>(StringComparer.Ordinal);
         foreach (var link in byPath.Values.Where(e => e.Kind == EntryKind.Hardlink))
@@ -31,7 +42,7 @@ internal sealed class HardlinkOrdering(IEnumerable<LayerEntry> entries)
             var carrier = members[0];
             foreach (var member in members)
             {
-                byPath[member.Path.Value] = member == carrier
+                byPath[member.Path.Value] = regrouped[member.Path.Value] = member == carrier
                     ? file with { Path = carrier.Path, Origin = member.Origin }
                     : new LayerEntry
                     {

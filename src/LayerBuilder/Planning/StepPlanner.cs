@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Recipe;
@@ -68,8 +69,15 @@ public sealed class StepPlanner
         }
 
         diagnostics.ThrowIfErrors();
-        var entries = new HardlinkOrdering(writes.Values.Select(p => p.Entry)).Apply();
-        entries.AddRange(RemovalsAndParents(entries));
+        var planned = new List<LayerEntry>(writes.Count);
+        foreach (var write in writes.Values)
+        {
+            planned.Add(write.Entry);
+        }
+
+        var hardlinks = new HardlinkOrdering(planned);
+        var entries = hardlinks.Apply();
+        entries.AddRange(RemovalsAndParents(entries, hardlinks.Regrouped));
         diagnostics.ThrowIfErrors();
         EntryOrder.Sort(entries);
         return entries;
@@ -104,6 +112,9 @@ public sealed class StepPlanner
         return null;
     }
 
+    /// <summary>Makes room for <paramref name="count"/> more entries at once (a copy knows how many it brings).</summary>
+    internal void Reserve(int count) => writes.EnsureCapacity(writes.Count + count);
+
     /// <summary>Adds an entry; folders merge, anything else written twice is an error naming both.</summary>
     internal void Add(LayerEntry entry, SourcePosition position, bool isExplicit)
     {
@@ -114,29 +125,31 @@ public sealed class StepPlanner
             return;
         }
 
-        if (writes.TryGetValue(key, out var existing))
+        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(writes, key, out var exists);
+        if (!exists)
         {
-            if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
-            {
-                if (isExplicit && existing.Explicit && (existing.Entry.Mode != entry.Mode || existing.Entry.Owner != entry.Owner))
-                {
-                    diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
-                        $"folder {key} is given twice with different mode or owner: first by {existing.Entry.Origin} at line {existing.Position.Line}, then by {entry.Origin}");
-                }
-                else if (isExplicit || !existing.Explicit)
-                {
-                    writes[key] = new PlannedEntry(entry, position, isExplicit);
-                }
-
-                return;
-            }
-
-            diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
-                $"{key} is written twice in this step: first by {existing.Entry.Origin} (line {existing.Position.Line}, column {existing.Position.Column}), then by {entry.Origin}; a step may write each path once");
+            slot = new PlannedEntry(entry, position, isExplicit);
             return;
         }
 
-        writes[key] = new PlannedEntry(entry, position, isExplicit);
+        var existing = slot;
+        if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
+        {
+            if (isExplicit && existing.Explicit && (existing.Entry.Mode != entry.Mode || existing.Entry.Owner != entry.Owner))
+            {
+                diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
+                    $"folder {key} is given twice with different mode or owner: first by {existing.Entry.Origin} at line {existing.Position.Line}, then by {entry.Origin}");
+            }
+            else if (isExplicit || !existing.Explicit)
+            {
+                slot = new PlannedEntry(entry, position, isExplicit);
+            }
+
+            return;
+        }
+
+        diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
+            $"{key} is written twice in this step: first by {existing.Entry.Origin} (line {existing.Position.Line}, column {existing.Position.Column}), then by {entry.Origin}; a step may write each path once");
     }
 
     private void PlanRemove(Positioned<ImagePath> remove)
@@ -261,7 +274,7 @@ public sealed class StepPlanner
             return;
         }
 
-        var inStep = writes.GetValueOrDefault(target.Value)?.Entry;
+        var inStep = writes.TryGetValue(target.Value, out var planned) ? planned.Entry : null;
         var inLower = lower.Get(target);
         if (inStep is null && inLower is null)
         {
@@ -295,21 +308,30 @@ public sealed class StepPlanner
     }
 
     /// <summary>Whiteouts for removes, and every parent folder the entries need, in their final form.</summary>
-    private List<LayerEntry> RemovalsAndParents(List<LayerEntry> entries)
+    /// <param name="entries">The step's own entries, after hard-link regrouping.</param>
+    /// <param name="regrouped">The entries regrouping replaced; any other path's entry is still in <see cref="writes"/>.</param>
+    private List<LayerEntry> RemovalsAndParents(List<LayerEntry> entries, IReadOnlyDictionary<string, LayerEntry> regrouped)
     {
-        var written = entries.ToDictionary(e => e.Path.Value, StringComparer.Ordinal);
+        LayerEntry? Written(string key) =>
+            regrouped.TryGetValue(key, out var entry) ? entry : writes.TryGetValue(key, out var planned) ? planned.Entry : null;
+
         var opaque = new HashSet<string>(StringComparer.Ordinal);
         var extra = new List<LayerEntry>();
 
-        // Folders that hold something this step writes, computed once (not per remove).
-        var holdsWrites = removed.Count == 0
-            ? []
-            : entries.SelectMany(e => e.Path.Ancestors()).Select(a => a.Value).ToHashSet(StringComparer.Ordinal);
+        // Every folder that holds something this step writes: walk up from each entry and stop at the
+        // first folder already seen, linear in the entries. Whiteouts add theirs below.
+        var needed = new HashSet<string>(StringComparer.Ordinal);
+        var neededByName = needed.GetAlternateLookup<ReadOnlySpan<char>>();
+        foreach (var e in entries)
+        {
+            AddParents(neededByName, e.Path);
+        }
+
         var whiteouts = new List<ImagePath>();
         foreach (var (key, (path, _)) in removed)
         {
             var wasFolder = lower.Get(path)?.Kind == EntryKind.Directory;
-            if (written.TryGetValue(key, out var replacement))
+            if (Written(key) is { } replacement)
             {
                 // A file or link at the same path simply replaces the lower one; a folder hides its old children.
                 if (replacement.Kind == EntryKind.Directory && wasFolder)
@@ -317,7 +339,7 @@ public sealed class StepPlanner
                     opaque.Add(key);
                 }
             }
-            else if (holdsWrites.Contains(key))
+            else if (needed.Contains(key))
             {
                 // Written into again: a new folder replaces the old one, which is hidden as a whole.
                 if (wasFolder)
@@ -335,16 +357,9 @@ public sealed class StepPlanner
         var whiteoutSet = whiteouts.Select(w => w.Value).ToHashSet(StringComparer.Ordinal);
         foreach (var path in whiteouts.Where(p => !p.Ancestors().Any(a => whiteoutSet.Contains(a.Value))))
         {
-            extra.Add(new LayerEntry { Path = path, Kind = EntryKind.Whiteout, Mode = 0, ModifiedTime = mtime });
-        }
-
-        // Walk up from each entry and stop at the first folder already seen: linear in the entries.
-        var needed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in entries.Concat(extra))
-        {
-            for (var folder = e.Path.Parent; !folder.IsRoot && needed.Add(folder.Value); folder = folder.Parent)
-            {
-            }
+            var whiteout = new LayerEntry { Path = path, Kind = EntryKind.Whiteout, Mode = 0, ModifiedTime = mtime };
+            extra.Add(whiteout);
+            AddParents(neededByName, path);
         }
 
         foreach (var key in opaque)
@@ -355,7 +370,7 @@ public sealed class StepPlanner
 
         foreach (var key in needed)
         {
-            if (written.TryGetValue(key, out var own))
+            if (Written(key) is { } own)
             {
                 if (own.Kind != EntryKind.Directory)
                 {
@@ -383,5 +398,15 @@ public sealed class StepPlanner
         }
 
         return extra;
+    }
+
+    /// <summary>Adds the folders above <paramref name="path"/> (not the root), nearest first, up to the
+    /// first one already present; only folders not seen before cost a string.</summary>
+    private static void AddParents(HashSet<string>.AlternateLookup<ReadOnlySpan<char>> folders, ImagePath path)
+    {
+        var value = path.Value;
+        for (var slash = value.LastIndexOf('/'); slash > 0 && folders.Add(value.AsSpan(0, slash)); slash = value.LastIndexOf('/', slash - 1))
+        {
+        }
     }
 }
