@@ -11,6 +11,8 @@ namespace LayerBuilder.Tests.RoundTrip;
 [TestFixture(SampleImage.Hello, ArchiveFormat.Oci)]
 [TestFixture(SampleImage.Rich, ArchiveFormat.Docker)]
 [TestFixture(SampleImage.Rich, ArchiveFormat.Oci)]
+[TestFixture(SampleImage.Single, ArchiveFormat.Docker)]
+[TestFixture(SampleImage.Single, ArchiveFormat.Oci)]
 public sealed class OuterTarShapeTests(string sampleName, ArchiveFormat format)
 {
     private SampleImage sample = null!;
@@ -26,9 +28,34 @@ public sealed class OuterTarShapeTests(string sampleName, ArchiveFormat format)
     {
         Assert.That(sample.Archive.Members.Select(m => m.TypeFlag), Has.All.EqualTo('0'));
 
-        // Below the library too: no PAX, GNU long-name or global headers, no link or folder entries.
+        // Below the library too: no GNU long-name or global headers, no link or folder entries; a PAX
+        // header only where a one-layer image pads its layer to a page boundary (next test).
         var raw = RawTar.Headers(File.ReadAllBytes(sample.ArchivePath));
-        Assert.That(raw.Select(h => h.TypeFlag), Has.All.EqualTo('0'));
+        Assert.That(raw.Where(h => h.TypeFlag != 'x').Select(h => h.TypeFlag), Has.All.EqualTo('0'));
+        Assert.That(raw.Count(h => h.TypeFlag == 'x'), Is.EqualTo(sample.Result.Layers.Count == 1 ? 1 : 0));
+    }
+
+    [Test]
+    public void A_one_layer_image_has_its_layer_at_a_page_boundary_and_others_are_not_padded()
+    {
+        var raw = RawTar.Headers(File.ReadAllBytes(sample.ArchivePath));
+        var layerNames = sample.Archive.LayerPaths;
+        var layers = raw.Where(h => layerNames.Contains(h.Name)).ToList();
+        Assert.That(layers, Has.Count.EqualTo(sample.Result.Layers.Count));
+        if (layers.Count != 1)
+        {
+            return;
+        }
+
+        // The header before the layer is a PAX header of nothing but a comment, and the layer's bytes
+        // start right after the layer's own header, at a multiple of 4096.
+        var index = raw.IndexOf(layers[0]);
+        var pax = raw[index - 1];
+        Assert.That(pax.TypeFlag, Is.EqualTo('x'));
+        Assert.That(pax.PaxRecords.Select(r => r.Key), Is.EqualTo(new[] { "comment" }));
+        var dataOffset = layers[0].Offset + RawTar.BlockSize;
+        Assert.That(dataOffset % 4096, Is.Zero, $"layer data at {dataOffset}");
+        Assert.That(pax.Offset + RawTar.BlockSize + pax.Size, Is.EqualTo(layers[0].Offset), "the PAX records fill whole blocks");
     }
 
     [Test]

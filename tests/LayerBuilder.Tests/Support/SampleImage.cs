@@ -15,6 +15,27 @@ public sealed class SampleImage : IDisposable
     public const string Hello = "hello";
     public const string Rich = "rich";
 
+    /// <summary>An image of exactly one layer: the archive writes its layer in place (ArchiveLayout).</summary>
+    public const string Single = "single";
+
+    public const string SingleRecipe = """
+        image: example/single
+        tags: ["3.0"]
+        platform: linux/amd64
+        created: "2024-03-04T05:06:07Z"
+        config:
+          entrypoint: ["/app/hello"]
+          env: { MODE: single }
+          labels: { org.opencontainers.image.version: "3.0" }
+          annotations: { org.opencontainers.image.title: single }
+        steps:
+          - name: app
+            copy:
+              - { src: publish/, dest: /app/ }
+            files:
+              - { path: /etc/single.conf, content: "one layer\n" }
+        """;
+
     public const string RichRecipe = """
         image: registry.example.com/team/rich
         tags: ["${VERSION}", latest]
@@ -80,16 +101,36 @@ public sealed class SampleImage : IDisposable
     public ImageArchive Archive { get; private set; } = null!;
 
     /// <summary>Tags as the recipe gives them, and the repository in both spellings.</summary>
-    public IReadOnlyList<string> Tags => Name == Hello ? ["1.0", "latest"] : ["2.0", "latest"];
+    public IReadOnlyList<string> Tags => Name switch
+    {
+        Hello => ["1.0", "latest"],
+        Single => ["3.0"],
+        _ => ["2.0", "latest"],
+    };
 
-    public string FamiliarName => Name == Hello ? "example/hello" : "registry.example.com/team/rich";
+    public string FamiliarName => Name switch
+    {
+        Hello => "example/hello",
+        Single => "example/single",
+        _ => "registry.example.com/team/rich",
+    };
 
-    public string FullName => Name == Hello ? "docker.io/example/hello" : "registry.example.com/team/rich";
+    public string FullName => Name switch
+    {
+        Hello => "docker.io/example/hello",
+        Single => "docker.io/example/single",
+        _ => "registry.example.com/team/rich",
+    };
 
     public static async Task<SampleImage> BuildAsync(string name, ArchiveFormat format)
     {
         var sample = new SampleImage(name, format);
-        var recipe = name == Hello ? RepositoryRoot.HelloRecipe : sample.WriteRichInputs();
+        var recipe = name switch
+        {
+            Hello => RepositoryRoot.HelloRecipe,
+            Single => sample.WriteSingleInputs(),
+            _ => sample.WriteRichInputs(),
+        };
         sample.ArchivePath = sample.folder.Combine("out", $"{name}-{format}.tar".ToLowerInvariant());
         sample.Result = await RecipeBuild.BuildFileAsync(recipe, sample.ArchivePath, format);
         sample.Archive = ImageArchive.Read(sample.ArchivePath);
@@ -97,6 +138,15 @@ public sealed class SampleImage : IDisposable
     }
 
     public void Dispose() => folder.Dispose();
+
+    private string WriteSingleInputs()
+    {
+        var hello = folder.WriteFile("publish/hello", "#!/bin/sh\necho hello\n");
+        File.SetUnixFileMode(hello, (UnixFileMode)0x1ED);
+        folder.WriteFile("publish/lib/one.dll", new string('1', 5000));
+        folder.WriteFile("publish/lib/two.dll", "two");
+        return folder.WriteFile("layerbuild.yml", SingleRecipe);
+    }
 
     private string WriteRichInputs()
     {

@@ -1,0 +1,83 @@
+using LayerBuilder.Build;
+using LayerBuilder.Cache;
+using LayerBuilder.Recipe;
+using LayerBuilder.Tests.Support;
+
+namespace LayerBuilder.Tests.Cache;
+
+/// <summary>
+/// The one layer of a one-layer image is written straight into the archive (and into the cache from
+/// the same buffers). However the layer got there, the archive's bytes are the same.
+/// </summary>
+public sealed class OneLayerImageTests
+{
+    [Test]
+    public async Task Without_cache_with_a_cold_cache_and_from_the_cache_the_archive_is_byte_identical()
+    {
+        using var temp = new TempDirectory();
+        var recipe = WriteRecipe(temp);
+        var cache = new LayerCache(temp.Combine("cache"));
+
+        var plain = await ImageBuilder.BuildAsync(new BuildRequest(recipe, temp.Combine("out/plain.tar")));
+        var cold = await ImageBuilder.BuildAsync(new BuildRequest(recipe, temp.Combine("out/cold.tar")) { Cache = cache });
+        var warm = await ImageBuilder.BuildAsync(new BuildRequest(recipe, temp.Combine("out/warm.tar")) { Cache = cache });
+
+        var expected = await File.ReadAllBytesAsync(temp.Combine("out/plain.tar"));
+        Assert.That(await File.ReadAllBytesAsync(temp.Combine("out/cold.tar")), Is.EqualTo(expected));
+        Assert.That(await File.ReadAllBytesAsync(temp.Combine("out/warm.tar")), Is.EqualTo(expected));
+        Assert.That(new[] { cold.ImageId, warm.ImageId }, Has.All.EqualTo(plain.ImageId));
+
+        // The cold build stored the layer as well as writing it into its archive.
+        var stored = Directory.GetFiles(temp.Combine("cache"), plain.Layers[0].DiffId.Hex, SearchOption.AllDirectories);
+        Assert.That(stored, Has.Length.EqualTo(1));
+        Assert.That(new FileInfo(stored[0]).Length, Is.EqualTo(plain.Layers[0].Size));
+        Assert.That(Directory.GetFiles(temp.Combine("out"), "*.partial"), Is.Empty, "no temporary archive is left");
+    }
+
+    [Test]
+    public async Task A_rotten_cached_layer_is_rebuilt_in_place_with_the_same_bytes()
+    {
+        using var temp = new TempDirectory();
+        var recipe = WriteRecipe(temp);
+        var cache = new LayerCache(temp.Combine("cache"));
+        var first = await ImageBuilder.BuildAsync(new BuildRequest(recipe, temp.Combine("out/first.tar")) { Cache = cache });
+        var stored = Directory.GetFiles(temp.Combine("cache"), first.Layers[0].DiffId.Hex, SearchOption.AllDirectories).Single();
+        var bytes = await File.ReadAllBytesAsync(stored);
+        bytes[^2000] ^= 0x5A;
+        await File.WriteAllBytesAsync(stored, bytes);
+
+        var second = await ImageBuilder.BuildAsync(new BuildRequest(recipe, temp.Combine("out/second.tar")) { Cache = cache });
+
+        Assert.That(second.ImageId, Is.EqualTo(first.ImageId));
+        Assert.That(await File.ReadAllBytesAsync(temp.Combine("out/second.tar")), Is.EqualTo(await File.ReadAllBytesAsync(temp.Combine("out/first.tar"))));
+    }
+
+    [Test]
+    public async Task A_failed_one_layer_build_leaves_nothing_at_the_output_or_beside_it()
+    {
+        using var temp = new TempDirectory();
+        var recipe = WriteRecipe(temp);
+        var output = temp.Combine("out/image.tar");
+        using var cancel = new CancellationTokenSource();
+        cancel.Cancel();
+
+        Assert.That(async () => await ImageBuilder.BuildAsync(new BuildRequest(recipe, output), cancel.Token), Throws.InstanceOf<OperationCanceledException>());
+        Assert.That(File.Exists(output), Is.False);
+        Assert.That(Directory.Exists(temp.Combine("out")) ? Directory.GetFileSystemEntries(temp.Combine("out")) : [], Is.Empty);
+    }
+
+    private static BuildRecipe WriteRecipe(TempDirectory temp)
+    {
+        temp.WriteFile("src/app.dll", new string('a', 70_000));
+        temp.WriteFile("src/data/one.txt", "one\n");
+        temp.WriteFile("layerbuild.yml", """
+            image: cache/one-layer
+            created: "2024-01-01T00:00:00Z"
+            config: { labels: { purpose: one-layer } }
+            steps:
+              - name: app
+                copy: [{ src: src, dest: /app/ }]
+            """);
+        return RecipeParser.ParseFile(temp.Combine("layerbuild.yml"));
+    }
+}

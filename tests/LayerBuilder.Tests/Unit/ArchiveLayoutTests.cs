@@ -1,0 +1,76 @@
+using LayerBuilder.Archive;
+using LayerBuilder.Build;
+using LayerBuilder.Image;
+using LayerBuilder.Layers;
+using LayerBuilder.Recipe;
+
+namespace LayerBuilder.Tests.Unit;
+
+/// <summary>
+/// The place of a one-layer image's layer is known before the layer is hashed: it must not depend on
+/// any digest's value, only on sizes. Images of several layers are laid out without padding.
+/// </summary>
+public sealed class ArchiveLayoutTests
+{
+    private const string Yaml = """
+        image: registry.example.com/team/layout
+        tags: ["1.0", latest]
+        created: "2024-01-01T00:00:00Z"
+        config:
+          env: { A: b }
+          labels: { x: y }
+          annotations: { org.opencontainers.image.title: layout }
+        steps:
+          - name: app
+            files: [{ path: /a, content: a }]
+          - name: more
+            files: [{ path: /b, content: b }]
+        """;
+
+    [TestCase(ArchiveFormat.Docker)]
+    [TestCase(ArchiveFormat.Oci)]
+    public void The_layer_place_depends_on_sizes_only(ArchiveFormat format)
+    {
+        var recipe = RecipeParser.Parse(Yaml, "layerbuild.yml", Path.GetTempPath());
+        var one = Offset(recipe, format, Digest.Of("one"), 123_456);
+        var other = Offset(recipe, format, Digest.Of("other"), 654_321);
+
+        Assert.That(one, Is.Not.Null);
+        Assert.That(other, Is.EqualTo(one));
+        Assert.That(one!.Value % 4096, Is.Zero);
+    }
+
+    [TestCase(ArchiveFormat.Docker)]
+    [TestCase(ArchiveFormat.Oci)]
+    public void The_layout_puts_the_layer_where_the_offset_said(ArchiveFormat format)
+    {
+        var recipe = RecipeParser.Parse(Yaml, "layerbuild.yml", Path.GetTempPath());
+        var model = ImageBuilder.CreateModel(recipe, Built(recipe, [Digest.Of("layer")], 99_999));
+        var layout = ArchiveLayout.For(model, format);
+        var layer = layout.Members.Single(m => m.Member.IsLayer);
+
+        Assert.That(layer.DataOffset, Is.EqualTo(ArchiveLayout.SingleLayerDataOffset(model, format)));
+        Assert.That(layout.Members.Select(m => m.Member.Name), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
+        Assert.That(layout.Members.Zip(layout.Members.Skip(1)).All(p => p.Second.HeaderOffset == p.First.DataOffset + ((p.First.Member.Content.Length + 511) / 512 * 512)), "members follow each other with no gaps");
+    }
+
+    [TestCase(ArchiveFormat.Docker)]
+    [TestCase(ArchiveFormat.Oci)]
+    public void Images_of_several_layers_are_not_padded(ArchiveFormat format)
+    {
+        var recipe = RecipeParser.Parse(Yaml, "layerbuild.yml", Path.GetTempPath());
+        var model = ImageBuilder.CreateModel(recipe, Built(recipe, [Digest.Of("a"), Digest.Of("b")], 2048));
+
+        Assert.That(ArchiveLayout.SingleLayerDataOffset(model, format), Is.Null);
+        Assert.That(ArchiveLayout.For(model, format).Members.Select(m => m.Header.Length), Has.All.EqualTo(512));
+    }
+
+    private static long? Offset(BuildRecipe recipe, ArchiveFormat format, Digest diffId, long size) =>
+        ArchiveLayout.SingleLayerDataOffset(ImageBuilder.CreateModel(recipe, Built(recipe, [diffId], size)), format);
+
+    private static BuiltLayers Built(BuildRecipe recipe, IReadOnlyList<Digest> diffIds, long size) => new(
+        diffIds.Select(d => new LayerBlob("/nowhere", d, size)).ToList(),
+        diffIds.Select(_ => new HistoryEntry(recipe.Created, "layerbuild step", "layerbuild")).ToList(),
+        recipe.Platform,
+        new ContainerConfig().With(recipe.Config));
+}
