@@ -181,7 +181,7 @@ public sealed class FixtureImage
         """;
 
     /// <summary>The base: busybox and a few lower files and folders for the steps to link, remove and hide.</summary>
-    private static async Task WriteRootfsAsync(string root, string busybox)
+    internal static async Task WriteRootfsAsync(string root, string busybox)
     {
         Folder(root, "0755");
         Folder(Path.Combine(root, "bin"), "0755");
