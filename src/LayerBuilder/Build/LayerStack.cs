@@ -64,8 +64,9 @@ internal sealed class LayerStack(
             }
 
             var problems = new List<Diagnostic>();
-            foreach (var step in recipe.Steps)
+            for (var number = 0; number < recipe.Steps.Count; number++)
             {
+                var step = recipe.Steps[number];
                 IReadOnlyList<LayerEntry> plan;
                 try
                 {
@@ -85,12 +86,7 @@ internal sealed class LayerStack(
                 }
 
                 var location = new LayerFile();
-                var storedPlan = LayerOffsets.Stored(plan, location, out var length);
-                foreach (var stored in storedPlan)
-                {
-                    Apply(stored);
-                }
-
+                var length = Index(plan, location, top: number == recipe.Steps.Count - 1);
                 Add(plan, location, length, $"layerbuild step: {step.Description}", step.Description, stop.Token);
             }
 
@@ -193,12 +189,7 @@ internal sealed class LayerStack(
         {
             var entries = new RootfsFolderSource(rootfs.HostPath, rootfs.Position, created).Entries().ToList();
             var location = new LayerFile();
-            var storedEntries = LayerOffsets.Stored(entries, location, out var length);
-            foreach (var stored in storedEntries)
-            {
-                Apply(stored);
-            }
-
+            var length = Index(entries, location, top: recipe.Steps.Count == 0);
             Add(entries, location, length, createdBy, "base rootfs", cancellationToken);
             return;
         }
@@ -256,6 +247,25 @@ internal sealed class LayerStack(
     private Action<long, long>? Report(int number, string description, long total) => progress is null
         ? null
         : (files, bytes) => progress.Report(new LayerProgress(number, description, files, bytes, Done: files == total, FromCache: false));
+
+    /// <summary>Records a planned layer in the merged view, for the steps above it and the config's user
+    /// name; returns the layer's length. The top layer of an image whose user is not a name is needed by
+    /// neither, so it is only measured (for 100,000 files that saves a copy of every entry).</summary>
+    private long Index(IReadOnlyList<LayerEntry> entries, LayerFile location, bool top)
+    {
+        if (top && recipe.Config.UserOwner is not { Numeric: null })
+        {
+            return LayerOffsets.TarLength(entries);
+        }
+
+        var storedEntries = LayerOffsets.Stored(entries, location, out var length);
+        foreach (var stored in storedEntries)
+        {
+            Apply(stored);
+        }
+
+        return length;
+    }
 
     /// <summary>Records a written entry in the merged view; a hard link is the file it names.</summary>
     private void Apply(LayerEntry entry)

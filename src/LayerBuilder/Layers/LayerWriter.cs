@@ -73,7 +73,10 @@ public static class LayerWriter
                 }
 
                 TarHeaderWriter.WritePadding(sink, content.Length);
-                stored = entry with { Content = new LayerSliceContent(location, offset, content.Length) };
+                if (written is not null)
+                {
+                    stored = entry with { Content = new LayerSliceContent(location, offset, content.Length) };
+                }
             }
 
             written?.Invoke(stored);

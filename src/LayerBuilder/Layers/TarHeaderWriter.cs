@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Runtime.Intrinsics;
 using System.Text;
 using LayerBuilder.FileSystem;
 
@@ -21,7 +22,78 @@ public static class TarHeaderWriter
     private const long MaxOctal7 = (1L << 21) - 1;
 
     /// <summary>Writes the header block(s) of one entry; the caller writes content and padding.</summary>
-    public static void WriteHeader(Stream output, LayerEntry entry) => WriteHeader(output, entry, 0);
+    public static void WriteHeader(Stream output, LayerEntry entry)
+    {
+        Span<byte> block = stackalloc byte[BlockSize];
+        if (TryFormatPlainHeader(entry, block))
+        {
+            output.Write(block);
+            return;
+        }
+
+        WriteHeader(output, entry, 0);
+    }
+
+    /// <summary>The length of the header <see cref="WriteHeader(Stream, LayerEntry)"/> writes, without
+    /// formatting it when it is one plain block (nearly always).</summary>
+    public static long HeaderLength(LayerEntry entry)
+    {
+        if (NeedsNoPax(entry) && entry.Kind is not (EntryKind.Whiteout or EntryKind.OpaqueWhiteout or EntryKind.Hardlink) &&
+            entry.Path.Value.Length > 1 && FitsUstar(entry.Path.Value, (entry.Kind == EntryKind.Directory ? 1 : 0) - 1) && FitsUstar(entry.Kind == EntryKind.Symlink ? entry.LinkTarget : null, 0))
+        {
+            return BlockSize;
+        }
+
+        using var counter = new ByteCounter();
+        WriteHeader(counter, entry, 0);
+        return counter.Length;
+    }
+
+    /// <summary>
+    /// The common case without a single allocation: one ustar block for a name and link target that fit
+    /// their fields, numbers that fit in octal, no xattrs. Everything else (and whiteouts and hard links,
+    /// whose names are derived) takes the general path, which writes the same bytes for these entries.
+    /// </summary>
+    private static bool TryFormatPlainHeader(LayerEntry entry, Span<byte> block)
+    {
+        if (!NeedsNoPax(entry) || entry.Kind is EntryKind.Whiteout or EntryKind.OpaqueWhiteout or EntryKind.Hardlink)
+        {
+            return false;
+        }
+
+        var path = entry.Path.Value;
+        if (path.Length < 2)
+        {
+            return false; // the root folder: its name is derived
+        }
+
+        block.Clear();
+        var folder = entry.Kind == EntryKind.Directory ? 1 : 0;
+        if (!Encoding.UTF8.TryGetBytes(path.AsSpan(1), block[..(100 - folder)], out var nameLength))
+        {
+            return false;
+        }
+
+        if (folder == 1)
+        {
+            block[nameLength] = (byte)'/';
+        }
+
+        if (entry.Kind == EntryKind.Symlink && entry.LinkTarget is { } target && !Encoding.UTF8.TryGetBytes(target, block.Slice(157, 100), out _))
+        {
+            return false;
+        }
+
+        FillFields(block, entry, entry.Size);
+        return true;
+    }
+
+    private static bool NeedsNoPax(LayerEntry entry) =>
+        entry.Xattrs is null && entry.Size <= MaxOctal11 && entry.Owner.Uid <= MaxOctal7 && entry.Owner.Gid <= MaxOctal7 &&
+        entry.ModifiedTime is >= 0 and <= MaxOctal11;
+
+    private static bool FitsUstar(string? text, int extra) =>
+        text is null || (text.Length + extra <= 100 && Encoding.UTF8.GetByteCount(text) + extra <= 100);
 
     /// <summary>
     /// Writes the header of one entry taking exactly <paramref name="exactLength"/> bytes (a multiple of
@@ -101,13 +173,20 @@ public static class TarHeaderWriter
         Span<byte> block = stackalloc byte[BlockSize];
         block.Clear();
         PutBytes(block[..100], nameBytes);
+        PutBytes(block.Slice(157, 100), linkBytes);
+        FillFields(block, entry, size);
+        output.Write(block);
+    }
+
+    /// <summary>Every field but the name and link target, then the checksum.</summary>
+    private static void FillFields(Span<byte> block, LayerEntry entry, long size)
+    {
         PutOctal(block.Slice(100, 8), entry.Mode & Permissions.Mask);
         PutOctal(block.Slice(108, 8), Math.Min(entry.Owner.Uid, MaxOctal7));
         PutOctal(block.Slice(116, 8), Math.Min(entry.Owner.Gid, MaxOctal7));
         PutNumber12(block.Slice(124, 12), size);
         PutOctal(block.Slice(136, 12), Math.Clamp(entry.ModifiedTime, 0, MaxOctal11));
         block[156] = TypeFlag(entry.Kind);
-        PutBytes(block.Slice(157, 100), linkBytes);
         "ustar\0"u8.CopyTo(block.Slice(257, 6));
         "00"u8.CopyTo(block.Slice(263, 2));
         if (entry.Kind is EntryKind.CharDevice or EntryKind.BlockDevice)
@@ -117,7 +196,6 @@ public static class TarHeaderWriter
         }
 
         PutChecksum(block);
-        output.Write(block);
     }
 
     /// <summary>Zero padding that brings <paramref name="size"/> content bytes to a block boundary.</summary>
@@ -266,11 +344,7 @@ public static class TarHeaderWriter
     private static void PutChecksum(Span<byte> block)
     {
         block.Slice(148, 8).Fill((byte)' ');
-        var sum = 0;
-        foreach (var b in block)
-        {
-            sum += b;
-        }
+        var sum = ByteSum(block);
 
         // Six octal digits, NUL, space: the historical layout every reader accepts.
         for (var i = 5; i >= 0; i--)
@@ -281,5 +355,53 @@ public static class TarHeaderWriter
 
         block[154] = 0;
         block[155] = (byte)' ';
+    }
+
+    /// <summary>The sum of a block's bytes, sixteen at a time: this runs for every entry of every layer.</summary>
+    private static int ByteSum(ReadOnlySpan<byte> block)
+    {
+        var total = Vector128<uint>.Zero;
+        for (var i = 0; i < block.Length; i += 16)
+        {
+            var (low, high) = Vector128.Widen(Vector128.Create(block.Slice(i, 16)));
+            var (a, b) = Vector128.Widen(low + high);
+            total += a + b;
+        }
+
+        return (int)Vector128.Sum(total);
+    }
+
+    /// <summary>Counts what a header would take, for the rare headers that need a PAX record.</summary>
+    private sealed class ByteCounter : Stream
+    {
+        private long length;
+
+        public override bool CanRead => false;
+
+        public override bool CanSeek => false;
+
+        public override bool CanWrite => true;
+
+        public override long Length => length;
+
+        public override long Position
+        {
+            get => length;
+            set => throw new NotSupportedException();
+        }
+
+        public override void Write(byte[] buffer, int offset, int count) => length += count;
+
+        public override void Write(ReadOnlySpan<byte> buffer) => length += buffer.Length;
+
+        public override void Flush()
+        {
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }

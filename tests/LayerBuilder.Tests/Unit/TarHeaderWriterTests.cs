@@ -177,4 +177,61 @@ public sealed class TarHeaderWriterTests
             Assert.That(RawTar.Number(whiteout.AsSpan(124, 12)) + RawTar.Number(opaque.AsSpan(124, 12)), Is.Zero);
         }
     }
+
+    /// <summary>Entries at the edges of the one-block fast path: it must write exactly what the general
+    /// path writes, and the measured length must match.</summary>
+    private static IEnumerable<LayerEntry> EdgeEntries()
+    {
+        var hundred = "/" + new string('n', 100);
+        var ninetyNine = "/" + new string('d', 99);
+        yield return File("/etc/hosts", 12);
+        yield return File(hundred, 1);
+        yield return File(hundred + "x", 1);
+        yield return File("/" + new string('é', 50), 3);
+        yield return File("/" + new string('é', 51), 3);
+        yield return File("/big", (1L << 33) - 1);
+        yield return File("/bigger", 1L << 33);
+        yield return File("/old") with { ModifiedTime = -1 };
+        yield return File("/ids") with { Owner = new Owner(2_097_151, 2_097_152) };
+        yield return File("/attrs") with { Xattrs = new Dictionary<string, byte[]> { ["user.k"] = "v"u8.ToArray() } };
+        yield return new LayerEntry { Path = ImagePath.Parse(ninetyNine), Kind = EntryKind.Directory, Mode = 0x1ED };
+        yield return new LayerEntry { Path = ImagePath.Parse(ninetyNine + "d"), Kind = EntryKind.Directory, Mode = 0x1ED };
+        yield return new LayerEntry { Path = ImagePath.Parse("/"), Kind = EntryKind.Directory, Mode = 0x1ED };
+        yield return new LayerEntry { Path = ImagePath.Parse("/link"), Kind = EntryKind.Symlink, Mode = 0x1FF, LinkTarget = new string('t', 100) };
+        yield return new LayerEntry { Path = ImagePath.Parse("/link2"), Kind = EntryKind.Symlink, Mode = 0x1FF, LinkTarget = new string('t', 101) };
+        yield return new LayerEntry { Path = ImagePath.Parse("/hard"), Kind = EntryKind.Hardlink, LinkTarget = "/etc/hosts" };
+        yield return new LayerEntry { Path = ImagePath.Parse("/dev/null"), Kind = EntryKind.CharDevice, Mode = 0x1B6, DeviceMajor = 1, DeviceMinor = 3 };
+        yield return new LayerEntry { Path = ImagePath.Parse("/fifo"), Kind = EntryKind.Fifo, Mode = 0x1A4 };
+        yield return new LayerEntry { Path = ImagePath.Parse("/gone/file"), Kind = EntryKind.Whiteout };
+        yield return new LayerEntry { Path = ImagePath.Parse("/opaque"), Kind = EntryKind.OpaqueWhiteout };
+    }
+
+    [TestCaseSource(nameof(EdgeEntries))]
+    public void The_one_block_fast_path_writes_what_the_general_path_writes(LayerEntry entry)
+    {
+        using var general = new MemoryStream();
+        TarHeaderWriter.WriteHeader(general, entry, 0);
+
+        var fast = Header(entry);
+
+        Assert.That(fast, Is.EqualTo(general.ToArray()));
+        Assert.That(TarHeaderWriter.HeaderLength(entry), Is.EqualTo(fast.Length));
+        RawTar.Headers([.. fast, .. new byte[(entry.Size + 511) / 512 * 512 > 4096 ? 0 : (entry.Size + 511) / 512 * 512], .. new byte[1024]]);
+    }
+
+    [Test]
+    public void A_padded_header_takes_exactly_the_room_asked_for_and_holds_only_a_comment_besides_what_it_needs()
+    {
+        foreach (var room in new[] { 1536, 2048, 4096, 8192 + 512 })
+        {
+            using var stream = new MemoryStream();
+            TarHeaderWriter.WriteHeader(stream, File("/layer.tar", 10), room);
+            var bytes = stream.ToArray();
+            Assert.That(bytes, Has.Length.EqualTo(room));
+            var headers = RawTar.Headers([.. bytes, .. new byte[512], .. new byte[1024]]);
+            Assert.That(headers.Select(h => h.TypeFlag), Is.EqualTo(new[] { 'x', '0' }));
+            Assert.That(headers[0].PaxRecords.Select(r => r.Key), Is.EqualTo(new[] { "comment" }));
+            Assert.That(headers[1].Name, Is.EqualTo("layer.tar"));
+        }
+    }
 }
