@@ -101,4 +101,6 @@ public sealed class Glob
     }
 
     public bool IsMatch(string relativePath) => regex.IsMatch(relativePath);
+
+    public bool IsMatch(ReadOnlySpan<char> relativePath) => regex.IsMatch(relativePath);
 }

@@ -36,7 +36,7 @@ internal readonly partial struct HostFolder : IDisposable
     }
 
     /// <summary>Stats the member <paramref name="name"/>, whose full path is <paramref name="fullPath"/>.</summary>
-    public HostFileInfo Stat(string name, string fullPath) =>
+    public HostFileInfo Stat(ReadOnlySpan<char> name, string fullPath) =>
         descriptor >= 0 ? LinuxStatx.Stat(descriptor, name, fullPath) : HostFileInfo.Stat(fullPath);
 
     public void Dispose()

@@ -2,9 +2,6 @@ using System.IO.Enumeration;
 
 namespace LayerBuilder.FileSystem;
 
-/// <summary>One host file-system object found under a copy source, with its path relative to it.</summary>
-public sealed record HostItem(string HostPath, string RelativePath, HostFileInfo Info);
-
 /// <summary>
 /// Walks host folders without following symlinks, in ordinal order of relative paths so results never
 /// depend on the file system's own order, applying a copy's include/exclude globs.
@@ -14,7 +11,7 @@ public static class HostTree
     public static List<HostItem> Walk(string root, IReadOnlyList<Glob> include, IReadOnlyList<Glob> exclude)
     {
         var all = new List<HostItem>();
-        Collect(root, "", all, exclude);
+        Collect(root, RelativeStart(root), all, exclude);
         if (include.Count == 0)
         {
             return all;
@@ -71,31 +68,39 @@ public static class HostTree
 
     private static readonly EnumerationOptions Members = new() { AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple };
 
-    private static void Collect(string folder, string prefix, List<HostItem> into, IReadOnlyList<Glob> exclude)
+    /// <summary>Where the part relative to <paramref name="folder"/> starts in the paths of its members.</summary>
+    private static int RelativeStart(string folder) => Path.Join(folder, "x").Length - 1;
+
+    /// <param name="folder">The folder to list, as its parent's listing named it.</param>
+    /// <param name="relativeStart">Where the path relative to the walked root starts in every host path.</param>
+    /// <param name="into">Receives the members, each folder followed by its own.</param>
+    /// <param name="exclude">Globs over relative paths of members to leave out.</param>
+    private static void Collect(string folder, int relativeStart, List<HostItem> into, IReadOnlyList<Glob> exclude)
     {
-        var names = new List<string>(new FileSystemEnumerable<string>(folder, static (ref FileSystemEntry entry) => entry.FileName.ToString(), Members));
-        names.Sort(StringComparer.Ordinal);
+        // Full paths, as the items keep them; sharing the folder's prefix, they sort as the names do.
+        var paths = new List<string>(new FileSystemEnumerable<string>(folder, (ref FileSystemEntry entry) => Path.Join(folder.AsSpan(), entry.FileName), Members));
+        paths.Sort(StringComparer.Ordinal);
+        var nameStart = RelativeStart(folder);
         using var members = HostFolder.Open(folder);
-        foreach (var name in names)
+        foreach (var hostPath in paths)
         {
-            var rel = prefix.Length == 0 ? name : string.Concat(prefix, "/", name);
-            if (IsExcluded(rel, exclude))
+            if (exclude.Count > 0 && IsExcluded(hostPath.AsSpan(relativeStart), exclude))
             {
                 continue; // an excluded folder takes its whole subtree with it
             }
 
-            var hostPath = Path.Combine(folder, name);
-            var info = members.Stat(name, hostPath);
-            into.Add(new HostItem(hostPath, rel, info));
+            var info = members.Stat(hostPath.AsSpan(nameStart), hostPath);
+            into.Add(new HostItem(hostPath, relativeStart, info));
             if (info.Kind == EntryKind.Directory)
             {
-                Collect(hostPath, rel, into, exclude);
+                Collect(hostPath, relativeStart, into, exclude);
             }
         }
     }
 
-    private static bool IsExcluded(string relativePath, IReadOnlyList<Glob> exclude)
+    private static bool IsExcluded(ReadOnlySpan<char> relativeHostPath, IReadOnlyList<Glob> exclude)
     {
+        var relativePath = Path.DirectorySeparatorChar == '/' ? relativeHostPath : HostItem.ToSlashes(relativeHostPath);
         for (var i = 0; i < exclude.Count; i++)
         {
             if (exclude[i].IsMatch(relativePath))

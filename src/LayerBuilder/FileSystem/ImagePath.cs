@@ -110,8 +110,14 @@ public readonly record struct ImagePath
         return combined;
     }
 
+    /// <summary><see cref="Combine(string)"/> for a relative path that is not a string of its own (a part of a host path).</summary>
+    public ImagePath Combine(ReadOnlySpan<char> relative) =>
+        IsPlainRelative(relative)
+            ? new ImagePath(IsRoot ? string.Concat("/", relative) : string.Concat(Value, "/", relative))
+            : Combine(relative.ToString());
+
     /// <summary>Non-empty, no leading or trailing '/', no empty, "." or ".." component, no NUL.</summary>
-    private static bool IsPlainRelative(string relative)
+    private static bool IsPlainRelative(ReadOnlySpan<char> relative)
     {
         if (relative.Length == 0 || relative[0] == '/' || relative[^1] == '/' || relative.Contains('\0'))
         {
@@ -121,11 +127,8 @@ public readonly record struct ImagePath
         var start = 0;
         while (start <= relative.Length)
         {
-            var end = relative.IndexOf('/', start);
-            if (end < 0)
-            {
-                end = relative.Length;
-            }
+            var slash = relative[start..].IndexOf('/');
+            var end = slash < 0 ? relative.Length : start + slash;
 
             var length = end - start;
             if (length == 0 || (length == 1 && relative[start] == '.') || (length == 2 && relative[start] == '.' && relative[start + 1] == '.'))

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace LayerBuilder.FileSystem;
 
@@ -20,14 +21,42 @@ internal static unsafe partial class LinuxStatx
         var buffer = stackalloc byte[256];
         if (Native.Statx(folder, path, SymlinkNoFollow, BasicStats, buffer) != 0)
         {
-            var errno = Marshal.GetLastPInvokeError();
-            throw errno == 2
-                ? new FileNotFoundException($"'{fullPath}' does not exist", fullPath)
-                : new IOException($"cannot stat '{fullPath}': {Marshal.GetPInvokeErrorMessage(errno)}");
+            throw Failure(fullPath, Marshal.GetLastPInvokeError());
         }
 
         return Decode(new ReadOnlySpan<byte>(buffer, 256));
     }
+
+    /// <summary>Stats the member <paramref name="name"/> of the open <paramref name="folder"/>; <paramref name="fullPath"/> names it in errors.</summary>
+    public static HostFileInfo Stat(int folder, ReadOnlySpan<char> name, string fullPath)
+    {
+        const int MaxOnStack = 1024; // names are at most 255 bytes on Linux file systems
+        if (Encoding.UTF8.GetMaxByteCount(name.Length) + 1 > MaxOnStack)
+        {
+            return Stat(folder, name.ToString(), fullPath);
+        }
+
+        Span<byte> utf8 = stackalloc byte[MaxOnStack];
+        var length = Encoding.UTF8.GetBytes(name, utf8);
+        utf8[length] = 0;
+        var buffer = stackalloc byte[256];
+        int rc;
+        fixed (byte* path = utf8)
+        {
+            rc = Native.Statx(folder, path, SymlinkNoFollow, BasicStats, buffer);
+        }
+
+        if (rc != 0)
+        {
+            throw Failure(fullPath, Marshal.GetLastPInvokeError());
+        }
+
+        return Decode(new ReadOnlySpan<byte>(buffer, 256));
+    }
+
+    private static Exception Failure(string fullPath, int errno) => errno == 2
+        ? new FileNotFoundException($"'{fullPath}' does not exist", fullPath)
+        : new IOException($"cannot stat '{fullPath}': {Marshal.GetPInvokeErrorMessage(errno)}");
 
     /// <summary>Reads a struct statx (offsets from include/uapi/linux/stat.h).</summary>
     private static HostFileInfo Decode(ReadOnlySpan<byte> buffer)
@@ -69,5 +98,8 @@ internal static unsafe partial class LinuxStatx
     {
         [LibraryImport("libc", EntryPoint = "statx", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         public static partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
+
+        [LibraryImport("libc", EntryPoint = "statx", SetLastError = true)]
+        public static partial int Statx(int dirfd, byte* path, int flags, uint mask, byte* buffer);
     }
 }

@@ -129,7 +129,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         step.Reserve(items.Count);
         foreach (var item in items)
         {
-            AddHostItem(item, root.Combine(item.RelativePath));
+            AddHostItem(item, root.Combine(item.RelativeChars));
         }
     }
 

@@ -89,6 +89,23 @@ public sealed class ImagePathNormalizationTests
         Assert.That(() => app.Combine("../etc/passwd"), Throws.ArgumentException);
     }
 
+    [TestCase("/app", "bin/x")]
+    [TestCase("/", "etc/hosts")]
+    [TestCase("/app", "bin/../x")]
+    [TestCase("/app", "./x/")]
+    [TestCase("/app", "a//b")]
+    public void Combine_with_a_part_of_a_longer_text_is_combine_with_that_part(string folder, string relative)
+    {
+        var within = "/host/src/" + relative;
+        Assert.That(ImagePath.Parse(folder).Combine(within.AsSpan("/host/src/".Length)), Is.EqualTo(ImagePath.Parse(folder).Combine(relative)));
+    }
+
+    [Test]
+    public void Combine_with_a_part_of_a_longer_text_refuses_what_combine_refuses()
+    {
+        Assert.That(() => ImagePath.Parse("/app").Combine("/host/../etc".AsSpan(6)), Throws.ArgumentException);
+    }
+
     [Test]
     public void A_sibling_with_a_common_prefix_is_not_under_a_folder()
     {
