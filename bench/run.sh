@@ -17,8 +17,11 @@ mkdir -p "$work"
 work=$(cd "$work" && pwd)
 export XDG_CACHE_HOME="$work/cache"
 
-echo "== building the tool (Release, ReadyToRun)"
-dotnet publish "$repo/src/LayerBuilder.Tool" -c Release -o "$work/tool" -p:PublishReadyToRun=true -r linux-x64 --self-contained false -v:q -nologo >/dev/null
+echo "== building the tool as the linux tool package carries it (Native AOT)"
+case $(uname -m) in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) echo "no native tool for $(uname -m)" >&2; exit 1 ;; esac
+linker=()
+command -v clang >/dev/null 2>&1 || linker=(-p:CppCompilerAndLinker=gcc)
+dotnet publish "$repo/src/LayerBuilder.Tool" -c Release -r "$rid" -o "$work/tool" "${linker[@]}" -v:q -nologo >/dev/null
 tool=("$work/tool/dotnet-layerbuild")
 
 # --- data sets -----------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
@@ -10,16 +11,26 @@ namespace LayerBuilder.Text;
 /// </summary>
 public static class CanonicalJson
 {
-    private static readonly JsonSerializerOptions Options = new()
+    private static readonly JsonWriterOptions Options = new()
     {
-        WriteIndented = false,
+        Indented = false,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 
     public static byte[] ToBytes(JsonNode node, bool trailingNewline = false)
     {
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(node, Options);
-        return trailingNewline ? [.. bytes, (byte)'\n'] : bytes;
+        var buffer = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(buffer, Options))
+        {
+            node.WriteTo(writer);
+        }
+
+        if (trailingNewline)
+        {
+            buffer.Write("\n"u8);
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
     public static JsonArray Array(IEnumerable<string> items) => new(items.Select(i => (JsonNode?)JsonValue.Create(i)).ToArray());

@@ -43,14 +43,14 @@ public sealed class StreamOutputTests
         var toFile = LayerBuilderCli.Run([RepositoryRoot.HelloRecipe, "-o", file, "-q", "--no-cache"], temp.Path);
         Assert.That(toFile.ExitCode, Is.Zero, toFile.Transcript);
 
-        var start = new ProcessStartInfo(LayerBuilderCli.DotnetHost)
+        var start = new ProcessStartInfo(LayerBuilderCli.Command[0])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
             WorkingDirectory = temp.Path,
         };
-        foreach (var argument in new[] { LayerBuilderCli.ToolDll, RepositoryRoot.HelloRecipe, "-o", "-", "--no-cache" })
+        foreach (var argument in LayerBuilderCli.Command.Skip(1).Concat([RepositoryRoot.HelloRecipe, "-o", "-", "--no-cache"]))
         {
             start.ArgumentList.Add(argument);
         }

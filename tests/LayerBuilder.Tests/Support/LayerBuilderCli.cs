@@ -5,12 +5,20 @@ namespace LayerBuilder.Tests.Support;
 /// <summary>
 /// Runs the shipped CLI (<c>dotnet dotnet-layerbuild.dll</c>, copied next to the tests) as a separate
 /// process, through <c>/bin/sh</c> so each run gets its own umask, with an environment the test chooses.
+/// With LAYERBUILDER_TOOL_EXE set, the CLI tests run that executable instead: CI points it at the
+/// native (Native AOT) build that the linux tool packages carry.
 /// </summary>
 public static class LayerBuilderCli
 {
     private static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(5);
 
     public static string ToolDll => Path.Combine(AppContext.BaseDirectory, "dotnet-layerbuild.dll");
+
+    /// <summary>A native build of the tool to run instead of the dll, when the environment names one.</summary>
+    public static string? NativeTool => Environment.GetEnvironmentVariable("LAYERBUILDER_TOOL_EXE") is { Length: > 0 } path ? path : null;
+
+    /// <summary>What goes before the tool's own arguments: the native executable, or the dotnet host and the dll.</summary>
+    public static IReadOnlyList<string> Command => NativeTool is { } native ? [native] : [DotnetHost, ToolDll];
 
     /// <summary>The dotnet host running these tests (the one <c>dotnet test</c> names), else the one on PATH.</summary>
     public static string DotnetHost
@@ -51,8 +59,11 @@ public static class LayerBuilderCli
         // exec keeps the pid: the process the test sees is the dotnet process itself.
         start.ArgumentList.Add("-c");
         start.ArgumentList.Add($"umask {umask}; exec \"$0\" \"$@\"");
-        start.ArgumentList.Add(DotnetHost);
-        start.ArgumentList.Add(ToolDll);
+        foreach (var part in Command)
+        {
+            start.ArgumentList.Add(part);
+        }
+
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
