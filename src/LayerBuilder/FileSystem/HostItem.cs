@@ -2,13 +2,13 @@ namespace LayerBuilder.FileSystem;
 
 /// <summary>
 /// One host file-system object found under a copy source, with its path relative to it. A walk makes
-/// one per file, so it is a value, and the relative path is kept as a place in the host path and made
-/// into a string only when asked for.
+/// one per file, so the relative path is kept as a place in the host path and made into a string
+/// only when asked for.
 /// </summary>
-public readonly struct HostItem
+public sealed class HostItem
 {
     private readonly int relativeStart;
-    private readonly string? relativePath;
+    private string? relativePath;
 
     public HostItem(string hostPath, string relativePath, HostFileInfo info)
     {
@@ -30,7 +30,7 @@ public readonly struct HostItem
     public string HostPath { get; }
 
     /// <summary>'/'-separated, whatever the host's separator.</summary>
-    public string RelativePath => relativePath ?? ToSlashes(HostPath.AsSpan(relativeStart));
+    public string RelativePath => relativePath ??= ToSlashes(HostPath.AsSpan(relativeStart));
 
     public HostFileInfo Info { get; }
 
