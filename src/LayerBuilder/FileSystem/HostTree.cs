@@ -1,5 +1,3 @@
-using System.IO.Enumeration;
-
 namespace LayerBuilder.FileSystem;
 
 /// <summary>
@@ -10,8 +8,7 @@ public static class HostTree
 {
     public static List<HostItem> Walk(string root, IReadOnlyList<Glob> include, IReadOnlyList<Glob> exclude)
     {
-        var all = new List<HostItem>();
-        Collect(root, RelativeStart(root), all, exclude);
+        var all = FolderWalk.Collect(root, exclude);
         if (include.Count == 0)
         {
             return all;
@@ -64,51 +61,5 @@ public static class HostTree
 
         matches.Sort(StringComparer.Ordinal);
         return matches;
-    }
-
-    private static readonly EnumerationOptions Members = new() { AttributesToSkip = 0, IgnoreInaccessible = false, MatchType = MatchType.Simple };
-
-    /// <summary>Where the part relative to <paramref name="folder"/> starts in the paths of its members.</summary>
-    private static int RelativeStart(string folder) => Path.Join(folder, "x").Length - 1;
-
-    /// <param name="folder">The folder to list, as its parent's listing named it.</param>
-    /// <param name="relativeStart">Where the path relative to the walked root starts in every host path.</param>
-    /// <param name="into">Receives the members, each folder followed by its own.</param>
-    /// <param name="exclude">Globs over relative paths of members to leave out.</param>
-    private static void Collect(string folder, int relativeStart, List<HostItem> into, IReadOnlyList<Glob> exclude)
-    {
-        // Full paths, as the items keep them; sharing the folder's prefix, they sort as the names do.
-        var paths = new List<string>(new FileSystemEnumerable<string>(folder, (ref FileSystemEntry entry) => Path.Join(folder.AsSpan(), entry.FileName), Members));
-        paths.Sort(StringComparer.Ordinal);
-        var nameStart = RelativeStart(folder);
-        using var members = HostFolder.Open(folder);
-        foreach (var hostPath in paths)
-        {
-            if (exclude.Count > 0 && IsExcluded(hostPath.AsSpan(relativeStart), exclude))
-            {
-                continue; // an excluded folder takes its whole subtree with it
-            }
-
-            var info = members.Stat(hostPath.AsSpan(nameStart), hostPath);
-            into.Add(new HostItem(hostPath, relativeStart, info));
-            if (info.Kind == EntryKind.Directory)
-            {
-                Collect(hostPath, relativeStart, into, exclude);
-            }
-        }
-    }
-
-    private static bool IsExcluded(ReadOnlySpan<char> relativeHostPath, IReadOnlyList<Glob> exclude)
-    {
-        var relativePath = Path.DirectorySeparatorChar == '/' ? relativeHostPath : HostItem.ToSlashes(relativeHostPath);
-        for (var i = 0; i < exclude.Count; i++)
-        {
-            if (exclude[i].IsMatch(relativePath))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

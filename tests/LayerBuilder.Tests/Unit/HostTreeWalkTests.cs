@@ -62,6 +62,50 @@ public sealed class HostTreeWalkTests
     }
 
     [Test]
+    public void A_tree_of_many_folders_comes_back_in_walk_order_whichever_thread_read_each_folder()
+    {
+        using var tree = new TempDirectory();
+        var random = new Random(3);
+        for (var i = 0; i < 400; i++)
+        {
+            var depth = random.Next(1, 5);
+            var path = string.Join('/', Enumerable.Range(0, depth).Select(_ => "d" + random.Next(6))) + $"/f{random.Next(50)}";
+            if (!Directory.Exists(tree.Combine(path)))
+            {
+                tree.WriteFile(path, "x");
+            }
+        }
+
+        var expected = new List<string>();
+        void Walk(string folder, string prefix)
+        {
+            foreach (var name in Directory.EnumerateFileSystemEntries(folder).Select(p => Path.GetFileName(p)!).Order(StringComparer.Ordinal))
+            {
+                expected.Add(prefix + name);
+                if (Directory.Exists(Path.Combine(folder, name)))
+                {
+                    Walk(Path.Combine(folder, name), prefix + name + "/");
+                }
+            }
+        }
+
+        Walk(tree.Path, "");
+        for (var round = 0; round < 5; round++)
+        {
+            Assert.That(HostTree.Walk(tree.Path, [], []).Select(i => i.RelativePath), Is.EqualTo(expected), $"round {round}");
+        }
+    }
+
+    [Test]
+    public void A_missing_root_fails_as_listing_it_does()
+    {
+        using var tree = new TempDirectory();
+        var missing = tree.Combine("missing");
+        Assert.That(() => HostTree.Walk(missing, [], []), Throws.TypeOf<DirectoryNotFoundException>()
+            .With.Message.EqualTo(Assert.Throws<DirectoryNotFoundException>(() => Directory.EnumerateFileSystemEntries(missing).ToList())!.Message));
+    }
+
+    [Test]
     public void A_folder_that_cannot_be_opened_is_stat_ed_by_full_path_with_the_same_errors()
     {
         using var tree = Tree();
