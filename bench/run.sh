@@ -116,7 +116,12 @@ if [ -n "$docker_host" ] && docker -H "$docker_host" info >/dev/null 2>&1; then
   for i in $(seq "$runs"); do
     docker -H "$docker_host" rmi -f bench/docker-sdk >/dev/null 2>&1 || true
     docker -H "$docker_host" builder prune -af >/dev/null 2>&1 || true
+    # As above: no output left from the run before, and what it wrote is on disk, for both sides.
+    rm -f "$work/docker-sdk.tar" "$work/out-sdk.tar"
+    sync
     time_cmd "$work/docker.t" sh -c "DOCKER_BUILDKIT=0 docker -H '$docker_host' build -q -t bench/docker-sdk '$ctx' && docker -H '$docker_host' save bench/docker-sdk -o '$work/docker-sdk.tar'"
+    rm -f "$work/docker-sdk.tar" "$work/out-sdk.tar"
+    sync
     time_cmd "$work/docker-lb.t" "${tool[@]}" "$work/sdk.yml" -o "$work/out-sdk.tar" --no-cache -q
   done
   d=$(col "$work/docker.t" 1 | median)
