@@ -15,7 +15,7 @@ namespace LayerBuilder.Build;
 /// content of a lower layer that a later step needs (a hardlink copy-up, /etc/passwd) waits for that
 /// layer to be finished. With a cache, a step whose key is known is not written at all. The one layer
 /// of a one-layer image can be written straight into the archive: <paramref name="placeOnlyLayer"/> is
-/// asked, with the image as it will be save for digests, where (see <c>ArchiveLayout</c>).
+/// asked where, given the image as it will be but for its digests (see <c>ArchiveLayout</c>).
 /// </summary>
 internal sealed class LayerStack(
     BuildRecipe recipe,

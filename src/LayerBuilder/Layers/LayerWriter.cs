@@ -23,16 +23,14 @@ public static class LayerWriter
     /// <summary>As above, to <paramref name="target"/>, with this layer's content addressed through
     /// <paramref name="location"/> for a layer that moves elsewhere (the cache) once written; the caller
     /// completes it.</summary>
-    public static async Task<LayerBlob> WriteAsync(
-        LayerTarget target, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken)
-    {
-        var blob = await Task.Factory.StartNew(
+    public static Task<LayerBlob> WriteAsync(
+        LayerTarget target, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken) =>
+        // A thread of its own, not a pool thread: it spends the layer blocked in reads, writes and hand-offs.
+        Task.Factory.StartNew(
             () => Write(target, location, entries, written, progress, cancellationToken),
             cancellationToken,
             TaskCreationOptions.LongRunning,
-            TaskScheduler.Default).ConfigureAwait(false);
-        return blob;
-    }
+            TaskScheduler.Default);
 
     private static LayerBlob Write(LayerTarget target, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken)
     {
