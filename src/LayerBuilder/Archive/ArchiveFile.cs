@@ -1,3 +1,4 @@
+using LayerBuilder.Diagnostics;
 using Microsoft.Win32.SafeHandles;
 
 namespace LayerBuilder.Archive;
@@ -24,14 +25,27 @@ public sealed class ArchiveFile : IDisposable
 
     public SafeFileHandle Handle { get; }
 
+    /// <summary>Opens a new temporary file beside <paramref name="outputPath"/>; failing that, the build
+    /// cannot write its output (LB3001).</summary>
     public static ArchiveFile Create(string outputPath)
     {
-        var full = Path.GetFullPath(outputPath);
-        var folder = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(folder);
-        var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
-        return new ArchiveFile(full, temp, File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read));
+        try
+        {
+            var full = Path.GetFullPath(outputPath);
+            var folder = Path.GetDirectoryName(full)!;
+            Directory.CreateDirectory(folder);
+            var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
+            return new ArchiveFile(full, temp, File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw NotWritable(outputPath, e);
+        }
     }
+
+    /// <summary>The archive <paramref name="path"/> cannot be written: a full disk, a read-only folder.</summary>
+    public static LayerBuildException NotWritable(string path, Exception e) =>
+        new(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write the archive '{path}': {e.Message}");
 
     /// <summary>Closes the file and renames it over the output.</summary>
     public void Commit()

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.IO.Compression;
 using System.Security.Cryptography;
-using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
@@ -33,20 +32,8 @@ public static class ArchiveWriter
             return;
         }
 
-        ArchiveFile file;
-        try
-        {
-            file = ArchiveFile.Create(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw NotWritable(path, e);
-        }
-
-        using (file)
-        {
-            await WriteFileAsync(image, format, file, cancellationToken).ConfigureAwait(false);
-        }
+        using var file = ArchiveFile.Create(path);
+        await WriteFileAsync(image, format, file, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes into <paramref name="file"/>, which may already hold the image's one layer in its
@@ -60,7 +47,7 @@ public static class ArchiveWriter
         }
         catch (Exception e) when (e is (IOException and not CorruptLayerException) or UnauthorizedAccessException)
         {
-            throw NotWritable(file.OutputPath, e);
+            throw ArchiveFile.NotWritable(file.OutputPath, e);
         }
     }
 
@@ -228,7 +215,7 @@ public static class ArchiveWriter
         catch (Exception e) when (e is (IOException and not CorruptLayerException) or UnauthorizedAccessException)
         {
             File.Delete(temp);
-            throw NotWritable(path, e);
+            throw ArchiveFile.NotWritable(path, e);
         }
         catch
         {
@@ -239,6 +226,4 @@ public static class ArchiveWriter
 
     private static int Padding(long size) => (int)((TarHeaderWriter.BlockSize - (size % TarHeaderWriter.BlockSize)) % TarHeaderWriter.BlockSize);
 
-    private static LayerBuildException NotWritable(string path, Exception e) =>
-        new(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write the archive '{path}': {e.Message}");
 }

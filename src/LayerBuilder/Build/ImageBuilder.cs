@@ -102,15 +102,7 @@ public static class ImageBuilder
                 return null;
             }
 
-            try
-            {
-                file = ArchiveFile.Create(output);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw new LayerBuildException(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(output), $"cannot write the archive '{output}': {e.Message}");
-            }
-
+            file = ArchiveFile.Create(output);
             return new FileSlot(file.Handle, file.TempPath, offset);
         }
     }
