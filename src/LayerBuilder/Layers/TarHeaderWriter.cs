@@ -38,15 +38,16 @@ public static class TarHeaderWriter
     /// formatting it when it is one plain block (nearly always).</summary>
     public static long HeaderLength(LayerEntry entry)
     {
-        if (NeedsNoPax(entry) && entry.Kind is not (EntryKind.Whiteout or EntryKind.OpaqueWhiteout or EntryKind.Hardlink) &&
-            entry.Path.Value.Length > 1 && FitsUstar(entry.Path.Value, (entry.Kind == EntryKind.Directory ? 1 : 0) - 1) && FitsUstar(entry.Kind == EntryKind.Symlink ? entry.LinkTarget : null, 0))
+        if (MayBePlain(entry) && FitsUstar(entry.Path.Value, (entry.Kind == EntryKind.Directory ? 1 : 0) - 1) &&
+            FitsUstar(entry.Kind == EntryKind.Symlink ? entry.LinkTarget : null, 0))
         {
             return BlockSize;
         }
 
-        using var counter = new ByteCounter();
-        WriteHeader(counter, entry, 0);
-        return counter.Length;
+        // Rare (long names, big numbers, xattrs): write it and count.
+        using var header = new MemoryStream();
+        WriteHeader(header, entry, 0);
+        return header.Length;
     }
 
     /// <summary>
@@ -56,17 +57,12 @@ public static class TarHeaderWriter
     /// </summary>
     private static bool TryFormatPlainHeader(LayerEntry entry, Span<byte> block)
     {
-        if (!NeedsNoPax(entry) || entry.Kind is EntryKind.Whiteout or EntryKind.OpaqueWhiteout or EntryKind.Hardlink)
+        if (!MayBePlain(entry))
         {
             return false;
         }
 
         var path = entry.Path.Value;
-        if (path.Length < 2)
-        {
-            return false; // the root folder: its name is derived
-        }
-
         block.Clear();
         var folder = entry.Kind == EntryKind.Directory ? 1 : 0;
         if (!Encoding.UTF8.TryGetBytes(path.AsSpan(1), block[..(100 - folder)], out var nameLength))
@@ -88,9 +84,14 @@ public static class TarHeaderWriter
         return true;
     }
 
-    private static bool NeedsNoPax(LayerEntry entry) =>
+    /// <summary>Everything but the lengths of name and link target allows one plain block: numbers fit in
+    /// octal, no xattrs, and a name that is the path itself (not a whiteout's, a hard link's or the root's,
+    /// which are derived).</summary>
+    private static bool MayBePlain(LayerEntry entry) =>
         entry.Xattrs is null && entry.Size <= MaxOctal11 && entry.Owner.Uid <= MaxOctal7 && entry.Owner.Gid <= MaxOctal7 &&
-        entry.ModifiedTime is >= 0 and <= MaxOctal11;
+        entry.ModifiedTime is >= 0 and <= MaxOctal11 &&
+        entry.Kind is not (EntryKind.Whiteout or EntryKind.OpaqueWhiteout or EntryKind.Hardlink) &&
+        entry.Path.Value.Length > 1;
 
     private static bool FitsUstar(string? text, int extra) =>
         text is null || (text.Length + extra <= 100 && Encoding.UTF8.GetByteCount(text) + extra <= 100);
@@ -369,39 +370,5 @@ public static class TarHeaderWriter
         }
 
         return (int)Vector128.Sum(total);
-    }
-
-    /// <summary>Counts what a header would take, for the rare headers that need a PAX record.</summary>
-    private sealed class ByteCounter : Stream
-    {
-        private long length;
-
-        public override bool CanRead => false;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => true;
-
-        public override long Length => length;
-
-        public override long Position
-        {
-            get => length;
-            set => throw new NotSupportedException();
-        }
-
-        public override void Write(byte[] buffer, int offset, int count) => length += count;
-
-        public override void Write(ReadOnlySpan<byte> buffer) => length += buffer.Length;
-
-        public override void Flush()
-        {
-        }
-
-        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
     }
 }
