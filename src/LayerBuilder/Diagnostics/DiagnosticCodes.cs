@@ -29,6 +29,9 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode InvalidGlob = new(1030, "Invalid glob");
     public static readonly DiagnosticCode InvalidUser = new(1031, "Invalid user");
     public static readonly DiagnosticCode ConflictingKeys = new(1032, "Keys that exclude each other");
+    public static readonly DiagnosticCode NestingTooDeep = new(1033, "Recipe nested too deeply");
+    public static readonly DiagnosticCode ComplexKey = new(1034, "Mapping key is not a plain value");
+    public static readonly DiagnosticCode WhiteoutPath = new(1035, "Path is a whiteout name");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
@@ -51,10 +54,16 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode BaseLayerCorrupt = new(2018, "Base layer does not match its digest");
     public static readonly DiagnosticCode BaseImageInvalid = new(2019, "Base image metadata is invalid");
     public static readonly DiagnosticCode UnknownUserOrGroup = new(2020, "User or group name not found in the image");
+    public static readonly DiagnosticCode WhiteoutEntry = new(2021, "Input entry is a whiteout marker");
+    public static readonly DiagnosticCode MetadataTooLarge = new(2022, "Archive metadata over the limit");
+    public static readonly DiagnosticCode InputDamaged = new(2023, "Input archive is damaged");
 
     // LB3xxx: the output.
     public static readonly DiagnosticCode OutputNotWritable = new(3001, "Output cannot be written");
     public static readonly DiagnosticCode OutputInsideSource = new(3002, "Output inside a copied folder");
+    public static readonly DiagnosticCode OutputIsInput = new(3003, "Output is one of the inputs");
+    public static readonly DiagnosticCode OutputNotRegularFile = new(3004, "Output is not a regular file");
+    public static readonly DiagnosticCode CacheUnusable = new(3005, "Layer cache cannot be used");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");
