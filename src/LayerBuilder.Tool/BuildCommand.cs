@@ -69,7 +69,10 @@ public sealed class BuildCommand
         compression.AcceptOnlyFromAmong("none", "gzip", "zstd");
     }
 
-    public async Task<int> InvokeAsync(string[] commandLine)
+    /// <param name="commandLine">The arguments after the tool's name.</param>
+    /// <param name="cancellationToken">Cancels the build; Program.cs cancels it on SIGINT, SIGTERM and SIGHUP
+    /// (<see cref="TerminationSignals"/>).</param>
+    public async Task<int> InvokeAsync(string[] commandLine, CancellationToken cancellationToken = default)
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
@@ -91,7 +94,11 @@ public sealed class BuildCommand
             return ExitCodes.Usage;
         }
 
-        return await parsed.InvokeAsync(new InvocationConfiguration { Output = stdout, Error = stderr }).ConfigureAwait(false);
+        // No ProcessTerminationTimeout: System.CommandLine would otherwise handle SIGINT and SIGTERM itself
+        // and, two seconds later, return from here while the build still runs, so the process exits before
+        // the build removes its temporary files. Signals are the caller's token instead.
+        var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
+        return await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<int> RunAsync(ParseResult result, CancellationToken cancellationToken)

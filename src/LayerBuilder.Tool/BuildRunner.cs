@@ -23,7 +23,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
             var toStdout = options.Output == "-";
             var outputPath = options.Output ?? recipe.Image.Value.Familiar.Split('/')[^1] + ".tar";
             BuildResult result;
-            await using (var pipe = toStdout ? Console.OpenStandardOutput() : null)
+            await using (var pipe = toStdout ? StandardOutputArchiveStream.Open() : null)
             using (var progress = options.Quiet ? null : new ProgressDisplay(stderr, interactive: !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error)))
             {
                 var request = pipe is null ? new BuildRequest(recipe, outputPath) : BuildRequest.ToStream(recipe, pipe);
@@ -40,7 +40,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
 
             foreach (var warning in result.Warnings)
             {
-                await stderr.WriteLineAsync(warning.ToCliString()).ConfigureAwait(false);
+                await stderr.WriteLineAsync(Line(warning)).ConfigureAwait(false);
             }
 
             if (!options.Quiet)
@@ -54,14 +54,17 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         {
             foreach (var diagnostic in e.Diagnostics)
             {
-                await stderr.WriteLineAsync(diagnostic.ToCliString()).ConfigureAwait(false);
+                await stderr.WriteLineAsync(Line(diagnostic)).ConfigureAwait(false);
             }
 
             return e.Diagnostics.Any(d => d.Code.Number is >= 3000 and < 4000) ? ExitCodes.OutputFailed : ExitCodes.InvalidInput;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            await stderr.WriteLineAsync($"{DiagnosticCodes.Cancelled.Id}: build cancelled; nothing was written").ConfigureAwait(false);
+            // The build has removed its partial archive, staging folder and cache temporaries by now (its
+            // finally blocks ran before the exception reached here); bytes already streamed cannot be taken back.
+            var outcome = options.Output == "-" ? $"the archive on {StandardOutputArchiveStream.Name} is incomplete" : "nothing was written";
+            await stderr.WriteLineAsync($"error {DiagnosticCodes.Cancelled.Id}: build cancelled; {outcome}").ConfigureAwait(false);
             return ExitCodes.Cancelled;
         }
         catch (Exception e) when (e is not OutOfMemoryException)
@@ -80,6 +83,11 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
             return ExitCodes.Internal;
         }
     }
+
+    /// <summary>The CLI form of a diagnostic; one about no file (standard output) has no position.</summary>
+    private static string Line(Diagnostic diagnostic) => diagnostic.Position.File.Length == 0
+        ? $"{(diagnostic.Severity == Severity.Error ? "error" : "warning")} {diagnostic.Code.Id}: {diagnostic.Message}"
+        : diagnostic.ToCliString();
 
     private static async Task ReportAsync(BuildResult result, TextWriter output, string destination)
     {

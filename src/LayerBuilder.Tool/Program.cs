@@ -1,3 +1,5 @@
 using LayerBuilder.Tool;
 
-return await new BuildCommand(Console.Out, Console.Error).InvokeAsync(args).ConfigureAwait(false);
+using var signals = TerminationSignals.Register();
+var exitCode = await new BuildCommand(Console.Out, Console.Error).InvokeAsync(args, signals.Token).ConfigureAwait(false);
+return signals.ExitCodeFor(exitCode);

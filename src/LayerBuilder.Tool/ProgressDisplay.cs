@@ -15,18 +15,34 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IDisposable
     private readonly Lock gate = new();
     private readonly SortedDictionary<int, LayerProgress> active = [];
     private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
+    private readonly TimeSpan firstDrawAfter;
     private int drawn;
+    private bool ended;
 
-    public ProgressDisplay(TextWriter output, bool interactive)
+    /// <param name="output">Where the progress goes (stderr).</param>
+    /// <param name="interactive">True on a terminal: one live line redrawn in place.</param>
+    /// <param name="firstDrawAfter">How long a build runs before the live line appears (default one second:
+    /// a quick build shows no flicker).</param>
+    public ProgressDisplay(TextWriter output, bool interactive, TimeSpan? firstDrawAfter = null)
     {
         this.output = output;
         live = interactive;
+        this.firstDrawAfter = firstDrawAfter ?? DefaultFirstDrawAfter;
     }
+
+    public static TimeSpan DefaultFirstDrawAfter => TimeSpan.FromSeconds(1);
 
     public void Report(LayerProgress value)
     {
         lock (gate)
         {
+            // Workers of a cancelled or failed build may still report after the runner ended the display
+            // and printed its error: a late line would be drawn over it.
+            if (ended)
+            {
+                return;
+            }
+
             if (!live)
             {
                 if (value.Done)
@@ -46,7 +62,7 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IDisposable
                 active[value.Layer] = value;
             }
 
-            if (clock.ElapsedMilliseconds >= 1000)
+            if (clock.Elapsed >= firstDrawAfter)
             {
                 Draw(string.Join("  |  ", active.Values.Select(Describe)));
             }
@@ -57,6 +73,7 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IDisposable
     {
         lock (gate)
         {
+            ended = true;
             if (live && drawn > 0)
             {
                 Draw("");

@@ -1,0 +1,57 @@
+using LayerBuilder.Tests.Support;
+
+namespace LayerBuilder.Tests.ProcessBoundary;
+
+/// <summary>A one-step recipe copying a large sparse file, with its own output, cache and temp folders.</summary>
+internal sealed class LargeBuild : IDisposable
+{
+    /// <summary>Sparse, so it costs no disk to create; copying it into a layer still takes seconds.</summary>
+    private const long SourceBytes = 1L << 30;
+
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
+    private readonly TempDirectory temp = new();
+
+    public LargeBuild()
+    {
+        using (var source = File.Create(temp.Combine("big.bin")))
+        {
+            source.SetLength(SourceBytes);
+        }
+
+        temp.WriteFile("layerbuild.yml", "image: example/big\nsteps:\n  - copy: [{ src: big.bin, dest: /big.bin }]\n");
+        temp.CreateFolder("out");
+        temp.CreateFolder("tmp");
+    }
+
+    private string Output => temp.Combine("out");
+
+    private string CacheTemp => temp.Combine("cache", "layerbuilder", "tmp");
+
+    public CliProcess Start() => CliProcess.Start(
+        ["layerbuild.yml", "-o", Path.Combine(Output, "big.tar")],
+        temp.Path,
+        new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = temp.Combine("cache"), ["TMPDIR"] = temp.Combine("tmp") });
+
+    /// <summary>Both the partial archive beside -o and the layer's temporary file in the cache exist.</summary>
+    public void WaitUntilMidWrite(CliProcess child) => child.WaitUntil(
+        () => Directory.EnumerateFiles(Output, "*.partial").Any() && Directory.Exists(CacheTemp) && Directory.EnumerateFiles(CacheTemp).Any(),
+        "a partial archive beside -o and a temporary layer in the cache",
+        StartTimeout);
+
+    public void AssertCancelledCleanly(CliRun run, int exitCode) => Assert.Multiple(() =>
+    {
+        Assert.That(run.ExitCode, Is.EqualTo(exitCode), run.Transcript);
+        Assert.That(run.StdErr, Does.Contain("error LB9002: build cancelled; nothing was written"), run.Transcript);
+        Assert.That(run.StdErr, Does.Not.Contain("Exception").And.Not.Match(@"(?m)^\s+at \S+\("), "no stack trace");
+        Assert.That(run.StdOut, Does.Not.Contain("Wrote:"), run.Transcript);
+        Assert.That(Directory.EnumerateFileSystemEntries(Output), Is.Empty, "nothing at -o, no partial archive, no staging folder");
+        Assert.That(Directory.Exists(CacheTemp) ? Directory.EnumerateFileSystemEntries(CacheTemp) : [], Is.Empty, "nothing in the cache's temporary folder");
+        Assert.That(LayerBuilderEntries(temp.Combine("tmp")), Is.Empty, "nothing of LayerBuilder's in TMPDIR");
+    });
+
+    /// <summary>What LayerBuilder left in a folder; the runtime's own diagnostics sockets there are not its.</summary>
+    public static IEnumerable<string> LayerBuilderEntries(string folder) =>
+        Directory.EnumerateFileSystemEntries(folder).Where(e => Path.GetFileName(e).Contains("layerbuild", StringComparison.Ordinal));
+
+    public void Dispose() => temp.Dispose();
+}

@@ -1,0 +1,41 @@
+namespace LayerBuilder.Tests.ProcessBoundary;
+
+/// <summary>
+/// Ctrl+C, SIGTERM and SIGHUP sent to the real CLI in the middle of writing a large layer: the build
+/// is cancelled, cleans up and exits 128 + the signal's number with LB9002. Nothing is left at -o,
+/// beside it (no partial archive, no staging folder) or in the cache's temporary folder.
+/// </summary>
+public sealed class SignalsCancelTheBuildTests
+{
+    private static readonly TimeSpan ExitTimeout = TimeSpan.FromMinutes(1);
+
+    [TestCase("INT", 130)]
+    [TestCase("TERM", 143)]
+    [TestCase("HUP", 129)]
+    public void A_signal_mid_write_cancels_cleans_up_and_exits_128_plus_the_signal(string signal, int exitCode)
+    {
+        using var build = new LargeBuild();
+        using var child = build.Start();
+        build.WaitUntilMidWrite(child);
+
+        child.Signal(signal);
+        var run = child.WaitForExit(ExitTimeout);
+
+        build.AssertCancelledCleanly(run, exitCode);
+    }
+
+    [Test]
+    public void A_second_signal_while_cleaning_up_is_ignored_and_the_first_decides_the_exit_code()
+    {
+        using var build = new LargeBuild();
+        using var child = build.Start();
+        build.WaitUntilMidWrite(child);
+
+        child.Signal("TERM");
+        child.Signal("INT");
+        child.Signal("INT");
+        var run = child.WaitForExit(ExitTimeout);
+
+        build.AssertCancelledCleanly(run, 143);
+    }
+}

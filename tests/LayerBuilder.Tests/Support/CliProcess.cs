@@ -1,0 +1,132 @@
+using System.Diagnostics;
+
+namespace LayerBuilder.Tests.Support;
+
+/// <summary>
+/// A running <c>dotnet-layerbuild</c> child process (the dll, or the native tool that
+/// LAYERBUILDER_TOOL_EXE names) that a test can signal, read from and wait for, each wait bounded.
+/// It starts through <c>/bin/sh -c '... exec tool "$@" REDIRECTION'</c>, so the pid is the tool's own and
+/// a test can point the tool's standard output at a file or device the shell opens.
+/// </summary>
+public sealed class CliProcess : IDisposable
+{
+    private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
+    private readonly Process process;
+    private readonly Task<string> stderr;
+    private readonly Task<string>? stdout;
+
+    private CliProcess(Process process, bool readsStdout)
+    {
+        this.process = process;
+        stderr = process.StandardError.ReadToEndAsync();
+        stdout = readsStdout ? process.StandardOutput.ReadToEndAsync() : null;
+    }
+
+    public int Id => process.Id;
+
+    /// <summary>The tool's standard output as a pipe the test reads (and may close early); see
+    /// <see cref="Start"/>'s <c>readStdout</c>.</summary>
+    public Stream StandardOutput => process.StandardOutput.BaseStream;
+
+    /// <param name="arguments">Arguments after the tool.</param>
+    /// <param name="workingDirectory">The child's current folder.</param>
+    /// <param name="environment">Variables to set; a null value removes the variable.</param>
+    /// <param name="stdoutRedirection">A shell redirection for the tool's standard output (e.g. <c>&gt;/dev/full</c>),
+    /// or null to give it a pipe.</param>
+    /// <param name="readStdout">True: the test reads the pipe itself through <see cref="StandardOutput"/>;
+    /// false: it is collected and returned by <see cref="WaitForExit"/>.</param>
+    public static CliProcess Start(
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string?>? environment = null,
+        string? stdoutRedirection = null,
+        bool readStdout = false)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"umask 022; exec \"$0\" \"$@\" {stdoutRedirection}");
+        foreach (var part in LayerBuilderCli.Command.Concat(arguments))
+        {
+            start.ArgumentList.Add(part);
+        }
+
+        start.Environment.Remove("SOURCE_DATE_EPOCH");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        return new CliProcess(Process.Start(start)!, readsStdout: !readStdout);
+    }
+
+    /// <summary>Sends a signal by name (INT, TERM, HUP) with kill(1), as a user or a service manager would.</summary>
+    public void Signal(string name)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        if (!kill.WaitForExit(TimeSpan.FromSeconds(10)) || kill.ExitCode != 0)
+        {
+            Assert.Fail($"kill -s {name} {Id} failed");
+        }
+    }
+
+    /// <summary>Polls until <paramref name="condition"/> holds; fails if the process ends or the time runs out first.</summary>
+    public void WaitUntil(Func<bool> condition, string what, TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        while (!condition())
+        {
+            if (process.HasExited)
+            {
+                var run = WaitForExit(TimeSpan.FromSeconds(10));
+                Assert.Fail($"the build ended before {what}:\n{run.Transcript}");
+            }
+
+            if (clock.Elapsed > timeout)
+            {
+                Assert.Fail($"{what} did not happen within {timeout}");
+            }
+
+            Thread.Sleep(Poll);
+        }
+    }
+
+    /// <summary>Waits for the tool to exit; kills it and fails the test if it takes longer than <paramref name="timeout"/>.</summary>
+    public CliRun WaitForExit(TimeSpan timeout)
+    {
+        if (!process.WaitForExit(timeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"dotnet-layerbuild did not exit within {timeout}:\n{Collected(stderr)}");
+        }
+
+        process.WaitForExit();
+        return new CliRun(process.ExitCode, stdout is null ? "" : Collected(stdout), Collected(stderr), process.Id);
+    }
+
+    public void Dispose()
+    {
+        if (!process.HasExited)
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit(TimeSpan.FromSeconds(30));
+        }
+
+        process.Dispose();
+    }
+
+    private static string Collected(Task<string> text) => text.Wait(TimeSpan.FromSeconds(10)) ? text.Result : "(the output did not close)";
+}
