@@ -27,21 +27,29 @@ internal sealed class LargeBuild : IDisposable
 
     private string CacheTemp => temp.Combine("cache", "layerbuilder", "tmp");
 
-    public CliProcess Start() => CliProcess.Start(
-        ["layerbuild.yml", "-o", Path.Combine(Output, "big.tar")],
-        temp.Path,
-        new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = temp.Combine("cache"), ["TMPDIR"] = temp.Combine("tmp") });
+    /// <summary>True: the build streams the archive (<c>-o -</c>, into /dev/null) and stages its layers in TMPDIR.</summary>
+    public bool ToStdout { get; init; }
 
-    /// <summary>Both the partial archive beside -o and the layer's temporary file in the cache exist.</summary>
+    public CliProcess Start() => CliProcess.Start(
+        ["layerbuild.yml", "-o", ToStdout ? "-" : Path.Combine(Output, "big.tar")],
+        temp.Path,
+        new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = temp.Combine("cache"), ["TMPDIR"] = temp.Combine("tmp") },
+        ToStdout ? ">/dev/null" : null);
+
+    /// <summary>The layer is being written: the layer's temporary file in the cache exists, and a partial
+    /// archive beside -o (for -o -: the staging folder in TMPDIR).</summary>
     public void WaitUntilMidWrite(CliProcess child) => child.WaitUntil(
-        () => Directory.EnumerateFiles(Output, "*.partial").Any() && Directory.Exists(CacheTemp) && Directory.EnumerateFiles(CacheTemp).Any(),
-        "a partial archive beside -o and a temporary layer in the cache",
+        () => (ToStdout ? Directory.EnumerateDirectories(temp.Combine("tmp"), ".layerbuild-*").Any() : Directory.EnumerateFiles(Output, "*.partial").Any()) &&
+            Directory.Exists(CacheTemp) && Directory.EnumerateFiles(CacheTemp).Any(),
+        "a partial archive or staging folder, and a temporary layer in the cache",
         StartTimeout);
 
     public void AssertCancelledCleanly(CliRun run, int exitCode) => Assert.Multiple(() =>
     {
         Assert.That(run.ExitCode, Is.EqualTo(exitCode), run.Transcript);
-        Assert.That(run.StdErr, Does.Contain("error LB9002: build cancelled; nothing was written"), run.Transcript);
+        Assert.That(run.StdErr, Does.Contain(ToStdout
+            ? "error LB9002: build cancelled; the archive on standard output is incomplete"
+            : "error LB9002: build cancelled; nothing was written"), run.Transcript);
         Assert.That(run.StdErr, Does.Not.Contain("Exception").And.Not.Match(@"(?m)^\s+at \S+\("), "no stack trace");
         Assert.That(run.StdOut, Does.Not.Contain("Wrote:"), run.Transcript);
         Assert.That(Directory.EnumerateFileSystemEntries(Output), Is.Empty, "nothing at -o, no partial archive, no staging folder");

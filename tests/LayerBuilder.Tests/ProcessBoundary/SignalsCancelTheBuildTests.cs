@@ -25,6 +25,19 @@ public sealed class SignalsCancelTheBuildTests
     }
 
     [Test]
+    public void A_signal_while_layers_are_staged_for_standard_output_cleans_up_and_says_the_stream_is_incomplete()
+    {
+        using var build = new LargeBuild { ToStdout = true };
+        using var child = build.Start();
+        build.WaitUntilMidWrite(child);
+
+        child.Signal("INT");
+        var run = child.WaitForExit(ExitTimeout);
+
+        build.AssertCancelledCleanly(run, 130);
+    }
+
+    [Test]
     public void A_second_signal_while_cleaning_up_is_ignored_and_the_first_decides_the_exit_code()
     {
         using var build = new LargeBuild();
