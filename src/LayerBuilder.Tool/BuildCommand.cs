@@ -94,9 +94,10 @@ public sealed class BuildCommand
             return ExitCodes.Usage;
         }
 
-        // No ProcessTerminationTimeout: System.CommandLine would otherwise handle SIGINT and SIGTERM itself
-        // and, two seconds later, return from here while the build still runs, so the process exits before
-        // the build removes its temporary files. Signals are the caller's token instead.
+        // Signals arrive as the caller's token (TerminationSignals), never through System.CommandLine: with
+        // no ProcessTerminationTimeout (2.0.0's default here) it handles no signal at all, and the runtime
+        // ends the process at once; with one, it cancels the token but returns from here when the timeout
+        // passes, even while the build is still removing its temporary files. Null is stated on purpose.
         var invocation = new InvocationConfiguration { Output = stdout, Error = stderr, ProcessTerminationTimeout = null };
         return await parsed.InvokeAsync(invocation, cancellationToken).ConfigureAwait(false);
     }
