@@ -70,6 +70,40 @@ public sealed class BrokenStandardOutputTests
         }
     }
 
+    [Test]
+    public void A_file_on_standard_output_gets_the_archive_at_the_shell_offset_and_moves_it()
+    {
+        using var workspace = new Workspace();
+        var expected = workspace.Folder("expected");
+        using (var toFile = CliProcess.Start(["layerbuild.yml", "-o", System.IO.Path.Combine(expected, "image.tar"), "-q"], workspace.Path, workspace.Environment))
+        {
+            Assert.That(toFile.WaitForExit(Timeout).ExitCode, Is.Zero);
+        }
+
+        // One open file description for the group: the tool must write where HEAD ended, and TAIL after it.
+        var start = new ProcessStartInfo("/bin/sh") { WorkingDirectory = workspace.Path, UseShellExecute = false, RedirectStandardError = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("{ printf HEAD; \"$0\" \"$@\"; printf TAIL; } > grouped.bin");
+        foreach (var part in LayerBuilderCli.Command.Concat(workspace.Arguments))
+        {
+            start.ArgumentList.Add(part);
+        }
+
+        foreach (var (name, value) in workspace.Environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        using var shell = Process.Start(start)!;
+        var stderr = shell.StandardError.ReadToEndAsync();
+        Assert.That(shell.WaitForExit(Timeout), Is.True, "the shell did not finish");
+        shell.WaitForExit();
+        Assert.That(shell.ExitCode, Is.Zero, stderr.Result);
+
+        var archive = File.ReadAllBytes(System.IO.Path.Combine(expected, "image.tar"));
+        Assert.That(File.ReadAllBytes(System.IO.Path.Combine(workspace.Path, "grouped.bin")), Is.EqualTo("HEAD"u8.ToArray().Concat(archive).Concat("TAIL"u8.ToArray()).ToArray()));
+    }
+
     private static void Mount(string folder) => RunOrFail("mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", folder);
 
     private static void Unmount(string folder) => RunOrFail("umount", folder);
