@@ -13,7 +13,7 @@ namespace LayerBuilder.Tool;
 /// own offset, so a later writer to the same file would overwrite the archive); EPIPE cannot happen there,
 /// and the console stream reports every other error (ENOSPC, EIO).
 /// </summary>
-public sealed class StandardOutputArchiveStream : Stream
+internal sealed class StandardOutputArchiveStream : Stream
 {
     /// <summary>How a diagnostic names the destination.</summary>
     public const string Name = "standard output";

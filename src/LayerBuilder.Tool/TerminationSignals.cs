@@ -13,7 +13,7 @@ namespace LayerBuilder.Tool;
 /// cleans up, which takes milliseconds once it has stopped; stopping in the middle of that is what left
 /// files behind. SIGQUIT (Ctrl+\) and SIGKILL still end the process at once.
 /// </remarks>
-public sealed class TerminationSignals : IDisposable
+internal sealed class TerminationSignals : IDisposable
 {
     private static readonly PosixSignal[] Cancelling = [PosixSignal.SIGINT, PosixSignal.SIGTERM, PosixSignal.SIGHUP];
 
