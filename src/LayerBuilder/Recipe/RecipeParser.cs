@@ -1,4 +1,3 @@
-using System.Text;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
@@ -16,19 +15,7 @@ public static class RecipeParser
     /// <summary>Parses a recipe file; relative host paths resolve against the file's folder.</summary>
     public static BuildRecipe ParseFile(string path, RecipeOptions? options = null)
     {
-        if (Directory.Exists(path))
-        {
-            throw new LayerBuildException(DiagnosticCodes.RecipeNotFound, SourcePosition.StartOf(path),
-                $"'{path}' is a folder; give the recipe file itself (for example {Path.Combine(path, "layerbuild.yml")})");
-        }
-
-        if (!System.IO.File.Exists(path))
-        {
-            throw new LayerBuildException(DiagnosticCodes.RecipeNotFound, SourcePosition.StartOf(path),
-                $"recipe '{path}' does not exist");
-        }
-
-        var text = System.IO.File.ReadAllText(path, Encoding.UTF8);
+        var text = RecipeText.Decode(RecipeFile.Read(path), path);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return Parse(text, path, folder, options);
     }
@@ -37,6 +24,7 @@ public static class RecipeParser
     public static BuildRecipe Parse(string yaml, string file, string baseDirectory, RecipeOptions? options = null)
     {
         options ??= new RecipeOptions();
+        RecipeText.CheckCharacters(yaml, file);
         var diagnostics = new DiagnosticBag();
         var root = Load(yaml, file, diagnostics);
         if (root is null)
@@ -65,7 +53,7 @@ public static class RecipeParser
         var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
         try
         {
-            stream.Load(parser);
+            stream.Load(new BoundedYamlParser(parser, file));
         }
         catch (YamlException e)
         {
@@ -97,6 +85,14 @@ public static class RecipeParser
             var at = parser.Current?.Start ?? Mark.Empty;
             diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)at.Line, (int)at.Column),
                 "YAML syntax error: the YAML cannot be read from here on; check that every '[' and '{' is closed");
+            return null;
+        }
+        catch (Exception e) when (e is not (LayerBuildException or OutOfMemoryException))
+        {
+            // YamlDotNet reads a string in memory, so whatever else it throws is about the text too.
+            var at = parser.Current?.Start ?? Mark.Empty;
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column)),
+                $"YAML syntax error: the YAML cannot be read from here on: {e.Message}");
             return null;
         }
 
