@@ -38,19 +38,7 @@ public sealed class Workspace : IDisposable
 
     public string CreateFolder(string relativePath) => Directory.CreateDirectory(Path.Combine(Folder, relativePath)).FullName;
 
-    /// <summary>Makes a named pipe (.NET has no API for one; <c>mkfifo</c> is on every Linux host).</summary>
-    public string CreateFifo(string relativePath)
-    {
-        var path = Path.Combine(Folder, relativePath);
-        using var mkfifo = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("mkfifo", [path]) { UseShellExecute = false })!;
-        mkfifo.WaitForExit();
-        if (mkfifo.ExitCode != 0)
-        {
-            throw new IOException($"mkfifo {path} failed with exit code {mkfifo.ExitCode}");
-        }
-
-        return path;
-    }
+    public string CreateFifo(string relativePath) => Support.HostFifo.Create(Path.Combine(Folder, relativePath));
 
     public void Dispose()
     {
