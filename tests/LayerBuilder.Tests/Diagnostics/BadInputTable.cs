@@ -75,6 +75,10 @@ public static class BadInputTable
         yield return Row("workdir climbing above the root", Header + "config:\n  workdir: »/../x\n", "LB1023", "workdir: '/../x' climbs above '/'");
         yield return Row("volume climbing above the root", Header + "config:\n  volumes: [/data, »/data/../../x]\n", "LB1023", "volume: '/data/../../x' climbs above '/'");
         yield return Row("symlink target with a NUL", Header + "steps:\n  - symlinks:\n      - { path: /a, target: »\"safe\\0/../../etc/shadow\" }\n", "LB1023", "NUL");
+        yield return Row("copy dest with a NUL", Header + "steps:\n  - copy:\n      - { src: app, dest: »\"/app\\0/x\" }\n", "LB1023", "NUL") with
+        {
+            Arrange = w => w.Write("app", "a\n"),
+        };
         yield return Row("hardlink target with a NUL", Header + "steps:\n  - hardlinks:\n      - { path: /a, target: »\"/safe\\0/x\" }\n", "LB1023", "NUL");
 
         // Whiteout names: in a layer such a name deletes files of the layers below, so only 'remove' writes one.
