@@ -155,7 +155,7 @@ internal sealed class BoundedYamlParser(IParser inner, string file) : IParser
     }
 
     private LayerBuildException Refuse(DiagnosticCode code, ParsingEvent at, string message) =>
-        new(code, new SourcePosition(file, (int)Math.Max(1, at.Start.Line), (int)Math.Max(1, at.Start.Column)), message);
+        new(code, RecipeParser.At(file, at.Start), message);
 
     /// <summary>A list or mapping still open: where the alternation of keys and values stands, and what was counted before it.</summary>
     private sealed class Collection(bool isMapping, long valuesBefore, long charactersBefore)

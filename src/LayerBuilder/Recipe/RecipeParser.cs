@@ -20,7 +20,10 @@ public static class RecipeParser
         return Parse(text, path, folder, options);
     }
 
-    /// <summary>Parses recipe text; <paramref name="file"/> names it in diagnostics.</summary>
+    /// <summary>
+    /// Parses recipe text; <paramref name="file"/> names it in diagnostics. Characters YAML forbids, and a
+    /// shape past <see cref="RecipeLimits"/>, are refused before the YAML is loaded.
+    /// </summary>
     public static BuildRecipe Parse(string yaml, string file, string baseDirectory, RecipeOptions? options = null)
     {
         options ??= new RecipeOptions();
@@ -60,7 +63,7 @@ public static class RecipeParser
             var message = e.InnerException?.Message ?? e.Message;
             var cut = message.IndexOf("): ", StringComparison.Ordinal);
             var text = cut >= 0 ? message[(cut + 3)..] : message;
-            var at = new SourcePosition(file, (int)e.Start.Line, (int)e.Start.Column);
+            var at = At(file, e.Start);
             if (text.StartsWith(DuplicateKeyMessage, StringComparison.Ordinal))
             {
                 diagnostics.Error(DiagnosticCodes.DuplicateKey, at,
@@ -82,16 +85,14 @@ public static class RecipeParser
         {
             // YamlDotNet throws this instead of a YamlException for some unclosed flow collections
             // ("tags: [a, b" followed by "key: value"); the last event it read is next to the problem.
-            var at = parser.Current?.Start ?? Mark.Empty;
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)at.Line, (int)at.Column),
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, At(file, parser.Current?.Start ?? Mark.Empty),
                 "YAML syntax error: the YAML cannot be read from here on; check that every '[' and '{' is closed");
             return null;
         }
         catch (Exception e) when (e is not (LayerBuildException or OutOfMemoryException))
         {
             // YamlDotNet reads a string in memory, so whatever else it throws is about the text too.
-            var at = parser.Current?.Start ?? Mark.Empty;
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)Math.Max(1, at.Line), (int)Math.Max(1, at.Column)),
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, At(file, parser.Current?.Start ?? Mark.Empty),
                 $"YAML syntax error: the YAML cannot be read from here on: {e.Message}");
             return null;
         }
@@ -107,6 +108,10 @@ public static class RecipeParser
     }
 
     private const string DuplicateKeyMessage = "Duplicate key ";
+
+    /// <summary>A YamlDotNet mark as a position; a mark it leaves empty (line 0) becomes the file's start.</summary>
+    internal static SourcePosition At(string file, Mark mark) =>
+        new(file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 
     private static (int Line, int Column)? FirstIndentingTab(string yaml)
     {
