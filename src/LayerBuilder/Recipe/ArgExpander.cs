@@ -11,6 +11,9 @@ public sealed class ArgExpander
 {
     private readonly IReadOnlyDictionary<string, string> args;
 
+    /// <summary>Characters references have put in so far: a long arg used many times multiplies like an alias.</summary>
+    private long substituted;
+
     public ArgExpander(IReadOnlyDictionary<string, string> args) => this.args = args;
 
     public string Expand(string text, SourcePosition position, DiagnosticBag diagnostics)
@@ -56,6 +59,19 @@ public sealed class ArgExpander
                 var known = args.Count == 0 ? "no args are defined" : "known args: " + string.Join(", ", args.Keys.Order(StringComparer.Ordinal));
                 diagnostics.Error(DiagnosticCodes.UnknownArg, position,
                     $"unknown arg ${{{name}}} ({known}); define it under 'args' or pass --arg {name}=VALUE");
+                return text;
+            }
+
+            substituted += value.Length;
+            if (substituted > RecipeLimits.MaxExpandedCharacters)
+            {
+                if (substituted - value.Length <= RecipeLimits.MaxExpandedCharacters)
+                {
+                    // Said once, where the limit was passed; later references stay unexpanded.
+                    diagnostics.Error(DiagnosticCodes.NestingTooDeep, position,
+                        $"${{...}} references put more than {RecipeLimits.MaxExpandedCharacters >> 20} Mi characters of text into the recipe (here at ${{{name}}}); a long arg used many times multiplies");
+                }
+
                 return text;
             }
 

@@ -101,7 +101,12 @@ internal sealed class ConfigReader(YamlNodeReader reader)
         {
             Diagnostics.Error(DiagnosticCodes.InvalidImagePath, text.Position, $"workdir '{text.Value}' must be an absolute path such as /app");
         }
+        else if (!ImagePath.TryParse(text.Value, out _, out var problem))
+        {
+            Diagnostics.Error(DiagnosticCodes.PathEscapesRoot, text.Position, $"workdir: {problem}");
+        }
 
+        // Kept as written (a valid one is not normalized): the config's bytes stay what they always were.
         return text.Value;
     }
 
@@ -148,13 +153,17 @@ internal sealed class ConfigReader(YamlNodeReader reader)
         {
             foreach (var volume in reader.StringList(node, "'config.volumes'") ?? [])
             {
-                if (volume.Value.StartsWith('/'))
+                if (!volume.Value.StartsWith('/'))
                 {
-                    volumes.Add(volume.Value);
+                    Diagnostics.Error(DiagnosticCodes.InvalidImagePath, volume.Position, $"volume '{volume.Value}' must be an absolute path such as /data");
+                }
+                else if (!ImagePath.TryParse(volume.Value, out _, out var problem))
+                {
+                    Diagnostics.Error(DiagnosticCodes.PathEscapesRoot, volume.Position, $"volume: {problem}");
                 }
                 else
                 {
-                    Diagnostics.Error(DiagnosticCodes.InvalidImagePath, volume.Position, $"volume '{volume.Value}' must be an absolute path such as /data");
+                    volumes.Add(volume.Value);
                 }
             }
         }

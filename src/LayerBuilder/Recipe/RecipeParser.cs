@@ -1,4 +1,3 @@
-using System.Text;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
@@ -16,27 +15,19 @@ public static class RecipeParser
     /// <summary>Parses a recipe file; relative host paths resolve against the file's folder.</summary>
     public static BuildRecipe ParseFile(string path, RecipeOptions? options = null)
     {
-        if (Directory.Exists(path))
-        {
-            throw new LayerBuildException(DiagnosticCodes.RecipeNotFound, SourcePosition.StartOf(path),
-                $"'{path}' is a folder; give the recipe file itself (for example {Path.Combine(path, "layerbuild.yml")})");
-        }
-
-        if (!System.IO.File.Exists(path))
-        {
-            throw new LayerBuildException(DiagnosticCodes.RecipeNotFound, SourcePosition.StartOf(path),
-                $"recipe '{path}' does not exist");
-        }
-
-        var text = System.IO.File.ReadAllText(path, Encoding.UTF8);
+        var text = RecipeText.Decode(RecipeFile.Read(path), path);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return Parse(text, path, folder, options);
     }
 
-    /// <summary>Parses recipe text; <paramref name="file"/> names it in diagnostics.</summary>
+    /// <summary>
+    /// Parses recipe text; <paramref name="file"/> names it in diagnostics. Characters YAML forbids, and a
+    /// shape past <see cref="RecipeLimits"/>, are refused before the YAML is loaded.
+    /// </summary>
     public static BuildRecipe Parse(string yaml, string file, string baseDirectory, RecipeOptions? options = null)
     {
         options ??= new RecipeOptions();
+        RecipeText.CheckCharacters(yaml, file);
         var diagnostics = new DiagnosticBag();
         var root = Load(yaml, file, diagnostics);
         if (root is null)
@@ -65,14 +56,14 @@ public static class RecipeParser
         var parser = new YamlDotNet.Core.Parser(new StringReader(yaml));
         try
         {
-            stream.Load(parser);
+            stream.Load(new BoundedYamlParser(parser, file));
         }
         catch (YamlException e)
         {
             var message = e.InnerException?.Message ?? e.Message;
             var cut = message.IndexOf("): ", StringComparison.Ordinal);
             var text = cut >= 0 ? message[(cut + 3)..] : message;
-            var at = new SourcePosition(file, (int)e.Start.Line, (int)e.Start.Column);
+            var at = At(file, e.Start);
             if (text.StartsWith(DuplicateKeyMessage, StringComparison.Ordinal))
             {
                 diagnostics.Error(DiagnosticCodes.DuplicateKey, at,
@@ -94,9 +85,15 @@ public static class RecipeParser
         {
             // YamlDotNet throws this instead of a YamlException for some unclosed flow collections
             // ("tags: [a, b" followed by "key: value"); the last event it read is next to the problem.
-            var at = parser.Current?.Start ?? Mark.Empty;
-            diagnostics.Error(DiagnosticCodes.YamlSyntax, new SourcePosition(file, (int)at.Line, (int)at.Column),
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, At(file, parser.Current?.Start ?? Mark.Empty),
                 "YAML syntax error: the YAML cannot be read from here on; check that every '[' and '{' is closed");
+            return null;
+        }
+        catch (Exception e) when (e is not (LayerBuildException or OutOfMemoryException))
+        {
+            // YamlDotNet reads a string in memory, so whatever else it throws is about the text too.
+            diagnostics.Error(DiagnosticCodes.YamlSyntax, At(file, parser.Current?.Start ?? Mark.Empty),
+                $"YAML syntax error: the YAML cannot be read from here on: {e.Message}");
             return null;
         }
 
@@ -111,6 +108,10 @@ public static class RecipeParser
     }
 
     private const string DuplicateKeyMessage = "Duplicate key ";
+
+    /// <summary>A YamlDotNet mark as a position; a mark it leaves empty (line 0) becomes the file's start.</summary>
+    internal static SourcePosition At(string file, Mark mark) =>
+        new(file, (int)Math.Max(1, mark.Line), (int)Math.Max(1, mark.Column));
 
     private static (int Line, int Column)? FirstIndentingTab(string yaml)
     {

@@ -75,13 +75,9 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
 
         var src = values.Required(map, "src", $"a 'copy' item of {what}", node);
         var dest = values.Required(map, "dest", $"a 'copy' item of {what}", node);
-        if (dest is { } d && !d.Value.StartsWith('/'))
+        if (dest is { } d)
         {
-            Diagnostics.Error(DiagnosticCodes.InvalidImagePath, d.Position, $"dest '{d.Value}' is not absolute: image paths start with '/'");
-        }
-        else if (dest is { } d2 && !ImagePath.TryNormalize(d2.Value, out _))
-        {
-            Diagnostics.Error(DiagnosticCodes.PathEscapesRoot, d2.Position, $"dest '{d2.Value}' climbs above '/'");
+            CheckCopyDestination(d, what);
         }
 
         var include = map.TryGetValue("include", out var inc) ? reader.StringList(inc, "'include'", allowSingle: true) ?? [] : [];
@@ -120,6 +116,23 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
         };
     }
 
+    /// <summary>A copy dest keeps its text (a trailing '/' means "into this folder"), but must name a place in the image.</summary>
+    private void CheckCopyDestination(Positioned<string> dest, string what)
+    {
+        if (!dest.Value.StartsWith('/'))
+        {
+            Diagnostics.Error(DiagnosticCodes.InvalidImagePath, dest.Position, $"dest '{dest.Value}' is not absolute: image paths start with '/'");
+        }
+        else if (!ImagePath.TryParse(dest.Value, out var path, out var problem))
+        {
+            Diagnostics.Error(DiagnosticCodes.PathEscapesRoot, dest.Position, $"dest of a 'copy' item of {what}: {problem}");
+        }
+        else
+        {
+            values.IsNotWhiteout(path, dest.Position, $"dest '{dest.Value}' of a 'copy' item of {what}");
+        }
+    }
+
     private ExtractSpec? Extract(YamlNode node, string what)
     {
         var where = $"an 'extract' item of {what}";
@@ -130,7 +143,7 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
         }
 
         var src = values.Required(map, "src", where, node);
-        var dest = values.ImagePathValue(map, "dest", where, node);
+        var dest = values.EntryPathValue(map, "dest", where, node);
         return src is null || dest is null
             ? null
             : new ExtractSpec(src.Value with { Value = HostPaths.Resolve(baseDirectory, src.Value.Value) }, dest.Value, reader.Position(node));
@@ -145,7 +158,7 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             return null;
         }
 
-        var path = values.ImagePathValue(map, "path", where, node);
+        var path = values.EntryPathValue(map, "path", where, node);
         ReadOnlyMemory<byte> content = default;
         var hasText = map.TryGetValue("content", out var text);
         var hasBytes = map.TryGetValue("base64", out var b64);
@@ -184,7 +197,7 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             return null;
         }
 
-        var path = values.ImagePathValue(map, "path", where, node);
+        var path = values.EntryPathValue(map, "path", where, node);
         var mode = values.Mode(map, "mode");
         var owner = values.Owner(map, "owner");
         return path is null ? null : new DirSpec(path.Value, mode, owner, reader.Position(node));
@@ -199,11 +212,11 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             return null;
         }
 
-        var path = values.ImagePathValue(map, "path", where, node);
+        var path = values.EntryPathValue(map, "path", where, node);
         Positioned<string>? target = null;
         if (symlink)
         {
-            target = values.Required(map, "target", where, node);
+            target = values.SymlinkTarget(map, where, node);
         }
         else if (values.ImagePathValue(map, "target", where, node) is { } t)
         {

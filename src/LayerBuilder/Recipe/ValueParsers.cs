@@ -54,9 +54,8 @@ internal static partial class ValueParsers
         foreach (Capture part in match.Groups["part"].Captures)
         {
             var unitStart = part.Value.AsSpan().IndexOfAny(UnitStart);
-            var number = decimal.Parse(part.Value[..unitStart], CultureInfo.InvariantCulture);
             var unit = part.Value[unitStart..];
-            total += number * unit switch
+            var factor = unit switch
             {
                 "h" => 3_600_000_000_000m,
                 "m" => 60_000_000_000m,
@@ -65,11 +64,19 @@ internal static partial class ValueParsers
                 "us" or "µs" => 1_000m,
                 _ => 1m,
             };
-        }
 
-        if (total > long.MaxValue)
-        {
-            return false;
+            // A number too large for decimal, or a part past long nanoseconds, is out of range, not an overflow.
+            if (!decimal.TryParse(part.Value.AsSpan(0, unitStart), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number) ||
+                number > long.MaxValue / factor)
+            {
+                return false;
+            }
+
+            total += number * factor;
+            if (total > long.MaxValue)
+            {
+                return false;
+            }
         }
 
         nanoseconds = (long)total;

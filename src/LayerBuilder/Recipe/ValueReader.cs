@@ -69,6 +69,41 @@ internal sealed class ValueReader(YamlNodeReader reader)
         return null;
     }
 
+    /// <summary>An image path that becomes an entry of the layer, so it may not be named like a whiteout.</summary>
+    public Positioned<ImagePath>? EntryPathValue(IReadOnlyDictionary<string, YamlNode> map, string key, string what, YamlNode parent) =>
+        ImagePathValue(map, key, what, parent) is { } path && IsNotWhiteout(path.Value, path.Position, $"'{key}' of {what}") ? path : null;
+
+    /// <summary>Reports a path with a component named like a whiteout; only 'remove' writes whiteouts.</summary>
+    public bool IsNotWhiteout(ImagePath path, SourcePosition position, string what)
+    {
+        if (path.WhiteoutComponent() is not { } name)
+        {
+            return true;
+        }
+
+        reader.Diagnostics.Error(DiagnosticCodes.WhiteoutPath, position,
+            $"{what}: '{name}' is a whiteout name; in a layer it would delete files of the layers below instead of being a file. To delete a path, use 'remove'");
+        return false;
+    }
+
+    /// <summary>A symlink target: any text (relative or absolute, it is not resolved here), but no NUL, which would cut it short in the tar.</summary>
+    public Positioned<string>? SymlinkTarget(IReadOnlyDictionary<string, YamlNode> map, string what, YamlNode parent)
+    {
+        if (Required(map, "target", what, parent) is not { } target)
+        {
+            return null;
+        }
+
+        if (!target.Value.Contains('\0'))
+        {
+            return target;
+        }
+
+        reader.Diagnostics.Error(DiagnosticCodes.PathEscapesRoot, target.Position,
+            $"'target' of {what}: a symlink target cannot contain NUL characters (the tar entry would end at the first one)");
+        return null;
+    }
+
     public Positioned<string>? Required(IReadOnlyDictionary<string, YamlNode> map, string key, string what, YamlNode parent)
     {
         if (map.TryGetValue(key, out var node))

@@ -30,11 +30,13 @@ public static class Levenshtein
     /// <summary>The closest candidate within a distance that still looks like a typo, else null.</summary>
     public static string? Nearest(string word, IEnumerable<string> candidates)
     {
+        var limit = Math.Max(2, word.Length / 3);
         var best = candidates
+            .Where(c => Math.Abs(c.Length - word.Length) <= limit) // the distance is at least the difference in length
             .Select(c => (c, d: Distance(word, c)))
             .OrderBy(x => x.d)
             .ThenBy(x => x.c, StringComparer.Ordinal)
             .FirstOrDefault();
-        return best.c is not null && best.d <= Math.Max(2, word.Length / 3) ? best.c : null;
+        return best.c is not null && best.d <= limit ? best.c : null;
     }
 }

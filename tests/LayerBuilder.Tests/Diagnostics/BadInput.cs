@@ -18,6 +18,14 @@ public sealed record BadInput(string Name, string Recipe, string[] Codes, string
 
     public int ExitCode { get; init; } = 1;
 
+    /// <summary>
+    /// How the recipe text becomes the file's bytes; UTF-8 unless a row needs bytes UTF-8 cannot make
+    /// (<see cref="Latin1"/> writes each character below 256 as that one byte, so "\xff" is a raw 0xFF).
+    /// </summary>
+    public Func<string, byte[]>? RecipeBytes { get; init; }
+
+    public static byte[] Latin1(string text) => System.Text.Encoding.Latin1.GetBytes(text);
+
     /// <summary>Gives the recipe argument when it is not the recipe file the case writes (a folder, a missing file).</summary>
     public Func<Workspace, string>? RecipeArgument { get; init; }
 

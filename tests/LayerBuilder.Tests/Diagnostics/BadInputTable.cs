@@ -72,6 +72,22 @@ public static class BadInputTable
         yield return Row("dir path climbing above the root", Header + "steps:\n  - dirs:\n      - { path: »/../etc }\n", "LB1023", "'/../etc' climbs above '/'");
         yield return Row("copy dest climbing above the root", Header + "steps:\n  - copy:\n      - { src: app, dest: »/app/../../x }\n", "LB1023", "climbs above '/'");
         yield return Row("remove climbing above the root", Header + "steps:\n  - remove: [»/tmp/../../etc]\n", "LB1023", "climbs above '/'");
+        yield return Row("workdir climbing above the root", Header + "config:\n  workdir: »/../x\n", "LB1023", "workdir: '/../x' climbs above '/'");
+        yield return Row("volume climbing above the root", Header + "config:\n  volumes: [/data, »/data/../../x]\n", "LB1023", "volume: '/data/../../x' climbs above '/'");
+        yield return Row("symlink target with a NUL", Header + "steps:\n  - symlinks:\n      - { path: /a, target: »\"safe\\0/../../etc/shadow\" }\n", "LB1023", "NUL");
+        yield return Row("copy dest with a NUL", Header + "steps:\n  - copy:\n      - { src: app, dest: »\"/app\\0/x\" }\n", "LB1023", "NUL") with
+        {
+            Arrange = w => w.Write("app", "a\n"),
+        };
+        yield return Row("hardlink target with a NUL", Header + "steps:\n  - hardlinks:\n      - { path: /a, target: »\"/safe\\0/x\" }\n", "LB1023", "NUL");
+
+        // Whiteout names: in a layer such a name deletes files of the layers below, so only 'remove' writes one.
+        yield return Row("file path with a whiteout name", Header + "steps:\n  - files:\n      - { path: »/etc/.wh.passwd, content: a }\n", "LB1035", "'.wh.passwd'", "remove");
+        yield return Row("dir path with the opaque whiteout name", Header + "steps:\n  - dirs:\n      - { path: »/bin/.wh..wh..opq }\n", "LB1035", "'.wh..wh..opq'");
+        yield return Row("symlink path under a whiteout name", Header + "steps:\n  - symlinks:\n      - { path: »/.wh.etc/x, target: /tmp }\n", "LB1035", "'.wh.etc'");
+        yield return Row("hardlink path with a whiteout name", Header + "steps:\n  - hardlinks:\n      - { path: »/.wh.a, target: /a }\n", "LB1035", "'.wh.a'");
+        yield return Row("copy dest with a whiteout name", Header + "steps:\n  - copy:\n      - { src: app, dest: »/app/.wh.x/ }\n", "LB1035", "'.wh.x'");
+        yield return Row("extract dest with the opaque whiteout name", Header + "steps:\n  - extract:\n      - { src: t.tar, dest: »/opt/.wh..wh..opq }\n", "LB1035", "'.wh..wh..opq'");
 
         // Args.
         yield return Row("unknown arg", Header + "args: { VERSION: \"1.0\" }\nconfig:\n  env: { V: »\"${VERSOIN}\" }\n", "LB1014", "${VERSOIN}", "known args: VERSION", "--arg VERSOIN=VALUE");
@@ -120,6 +136,23 @@ public static class BadInputTable
         yield return Row("empty recipe file", "", [], ["LB1002", "empty"]) with { Where = w => $"{w.RecipePath}:1:1" };
         yield return Row("recipe of only comments", "# nothing here yet\n", [], ["LB1002", "empty"]) with { Where = w => $"{w.RecipePath}:1:1" };
         yield return Row("recipe that is a list", "»- image: example/hello\n", "LB1004", "the recipe must be a mapping");
+        yield return Row("invalid UTF-8 in a path", Header + "steps:\n  - files:\n      - { path: /a»\u00ff, content: a }\n", "LB1001", "not valid UTF-8", "0xFF") with
+        {
+            RecipeBytes = BadInput.Latin1,
+        };
+        yield return Row("Latin-1 text in content", Header + "steps:\n  - files:\n      - { path: /a, content: caf»\u00e9 }\n", "LB1001", "not valid UTF-8", "0xE9") with
+        {
+            RecipeBytes = BadInput.Latin1,
+        };
+        yield return Row("raw NUL byte in the recipe", Header + "config:\n  workdir: /app»\0\nsteps: []\n", "LB1001", "NUL");
+        yield return Row("control character in the recipe", Header + "config:\n  workdir: /a»\u0001pp\n", "LB1001", "U+0001");
+        yield return Row("recipe nested 100,000 lists deep", Header + "tags: " + new string('[', 63) + "»" + new string('[', 100_000 - 63) + "\n", "LB1033", "64 levels");
+        yield return Row("recipe nested 100 mappings deep", Header + "config:\n  labels:\n" + string.Concat(Enumerable.Range(3, 98).Select(i => new string(' ', 2 * i) + (i == 65 ? "»" : "") + "a:\n")), "LB1033", "64 levels");
+        yield return Row("mapping key that is a list", Header + "? »[a, b]\n: x\n", "LB1034", "a list");
+        yield return Row("mapping key that is a mapping", Header + "config:\n  labels:\n    »{ a: 1 }: x\n", "LB1034", "a mapping");
+        yield return Row("mapping key that is an alias of a large structure", Header + NineFoldAliases(5) + "? »*a5\n: x\n", "LB1034", "an alias", "*a5");
+        yield return Row("aliases that expand past a million values", Header + NineFoldAliases(6, markFirstAliasOf: 6), "LB1033", "1,000,000");
+        yield return Row("alias inside the node it names", Header + "tags: &t [a, »*t]\n", "LB1033", "*t", "inside");
         yield return Row("a folder given as recipe", "", [], ["LB2013", "is a folder", "layerbuild.yml"]) with
         {
             RecipeArgument = w => w.CreateFolder("recipes"),
@@ -129,6 +162,28 @@ public static class BadInputTable
         {
             RecipeArgument = w => Path.Combine(w.Folder, "nope.yml"),
             Where = w => $"{Path.Combine(w.Folder, "nope.yml")}:1:1",
+        };
+        yield return Row("a named pipe given as recipe", "", [], ["LB2013", "not a regular file"]) with
+        {
+            RecipeArgument = w => w.CreateFifo("layerbuild.yml"),
+            Where = w => $"{w.RecipePath}:1:1",
+        };
+        yield return Row("a recipe that cannot be read", "", [], ["LB2013", "cannot be read", "/proc/self/mem"]) with
+        {
+            // Reading /proc/self/mem at offset 0 fails with EIO, for root too (root reads any file whatever its mode).
+            RecipeArgument = _ => "/proc/self/mem",
+            Where = _ => "/proc/self/mem:1:1",
+        };
+        yield return Row("a recipe over 64 MiB", "", [], ["LB2013", "64 MiB"]) with
+        {
+            RecipeArgument = w =>
+            {
+                var huge = Path.Combine(w.Folder, "huge.yml");
+                using var file = File.Create(huge);
+                file.SetLength(65L << 20); // sparse: no disk is spent on it
+                return huge;
+            },
+            Where = w => $"{Path.Combine(w.Folder, "huge.yml")}:1:1",
         };
 
         // Several problems: all reported in one run, in file order.
@@ -161,6 +216,23 @@ public static class BadInputTable
         };
         yield return Row("unknown archive format", Header, [], ["zip"]) with { Arguments = ["--format", "zip"], ExitCode = 2 };
         yield return Row("unknown option", Header, [], ["--frobnicate"]) with { Arguments = ["--frobnicate"], ExitCode = 2 };
+    }
+
+    /// <summary>
+    /// "args:" with anchors a0..aN, each a list of nine aliases of the one before: 9^N values from a few hundred
+    /// bytes. With <paramref name="markFirstAliasOf"/>, the first alias on that level's line carries the marker.
+    /// </summary>
+    private static string NineFoldAliases(int levels, int markFirstAliasOf = -1)
+    {
+        var text = new System.Text.StringBuilder("args:\n  a0: &a0 [x, x, x, x, x, x, x, x, x]\n");
+        for (var level = 1; level <= levels; level++)
+        {
+            var alias = $"*a{level - 1}";
+            text.Append($"  a{level}: &a{level} [").Append(level == markFirstAliasOf ? BadInput.Marker.ToString() : "")
+                .AppendJoin(", ", Enumerable.Repeat(alias, 9)).Append("]\n");
+        }
+
+        return text.ToString();
     }
 
     private static BadInput Row(string name, string recipe, string code, params string[] words) => new(name, recipe, [code], words);

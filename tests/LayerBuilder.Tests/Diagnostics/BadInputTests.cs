@@ -45,7 +45,7 @@ public sealed partial class BadInputTests
         Assert.That(positions, Has.Count.EqualTo(row.Codes.Length), "the row needs one marker per expected code");
         if (row.RecipeArgument is null)
         {
-            workspace.Write("layerbuild.yml", recipe);
+            workspace.Write("layerbuild.yml", row.RecipeBytes?.Invoke(recipe) ?? System.Text.Encoding.UTF8.GetBytes(recipe));
         }
 
         row.Arrange?.Invoke(workspace);

@@ -38,6 +38,8 @@ public sealed class Workspace : IDisposable
 
     public string CreateFolder(string relativePath) => Directory.CreateDirectory(Path.Combine(Folder, relativePath)).FullName;
 
+    public string CreateFifo(string relativePath) => Support.HostFifo.Create(Path.Combine(Folder, relativePath));
+
     public void Dispose()
     {
         try
