@@ -23,6 +23,7 @@ internal sealed class LayerOutput : IDisposable
             try
             {
                 own = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+                FileSystem.OwnerLock.Hold(own);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -58,9 +59,10 @@ internal sealed class LayerOutput : IDisposable
     {
         if (own is not null)
         {
+            // Renamed while still open and locked: a later build never takes it for a killed build's.
+            File.Move(temp!, target.FilePath!, overwrite: true);
             own.Dispose();
             own = null;
-            File.Move(temp!, target.FilePath!, overwrite: true);
         }
 
         committed = true;
@@ -71,10 +73,11 @@ internal sealed class LayerOutput : IDisposable
 
     public void Dispose()
     {
-        own?.Dispose();
         if (!committed && temp is not null)
         {
             File.Delete(temp);
         }
+
+        own?.Dispose();
     }
 }
