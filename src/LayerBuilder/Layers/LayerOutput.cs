@@ -47,9 +47,9 @@ internal sealed class LayerOutput : IDisposable
                 RandomAccess.Write(slot.Handle, bytes, slot.Offset + position);
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (Archive.ArchiveFile.IsWriteFailure(e))
         {
-            // A full disk, most likely: that, not whatever the build was doing, is the news.
+            // A full disk or the file size limit, most likely: that, not whatever the build was doing, is the news.
             throw NotWritable(target.Home.FilePath, e);
         }
     }

@@ -12,11 +12,12 @@ namespace LayerBuilder.Tests.Output;
 public sealed class FailedBuildKeepsEarlierArchiveTests
 {
     private const int LayerFileSize = 400 * 1024;
-    private const long FileSizeLimit = 600 * 1024; // above each layer, below the archive of two
+    private const int FileSizeLimit = 600 * 1024; // above each layer, below the archive of two
 
-    [TestCase("image.tar")]
-    [TestCase("image.tar.gz")]
-    public void A_failure_while_the_archive_is_written_leaves_the_earlier_archive_and_nothing_else(string name)
+    [TestCase("image.tar", LayerFileSize)]
+    [TestCase("image.tar.gz", LayerFileSize)]
+    [TestCase("image.tar", FileSizeLimit + LayerFileSize, TestName = "A layer that cannot be written leaves the earlier archive and nothing else")]
+    public void A_failure_while_the_archive_is_written_leaves_the_earlier_archive_and_nothing_else(string name, int size)
     {
         using var workspace = new OutputWorkspace("""
             image: output/test
@@ -33,8 +34,8 @@ public sealed class FailedBuildKeepsEarlierArchiveTests
         var before = File.ReadAllBytes(output);
         var written = File.GetLastWriteTimeUtc(output);
 
-        File.WriteAllBytes(workspace.Combine("src", "one.bin"), RandomNumberGenerator.GetBytes(LayerFileSize));
-        File.WriteAllBytes(workspace.Combine("src", "two.bin"), RandomNumberGenerator.GetBytes(LayerFileSize));
+        File.WriteAllBytes(workspace.Combine("src", "one.bin"), RandomNumberGenerator.GetBytes(size));
+        File.WriteAllBytes(workspace.Combine("src", "two.bin"), RandomNumberGenerator.GetBytes(size));
         var failed = LayerBuilderCli.Run([workspace.Recipe, "-o", output], workspace.Root,
             new Dictionary<string, string?>
             {
