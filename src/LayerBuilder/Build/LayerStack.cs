@@ -168,8 +168,18 @@ internal sealed class LayerStack(
         {
             var slot = place?.Invoke();
             var cacheTemp = CacheTempPath(key);
-            var target = new LayerTarget(cacheTemp ?? (slot is null ? StagingPath(number) : null), slot);
-            var blob = await LayerWriter.WriteAsync(target, location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
+            LayerBlob blob;
+            try
+            {
+                blob = await LayerWriter.WriteAsync(new LayerTarget(cacheTemp ?? (slot is null ? StagingPath(number) : null), slot), location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
+            }
+            catch (LayerBuildException e) when (cacheTemp is not null && cache!.GiveUpAfterWriteFailure(e))
+            {
+                // The cache's disk refused the layer (full, read-only): write it again where it would go without a cache.
+                cacheTemp = null;
+                blob = await LayerWriter.WriteAsync(new LayerTarget(slot is null ? StagingPath(number) : null, slot), location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
+            }
+
             blob = cacheTemp is not null && key is { } k2 ? cache!.Put(k2, blob) : blob;
 
             // Written into the archive (and the cache too, when keyed): the archive's copy is the one to use.

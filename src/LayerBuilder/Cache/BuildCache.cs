@@ -76,6 +76,19 @@ internal sealed class BuildCache : IDisposable
     /// <summary>Removes a damaged stored layer; false when <paramref name="path"/> is none of the cache's, or cannot be removed.</summary>
     public bool Evict(string path) => Try(() => Store.Evict(path), false);
 
+    /// <summary>Turns the cache off when writing a layer into it failed for want of space or permission
+    /// (<paramref name="failure"/> is LB3001); the caller writes the layer again without it.</summary>
+    public bool GiveUpAfterWriteFailure(LayerBuildException failure)
+    {
+        if (failure.Diagnostics.Any(d => d.Code != DiagnosticCodes.OutputNotWritable))
+        {
+            return false;
+        }
+
+        GiveUp(failure);
+        return true;
+    }
+
     /// <summary>Evicts every one of <paramref name="paths"/>; true when at least one was removed.</summary>
     public bool EvictAll(IEnumerable<string> paths)
     {
@@ -124,7 +137,7 @@ internal sealed class BuildCache : IDisposable
         {
             off = true;
             Warning ??= new Diagnostic(DiagnosticCodes.CacheUnusable, Severity.Warning, SourcePosition.StartOf(Store.Root),
-                $"the layer cache '{Store.Root}' cannot be used ({e.Message}); building without it");
+                $"the layer cache '{Store.Root}' cannot be used ({(e is LayerBuildException { Diagnostics: [var first, ..] } ? first.Message : e.Message)}); building without it");
         }
     }
 }

@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using LayerBuilder.Tests.Support;
 
@@ -84,6 +86,50 @@ public sealed partial class UnusableCacheTests
         var run = workspace.Build(workspace.Combine("image.tar"));
 
         AssertBuiltWithOneWarning(run, workspace.Combine("image.tar"), reference);
+    }
+
+    [Test]
+    public void A_full_cache_disk_is_a_warning_and_the_build_goes_on()
+    {
+        if (!IsRoot())
+        {
+            Assert.Ignore("mounting a small tmpfs as the cache's disk needs root (CI runs as root)");
+        }
+
+        using var workspace = new OutputWorkspace("""
+            image: output/test
+            created: "2024-01-01T00:00:00Z"
+            steps:
+              - copy: [{ src: src/app.txt, dest: /app/ }]
+              - copy: [{ src: src/data, dest: /data/ }]
+            """);
+        workspace.WriteFile("src/data/big.bin", Convert.ToBase64String(RandomNumberGenerator.GetBytes(TmpfsSize)));
+        var reference = Reference(workspace);
+        var cache = Directory.CreateDirectory(Path.Combine(workspace.Cache, "layerbuilder")).FullName;
+        Run("mount", "-t", "tmpfs", "-o", $"size={TmpfsSize}", "tmpfs", cache);
+        CliRun run;
+        try
+        {
+            run = workspace.Build(workspace.Combine("image.tar"));
+            Assert.That(OutputWorkspace.Entries(Path.Combine(cache, "tmp")), Is.Empty, "the layer that did not fit was removed");
+        }
+        finally
+        {
+            Run("umount", cache);
+        }
+
+        AssertBuiltWithOneWarning(run, workspace.Combine("image.tar"), reference);
+    }
+
+    private const int TmpfsSize = 1 << 20;
+
+    private static bool IsRoot() => File.ReadAllLines("/proc/self/status").Any(l => l.StartsWith("Uid:", StringComparison.Ordinal) && l.Split('\t', StringSplitOptions.RemoveEmptyEntries)[1] == "0");
+
+    private static void Run(string program, params string[] arguments)
+    {
+        using var process = Process.Start(new ProcessStartInfo(program, arguments) { RedirectStandardError = true, UseShellExecute = false })!;
+        var error = process.StandardError.ReadToEnd();
+        Assert.That(process.WaitForExit(TimeSpan.FromSeconds(30)) && process.ExitCode == 0, Is.True, $"{program} {string.Join(' ', arguments)}: {error}");
     }
 
     /// <summary>The bytes of the same build without a cache.</summary>
