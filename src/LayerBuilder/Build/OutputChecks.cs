@@ -16,7 +16,9 @@ internal static class OutputChecks
     public static void Check(BuildRecipe recipe, string output)
     {
         var existing = Stat(output);
-        foreach (var (input, position) in Inputs(recipe))
+        // A glob's matches are listed only when the output could be one of them under another name (a
+        // hard link): a glob that matches the output's own path is refused below, without a walk.
+        foreach (var (input, position) in Inputs(recipe, expandGlobs: existing is { Kind: EntryKind.File, LinkCount: > 1 }))
         {
             if (IsSameFile(output, existing, input))
             {
@@ -42,7 +44,7 @@ internal static class OutputChecks
     }
 
     /// <summary>The host files a build reads whole, with where the recipe names them.</summary>
-    private static IEnumerable<(string Path, SourcePosition Position)> Inputs(BuildRecipe recipe)
+    private static IEnumerable<(string Path, SourcePosition Position)> Inputs(BuildRecipe recipe, bool expandGlobs)
     {
         yield return (Path.GetFullPath(recipe.File), SourcePosition.StartOf(recipe.File));
         switch (recipe.Base)
@@ -59,7 +61,7 @@ internal static class OutputChecks
         {
             foreach (var copy in step.Copy)
             {
-                var sources = Glob.HasWildcards(copy.Source.Value) ? Expand(copy.Source.Value) : [copy.Source.Value];
+                var sources = !Glob.HasWildcards(copy.Source.Value) ? [copy.Source.Value] : expandGlobs ? Expand(copy.Source.Value) : [];
                 foreach (var source in sources)
                 {
                     yield return (source, copy.Source.Position);

@@ -31,6 +31,21 @@ public sealed class OutputPathTests
     }
 
     [Test]
+    public void An_output_that_is_a_glob_copied_file_under_another_name_is_refused()
+    {
+        using var workspace = new OutputWorkspace("""
+            image: output/test
+            created: "2024-01-01T00:00:00Z"
+            steps:
+              - copy: [{ src: "src/*.txt", dest: /app/ }]
+            """);
+        var alias = workspace.Combine("alias.tar");
+        HostLinks.CreateHardLink(workspace.Combine("src", "app.txt"), alias);
+
+        AssertRefusedAndUntouched(workspace, alias, "LB3003");
+    }
+
+    [Test]
     public void An_output_that_is_the_base_rootfs_tar_is_refused()
     {
         using var workspace = new OutputWorkspace("""
