@@ -53,22 +53,24 @@ public static class ImageBuilder
     }
 
     /// <summary>Builds; a cached layer found rotted on disk is evicted and the build runs again, its step
-    /// now rebuilt. Each run evicts at least one layer, so it ends within one run per layer.</summary>
+    /// now rebuilt. Each run evicts at least one layer, or (when eviction fails) turns the cache off, so it
+    /// ends within one run per layer.</summary>
     private static async Task<BuildResult> BuildEvictingDamagedAsync(BuildRequest request, string output, string work, BuildCache? cache, CancellationToken cancellationToken)
     {
         while (true)
         {
+            var cacheWasOn = cache is { IsOn: true };
             try
             {
                 return await BuildOnceAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
             }
-            catch (DamagedLayersException e) when (cache is not null && cache.EvictAll(e.Paths))
+            catch (DamagedLayersException e) when (cache is not null && (cache.EvictAll(e.Paths) || (cacheWasOn && !cache.IsOn)))
             {
-                // evicted: build again
+                // evicted, or the cache is off now: build again
             }
-            catch (CorruptLayerException e) when (cache is not null && cache.Evict(e.LayerPath))
+            catch (CorruptLayerException e) when (cache is not null && (cache.Evict(e.LayerPath) || (cacheWasOn && !cache.IsOn)))
             {
-                // evicted: build again
+                // evicted, or the cache is off now: build again
             }
         }
     }
