@@ -1,4 +1,5 @@
 using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
 using Microsoft.Win32.SafeHandles;
 
 namespace LayerBuilder.Archive;
@@ -6,10 +7,15 @@ namespace LayerBuilder.Archive;
 /// <summary>
 /// The archive being written: a temporary file beside the output, renamed over it once complete and
 /// deleted otherwise, so a failed or cancelled build leaves nothing at the output path. It is opened
-/// before the layers are built when the one layer of an image is written straight into it.
+/// before the layers are built when the one layer of an image is written straight into it. The file is
+/// locked (<see cref="OwnerLock"/>) from its creation until after its rename, so a later build can tell
+/// a temporary that a killed build left from one a running build is still writing.
 /// </summary>
 public sealed class ArchiveFile : IDisposable
 {
+    /// <summary>What the temporary's name ends with; a later build removes abandoned ones.</summary>
+    public const string PartialSuffix = ".partial";
+
     private bool committed;
 
     private ArchiveFile(string outputPath, string tempPath, SafeFileHandle handle)
@@ -32,14 +38,37 @@ public sealed class ArchiveFile : IDisposable
         try
         {
             var full = Path.GetFullPath(outputPath);
-            var folder = Path.GetDirectoryName(full)!;
-            Directory.CreateDirectory(folder);
-            var temp = Path.Combine(folder, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
-            return new ArchiveFile(full, temp, File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read));
+            var temp = TempPathFor(full);
+            var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
+            OwnerLock.Hold(handle);
+            return new ArchiveFile(full, temp, handle);
+        }
+        catch (Exception e) when (IsWriteFailure(e))
+        {
+            throw NotWritable(outputPath, e);
+        }
+    }
+
+    /// <summary>A new temporary name beside <paramref name="fullOutputPath"/>: <c>.NAME.GUID.partial</c>.</summary>
+    public static string TempPathFor(string fullOutputPath) =>
+        Path.Combine(Path.GetDirectoryName(fullOutputPath)!, $".{Path.GetFileName(fullOutputPath)}.{Guid.NewGuid():N}{PartialSuffix}");
+
+    /// <summary>The pattern of the temporaries of <paramref name="fullOutputPath"/>, for the sweep of abandoned ones.</summary>
+    public static string TempPattern(string fullOutputPath) => $".{Path.GetFileName(fullOutputPath)}.*{PartialSuffix}";
+
+    /// <summary>Removes the temporaries of <paramref name="fullOutputPath"/> that killed builds left. Best effort.</summary>
+    public static void RemoveAbandoned(string fullOutputPath)
+    {
+        try
+        {
+            foreach (var partial in Directory.EnumerateFiles(Path.GetDirectoryName(fullOutputPath)!, TempPattern(fullOutputPath)))
+            {
+                OwnerLock.RemoveIfAbandoned(partial, () => File.Delete(partial));
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw NotWritable(outputPath, e);
+            // a folder this build cannot list fails it later, with the reason
         }
     }
 
@@ -47,20 +76,30 @@ public sealed class ArchiveFile : IDisposable
     public static LayerBuildException NotWritable(string path, Exception e) =>
         new(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write the archive '{path}': {e.Message}");
 
-    /// <summary>Closes the file and renames it over the output.</summary>
-    public void Commit()
+    /// <summary>An exception of writing a file: I/O, permission, or a write past the file size limit
+    /// (EFBIG, which the runtime reports as an out-of-range length).</summary>
+    public static bool IsWriteFailure(Exception e) =>
+        e is (IOException and not CorruptLayerException) or UnauthorizedAccessException or ArgumentOutOfRangeException { ParamName: "value" };
+
+    /// <summary>Renames the file over the output, then closes it; returns what the renamed file is (taken
+    /// from the open handle, so a rival's file renamed over it since is never mistaken for it).</summary>
+    public HostFileInfo Commit()
     {
-        Handle.Dispose();
+        // Renamed while still open and locked: there is no moment at which the temporary looks abandoned.
         File.Move(TempPath, OutputPath, overwrite: true);
         committed = true;
+        var identity = OperatingSystem.IsLinux() ? LinuxStatx.Stat(Handle, OutputPath) : HostFileInfo.Stat(OutputPath);
+        Handle.Dispose();
+        return identity;
     }
 
     public void Dispose()
     {
-        Handle.Dispose();
         if (!committed)
         {
             File.Delete(TempPath);
         }
+
+        Handle.Dispose();
     }
 }

@@ -23,29 +23,29 @@ public static class ArchiveWriter
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, null),
     };
 
-    /// <summary>Writes to <paramref name="path"/> atomically; a name ending in .gz gzips the whole archive.</summary>
-    public static async Task WriteFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
+    /// <summary>Writes to <paramref name="path"/> atomically; a name ending in .gz gzips the whole archive.
+    /// Returns what the file renamed into place is (see <see cref="ArchiveFile.Commit"/>).</summary>
+    public static async Task<HostFileInfo> WriteFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
     {
         if (IsGzipName(path))
         {
-            await WriteGzipFileAsync(image, format, path, cancellationToken).ConfigureAwait(false);
-            return;
+            return await WriteGzipFileAsync(image, format, path, cancellationToken).ConfigureAwait(false);
         }
 
         using var file = ArchiveFile.Create(path);
-        await WriteFileAsync(image, format, file, cancellationToken).ConfigureAwait(false);
+        return await WriteFileAsync(image, format, file, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes into <paramref name="file"/>, which may already hold the image's one layer in its
     /// place (<see cref="ArchiveLayout"/>), and commits it.</summary>
-    public static async Task WriteFileAsync(ImageModel image, ArchiveFormat format, ArchiveFile file, CancellationToken cancellationToken)
+    public static async Task<HostFileInfo> WriteFileAsync(ImageModel image, ArchiveFormat format, ArchiveFile file, CancellationToken cancellationToken)
     {
         try
         {
             await Task.Run(() => WriteFile(ArchiveLayout.For(image, format), file, cancellationToken), cancellationToken).ConfigureAwait(false);
-            file.Commit();
+            return file.Commit();
         }
-        catch (Exception e) when (e is (IOException and not CorruptLayerException) or UnauthorizedAccessException)
+        catch (Exception e) when (ArchiveFile.IsWriteFailure(e))
         {
             throw ArchiveFile.NotWritable(file.OutputPath, e);
         }
@@ -181,7 +181,7 @@ public static class ArchiveWriter
 
                 if (hash is not null && member.Verify is { } expected && Digest.FromHashBytes(hash.GetHashAndReset()) is var actual && actual != expected)
                 {
-                    throw new CorruptLayerException(member.Name, expected, actual);
+                    throw new CorruptLayerException(member.Content is HostFileContent source ? source.HostPath : member.Name, expected, actual);
                 }
 
                 await output.WriteAsync(zeros.AsMemory(0, Padding(member.Content.Length)), cancellationToken).ConfigureAwait(false);
@@ -196,31 +196,59 @@ public static class ArchiveWriter
         }
     }
 
-    private static async Task WriteGzipFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
+    private static async Task<HostFileInfo> WriteGzipFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
     {
         var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full)!, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.partial");
+        var temp = ArchiveFile.TempPathFor(full);
+        FileStream? file = null;
+        var renamed = false;
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(full)!);
-            await using (var file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+            OwnerLock.Hold(file.SafeFileHandle);
+
+            // .NET's gzip header carries no time or name, so the bytes reproduce with the same zlib.
+            await using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
             {
-                // .NET's gzip header carries no time or name, so the bytes reproduce with the same zlib.
-                await using var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true);
                 await WriteAsync(image, format, gzip, cancellationToken).ConfigureAwait(false);
             }
 
+            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
+
+            // Renamed while still open and locked, as ArchiveFile.Commit does.
             File.Move(temp, full, overwrite: true);
+            renamed = true;
+            return OperatingSystem.IsLinux() ? LinuxStatx.Stat(file.SafeFileHandle, full) : HostFileInfo.Stat(full);
         }
-        catch (Exception e) when (e is (IOException and not CorruptLayerException) or UnauthorizedAccessException)
+        catch (Exception e) when (ArchiveFile.IsWriteFailure(e))
         {
-            File.Delete(temp);
             throw ArchiveFile.NotWritable(path, e);
         }
-        catch
+        finally
         {
-            File.Delete(temp);
-            throw;
+            if (!renamed)
+            {
+                File.Delete(temp);
+            }
+
+            if (file is not null)
+            {
+                await DisposeQuietlyAsync(file, renamed).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Closing a file whose buffered bytes cannot be flushed (a full disk) fails too; after a
+    /// failure that is no news, and after a rename there is nothing left to flush.</summary>
+    private static async Task DisposeQuietlyAsync(FileStream file, bool renamed)
+    {
+        try
+        {
+            await file.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception e) when (!renamed && ArchiveFile.IsWriteFailure(e))
+        {
+            // the write failure already being reported is the news
         }
     }
 

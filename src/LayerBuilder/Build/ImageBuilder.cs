@@ -15,65 +15,123 @@ public static class ImageBuilder
 {
     public static async Task<BuildResult> BuildAsync(BuildRequest request, CancellationToken cancellationToken = default)
     {
+        var output = Path.GetFullPath(request.OutputPath);
+        if (request.OutputStream is null)
+        {
+            OutputChecks.Check(request.Recipe, output);
+        }
+
+        var work = Path.GetFullPath(request.WorkDirectory ?? Path.GetDirectoryName(output)!);
+        var folders = new CreatedFolders();
+        using var cache = request.Cache is null ? null : BuildCache.Open(request.Cache);
         try
         {
-            return await BuildOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                folders.Create(work);
+                if (request.OutputStream is null)
+                {
+                    folders.Create(Path.GetDirectoryName(output)!);
+                    ArchiveFile.RemoveAbandoned(output);
+                }
+
+                StagingFolder.RemoveAbandoned(work);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw ArchiveFile.NotWritable(request.OutputStream is null ? output : work, e);
+            }
+
+            var result = await BuildEvictingDamagedAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
+            return cache?.Warning is { } warning ? result with { Warnings = [warning, .. result.Warnings] } : result;
         }
-        catch (CorruptLayerException e) when (request.Cache is not null)
+        catch
         {
-            // A cached layer rotted on disk: drop it and build again; the step is simply rebuilt.
-            File.Delete(e.LayerPath);
-            return await BuildOnceAsync(request, cancellationToken).ConfigureAwait(false);
+            folders.RemoveEmpty();
+            throw;
         }
     }
 
-    private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, CancellationToken cancellationToken)
+    /// <summary>Builds; a cached layer found rotted on disk is evicted and the build runs again, its step
+    /// now rebuilt. Each run evicts at least one layer, or (when eviction fails) turns the cache off, so it
+    /// ends within one run per layer.</summary>
+    private static async Task<BuildResult> BuildEvictingDamagedAsync(BuildRequest request, string output, string work, BuildCache? cache, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var cacheWasOn = cache is { IsOn: true };
+            try
+            {
+                return await BuildOnceAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DamagedLayersException e) when (cache is not null && (cache.EvictAll(e.Paths) || (cacheWasOn && !cache.IsOn)))
+            {
+                // evicted, or the cache is off now: build again
+            }
+            catch (CorruptLayerException e) when (cache is not null && (cache.Evict(e.LayerPath) || (cacheWasOn && !cache.IsOn)))
+            {
+                // evicted, or the cache is off now: build again
+            }
+        }
+    }
+
+    private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, string output, string work, BuildCache? cache, CancellationToken cancellationToken)
     {
         var recipe = request.Recipe;
-        var output = Path.GetFullPath(request.OutputPath);
-        CheckOutputOutsideSources(recipe, output);
+        StagingFolder staging;
+        try
+        {
+            staging = StagingFolder.Create(work);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw ArchiveFile.NotWritable(request.OutputStream is null ? output : work, e);
+        }
 
-        var work = request.WorkDirectory ?? Path.GetDirectoryName(output)!;
-        Directory.CreateDirectory(work);
-        var staging = Directory.CreateDirectory(Path.Combine(work, $".layerbuild-{Guid.NewGuid():N}"));
         ArchiveFile? prepared = null;
         try
         {
             var warnings = new List<Diagnostic>();
             BuiltLayers built;
             var place = WritesLayerInPlace(request, output) ? (Func<BuiltLayers, FileSlot?>)(provisional => Prepare(provisional, out prepared)) : null;
-            using (var stack = new LayerStack(recipe, staging.FullName, request.Cache, warnings.Add, request.Progress, place))
+            using (var stack = new LayerStack(recipe, staging.Path, cache, warnings.Add, request.Progress, place))
             {
                 built = await stack.BuildAsync(cancellationToken).ConfigureAwait(false);
             }
 
             if (request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None)
             {
-                built = built with { Layers = await CompressAsync(built.Layers, request.Compression, staging.FullName, cancellationToken).ConfigureAwait(false) };
+                built = built with { Layers = await CompressAsync(built.Layers, request.Compression, staging.Path, cancellationToken).ConfigureAwait(false) };
             }
 
             var image = CreateModel(recipe, built);
             var identity = ArchiveIdentity(image, request.Format, output);
-            var unchanged = request.OutputStream is null && request.Cache is not null && OutputRecord.IsUnchanged(request.Cache, output, identity);
+            var unchanged = request.OutputStream is null && cache is not null && cache.IsUnchanged(output, identity);
             if (request.OutputStream is { } stream)
             {
-                await ArchiveWriter.WriteAsync(image, request.Format, stream, cancellationToken).ConfigureAwait(false);
+                // A stream cannot take back what it was sent: find rotted cached layers before the first byte.
+                if (await CachedLayerCheck.DamagedAsync(built.Layers, cancellationToken).ConfigureAwait(false) is { Count: > 0 } damaged)
+                {
+                    throw new DamagedLayersException(damaged);
+                }
+
+                try
+                {
+                    await ArchiveWriter.WriteAsync(image, request.Format, stream, cancellationToken).ConfigureAwait(false);
+                }
+                catch (CorruptLayerException e)
+                {
+                    // Rotted between the check and the copy: part of the archive is sent, so no second try.
+                    throw new IOException(e.Message, e);
+                }
             }
             else if (!unchanged)
             {
-                if (prepared is not null)
-                {
-                    await ArchiveWriter.WriteFileAsync(image, request.Format, prepared, cancellationToken).ConfigureAwait(false);
-                }
-                else
-                {
-                    await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
-                }
-
-                if (request.Cache is not null)
-                {
-                    OutputRecord.Remember(request.Cache, output, identity);
-                }
+                var written = prepared is not null
+                    ? await ArchiveWriter.WriteFileAsync(image, request.Format, prepared, cancellationToken).ConfigureAwait(false)
+                    : await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
+                request.AfterOutputRenamed?.Invoke(output);
+                cache?.Remember(output, identity, written);
             }
 
             return new BuildResult
@@ -91,7 +149,7 @@ public static class ImageBuilder
         finally
         {
             prepared?.Dispose();
-            staging.Delete(recursive: true);
+            staging.Dispose();
         }
 
         FileSlot? Prepare(BuiltLayers provisional, out ArchiveFile? file)
@@ -138,18 +196,5 @@ public static class ImageBuilder
     private static Digest ArchiveIdentity(ImageModel image, ArchiveFormat format, string output) =>
         Digest.Of(string.Join('\n', "archive-v2", format, Path.GetExtension(output), image.ImageId, image.ManifestDescriptor.Digest,
             image.Reference.Full, string.Join(',', image.Tags)));
-
-    /// <summary>An archive inside a folder a step copies would end up inside the next build's image.</summary>
-    private static void CheckOutputOutsideSources(BuildRecipe recipe, string output)
-    {
-        foreach (var copy in recipe.Steps.SelectMany(s => s.Copy))
-        {
-            var source = Path.GetFullPath(copy.Source.Value).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar;
-            if (Directory.Exists(copy.Source.Value) && output.StartsWith(source, StringComparison.Ordinal))
-            {
-                throw new LayerBuildException(DiagnosticCodes.OutputInsideSource, copy.Source.Position,
-                    $"the output '{output}' is inside '{copy.Source.Value}', which this recipe copies; write the archive elsewhere with -o");
-            }
-        }
-    }
 }
+

@@ -20,7 +20,7 @@ namespace LayerBuilder.Build;
 internal sealed class LayerStack(
     BuildRecipe recipe,
     string staging,
-    LayerCache? cache,
+    BuildCache? cache,
     Action<Diagnostic> warn,
     IProgress<LayerProgress>? progress = null,
     Func<BuiltLayers, FileSlot?>? placeOnlyLayer = null) : IDisposable
@@ -167,8 +167,20 @@ internal sealed class LayerStack(
         try
         {
             var slot = place?.Invoke();
-            var target = new LayerTarget(slot is null || (key is not null && cache is not null) ? WritePath(key, number) : null, slot);
-            var blob = Keep(key, await LayerWriter.WriteAsync(target, location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false));
+            var cacheTemp = CacheTempPath(key);
+            LayerBlob blob;
+            try
+            {
+                blob = await LayerWriter.WriteAsync(new LayerTarget(cacheTemp ?? (slot is null ? StagingPath(number) : null), slot), location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
+            }
+            catch (LayerBuildException e) when (cacheTemp is not null && cache!.GiveUpAfterWriteFailure(e))
+            {
+                // The cache's disk refused the layer (full, read-only): write it again where it would go without a cache.
+                cacheTemp = null;
+                blob = await LayerWriter.WriteAsync(new LayerTarget(slot is null ? StagingPath(number) : null, slot), location, entries, null, Report(number, description, entries.Count), cancellationToken).ConfigureAwait(false);
+            }
+
+            blob = cacheTemp is not null && key is { } k2 ? cache!.Put(k2, blob) : blob;
 
             // Written into the archive (and the cache too, when keyed): the archive's copy is the one to use.
             return slot is null ? blob : blob with { FilePath = slot.FilePath, Offset = slot.Offset };
@@ -200,7 +212,7 @@ internal sealed class LayerStack(
                 $"base rootfs '{rootfs.HostPath}' does not exist; give a tar, a compressed tar or a folder");
         }
 
-        var key = cache is null ? (Digest?)null : StepCacheKey.ForFile("rootfs-tar", rootfs.HostPath, created);
+        var key = cache is not { IsOn: true } ? (Digest?)null : StepCacheKey.ForFile("rootfs-tar", rootfs.HostPath, created);
         LayerBlob blob;
         if (key is { } k && cache?.TryGet(k) is { } hit)
         {
@@ -213,9 +225,10 @@ internal sealed class LayerStack(
             var source = new RootfsTarSource(rootfs.HostPath, rootfs.Position, created, warn).Entries();
             long written = 0;
             var report = Report(0, "base rootfs", -1);
-            blob = await LayerWriter.WriteAsync(WritePath(key, 0), location, source, Apply, report is null ? null : (files, bytes) => report(written = files, bytes), cancellationToken).ConfigureAwait(false);
+            var cacheTemp = CacheTempPath(key);
+            blob = await LayerWriter.WriteAsync(cacheTemp ?? StagingPath(0), location, source, Apply, report is null ? null : (files, bytes) => report(written = files, bytes), cancellationToken).ConfigureAwait(false);
             progress?.Report(new LayerProgress(0, "base rootfs", written, blob.Size, Done: true, FromCache: false));
-            blob = Keep(key, blob);
+            blob = cacheTemp is not null && key is { } k2 ? cache!.Put(k2, blob) : blob;
             location.Complete(blob.FilePath, blob.Offset);
         }
 
@@ -226,13 +239,11 @@ internal sealed class LayerStack(
 
     public void Dispose() => writers.Dispose();
 
-    /// <summary>A layer with a key is written where the cache can take it over by renaming; others are staged.</summary>
-    private string WritePath(Digest? key, int number) =>
-        key is not null && cache is not null ? cache.NewTempPath() : Path.Combine(staging, $"layer-{number}.tar");
+    /// <summary>A layer with a key is written where the cache can take it over by renaming; null when
+    /// it has no key or the cache is off (then it is staged).</summary>
+    private string? CacheTempPath(Digest? key) => key is not null ? cache?.NewTempPath() : null;
 
-    /// <summary>Moves a freshly written keyed layer into the cache; returns where it now is.</summary>
-    private LayerBlob Keep(Digest? key, LayerBlob blob) =>
-        key is { } k && cache is not null ? cache.Put(k, blob) : blob;
+    private string StagingPath(int number) => Path.Combine(staging, $"layer-{number}.tar");
 
     /// <summary>Problems of a step that stand whatever the layers below hold: its own inputs and paths.</summary>
     private static bool IndependentOfLowerLayers(Diagnostic diagnostic) =>

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Text;
@@ -97,11 +98,39 @@ public sealed class LayerCache
     }
 
     /// <summary>Removes a layer whose bytes were found not to match its digest.</summary>
-    public void Evict(LayerBlob blob)
+    public void Evict(LayerBlob blob) => Evict(blob.FilePath);
+
+    /// <summary>Removes the stored layer file <paramref name="path"/>, so every key that names it misses and
+    /// its step is built again; false when the path is not a layer of this cache.</summary>
+    public bool Evict(string path)
     {
-        if (blob.FilePath.StartsWith(Blobs, StringComparison.Ordinal))
+        var full = Path.GetFullPath(path);
+        if (!full.StartsWith(Blobs + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
         {
-            File.Delete(blob.FilePath);
+            return false;
+        }
+
+        File.Delete(full);
+        return true;
+    }
+
+    /// <summary>Makes sure the cache can be used before a build relies on it: its folders exist and a file
+    /// can be written in them; throws the I/O error that says why not. Removes the temporaries of builds
+    /// that were killed (their owner's lock is gone, see <see cref="OwnerLock"/>).</summary>
+    public void Prepare()
+    {
+        Directory.CreateDirectory(Blobs);
+        Directory.CreateDirectory(Keys);
+        Directory.CreateDirectory(Temp);
+        var probe = Path.Combine(Temp, $".probe-{Guid.NewGuid():N}");
+        File.WriteAllBytes(probe, []);
+        File.Delete(probe);
+        foreach (var partial in Directory.EnumerateFiles(Temp, "*" + PartialSuffix))
+        {
+            OwnerLock.RemoveIfAbandoned(partial, () => File.Delete(partial));
         }
     }
+
+    /// <summary>What the name of a layer being written into <see cref="Temp"/> ends with.</summary>
+    private const string PartialSuffix = ".partial";
 }

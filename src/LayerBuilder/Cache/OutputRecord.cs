@@ -9,7 +9,9 @@ namespace LayerBuilder.Cache;
 /// <summary>
 /// Remembers which archive LayerBuilder last wrote at an output path (its identity and the file's
 /// size, inode and times), so an unchanged rebuild leaves it untouched instead of rewriting it. A file
-/// touched by anyone else since no longer matches and is rewritten.
+/// touched by anyone else since no longer matches and is rewritten. The file's identity is taken from the
+/// handle of the file that was renamed into place, never by looking at the path again: a rival build may
+/// have renamed its own archive there in between.
 /// </summary>
 public static class OutputRecord
 {
@@ -24,29 +26,27 @@ public static class OutputRecord
         try
         {
             var node = JsonNode.Parse(File.ReadAllBytes(record));
-            return node?["archive"]?.GetValue<string>() == archive.ToString() && node["file"]?.GetValue<string>() == Identity(output);
+            return node?["archive"]?.GetValue<string>() == archive.ToString() && node["file"]?.GetValue<string>() == Identity(HostFileInfo.Stat(output));
         }
-        catch (Exception e) when (e is JsonException or IOException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or IOException or InvalidOperationException or UnauthorizedAccessException)
         {
             return false;
         }
     }
 
-    public static void Remember(LayerCache cache, string output, Digest archive)
+    /// <summary>Records that <paramref name="written"/>, the file renamed to <paramref name="output"/>, holds <paramref name="archive"/>.</summary>
+    public static void Remember(LayerCache cache, string output, Digest archive, HostFileInfo written)
     {
         var record = RecordPath(cache, output);
         Directory.CreateDirectory(Path.GetDirectoryName(record)!);
         var temp = record + "." + Guid.NewGuid().ToString("N");
-        File.WriteAllBytes(temp, CanonicalJson.ToBytes(new JsonObject { ["archive"] = archive.ToString(), ["file"] = Identity(output) }));
+        File.WriteAllBytes(temp, CanonicalJson.ToBytes(new JsonObject { ["archive"] = archive.ToString(), ["file"] = Identity(written) }));
         File.Move(temp, record, overwrite: true);
     }
 
     private static string RecordPath(LayerCache cache, string output) =>
         Path.Combine(cache.Root, "outputs", Digest.Of(Path.GetFullPath(output)).Hex + ".json");
 
-    private static string Identity(string path)
-    {
-        var info = HostFileInfo.Stat(path);
-        return $"{info.Size}:{info.Device}:{info.Inode}:{info.ModifiedNanoseconds}:{info.ChangedNanoseconds}";
-    }
+    private static string Identity(HostFileInfo info) =>
+        $"{info.Size}:{info.Device}:{info.Inode}:{info.ModifiedNanoseconds}:{info.ChangedNanoseconds}";
 }

@@ -54,6 +54,32 @@ internal static unsafe partial class LinuxStatx
         return Decode(new ReadOnlySpan<byte>(buffer, 256));
     }
 
+    /// <summary>Stats the file behind an open handle (statx with AT_EMPTY_PATH): the file itself,
+    /// whatever its name now leads to.</summary>
+    public static HostFileInfo Stat(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string fullPath)
+    {
+        const int EmptyPath = 0x1000; // AT_EMPTY_PATH
+        var buffer = stackalloc byte[256];
+        var added = false;
+        handle.DangerousAddRef(ref added);
+        try
+        {
+            if (Native.Statx((int)handle.DangerousGetHandle(), "", EmptyPath, BasicStats, buffer) != 0)
+            {
+                throw Failure(fullPath, Marshal.GetLastPInvokeError());
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                handle.DangerousRelease();
+            }
+        }
+
+        return Decode(new ReadOnlySpan<byte>(buffer, 256));
+    }
+
     private static Exception Failure(string fullPath, int errno) => errno == 2
         ? new FileNotFoundException($"'{fullPath}' does not exist", fullPath)
         : new IOException($"cannot stat '{fullPath}': {Marshal.GetPInvokeErrorMessage(errno)}");

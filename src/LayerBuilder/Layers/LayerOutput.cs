@@ -23,6 +23,7 @@ internal sealed class LayerOutput : IDisposable
             try
             {
                 own = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
+                FileSystem.OwnerLock.Hold(own);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -46,9 +47,9 @@ internal sealed class LayerOutput : IDisposable
                 RandomAccess.Write(slot.Handle, bytes, slot.Offset + position);
             }
         }
-        catch (IOException e)
+        catch (Exception e) when (Archive.ArchiveFile.IsWriteFailure(e))
         {
-            // A full disk, most likely: that, not whatever the build was doing, is the news.
+            // A full disk or the file size limit, most likely: that, not whatever the build was doing, is the news.
             throw NotWritable(target.Home.FilePath, e);
         }
     }
@@ -58,9 +59,10 @@ internal sealed class LayerOutput : IDisposable
     {
         if (own is not null)
         {
+            // Renamed while still open and locked: a later build never takes it for a killed build's.
+            File.Move(temp!, target.FilePath!, overwrite: true);
             own.Dispose();
             own = null;
-            File.Move(temp!, target.FilePath!, overwrite: true);
         }
 
         committed = true;
@@ -71,10 +73,11 @@ internal sealed class LayerOutput : IDisposable
 
     public void Dispose()
     {
-        own?.Dispose();
         if (!committed && temp is not null)
         {
             File.Delete(temp);
         }
+
+        own?.Dispose();
     }
 }

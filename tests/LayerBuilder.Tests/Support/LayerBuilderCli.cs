@@ -41,12 +41,15 @@ public static class LayerBuilderCli
     /// <param name="environment">Variables to set; a null value removes the variable.</param>
     /// <param name="umask">The octal umask the child runs under.</param>
     /// <param name="timeout">How long the build may take before the child is stopped.</param>
+    /// <param name="fileSizeLimit">Bytes no file the child writes may exceed (RLIMIT_FSIZE, SIGXFSZ ignored):
+    /// a write past it fails as a full disk does.</param>
     public static CliRun Run(
         IEnumerable<string> arguments,
         string workingDirectory,
         IReadOnlyDictionary<string, string?>? environment = null,
         string umask = "022",
-        TimeSpan? timeout = null)
+        TimeSpan? timeout = null,
+        long? fileSizeLimit = null)
     {
         var start = new ProcessStartInfo("/bin/sh")
         {
@@ -58,7 +61,9 @@ public static class LayerBuilderCli
 
         // exec keeps the pid: the process the test sees is the dotnet process itself.
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"umask {umask}; exec \"$0\" \"$@\"");
+        const int PosixBlock = 512; // the unit of sh's ulimit -f
+        var limit = fileSizeLimit is { } bytes ? $"trap '' XFSZ; ulimit -f {bytes / PosixBlock}; " : "";
+        start.ArgumentList.Add($"{limit}umask {umask}; exec \"$0\" \"$@\"");
         foreach (var part in Command)
         {
             start.ArgumentList.Add(part);

@@ -1,0 +1,82 @@
+using LayerBuilder.FileSystem;
+using Microsoft.Win32.SafeHandles;
+
+namespace LayerBuilder.Build;
+
+/// <summary>
+/// The folder (<c>.layerbuild-GUID</c>) a build keeps its layer files in while it runs, removed when it
+/// ends. It holds a lock file that the build keeps locked for its whole life (<see cref="OwnerLock"/>), so
+/// that a later build can remove the folders of builds that were killed (SIGKILL, a power loss) and
+/// never touches those of a build still running.
+/// </summary>
+internal sealed class StagingFolder : IDisposable
+{
+    private const string Prefix = ".layerbuild-";
+    private const string LockName = "owner.lock";
+
+    /// <summary>A folder without a lock file (one a version without locks left) is taken as abandoned only this long after its last change.</summary>
+    private static readonly TimeSpan UnlockedGrace = TimeSpan.FromHours(1);
+
+    private readonly SafeFileHandle owner;
+
+    private StagingFolder(string path, SafeFileHandle owner)
+    {
+        Path = path;
+        this.owner = owner;
+    }
+
+    public string Path { get; }
+
+    /// <summary>Creates a new staging folder in <paramref name="work"/>, its lock held.</summary>
+    public static StagingFolder Create(string work)
+    {
+        var path = Directory.CreateDirectory(System.IO.Path.Combine(work, $"{Prefix}{Guid.NewGuid():N}")).FullName;
+        try
+        {
+            var owner = File.OpenHandle(System.IO.Path.Combine(path, LockName), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
+            OwnerLock.Hold(owner);
+            return new StagingFolder(path, owner);
+        }
+        catch
+        {
+            Directory.Delete(path, recursive: true);
+            throw;
+        }
+    }
+
+    /// <summary>Removes the staging folders in <paramref name="work"/> whose build is gone. Best effort.</summary>
+    public static void RemoveAbandoned(string work)
+    {
+        try
+        {
+            foreach (var folder in Directory.EnumerateDirectories(work, Prefix + "*"))
+            {
+                var lockFile = System.IO.Path.Combine(folder, LockName);
+                if (File.Exists(lockFile))
+                {
+                    OwnerLock.RemoveIfAbandoned(lockFile, () => Directory.Delete(folder, recursive: true));
+                }
+                else if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > UnlockedGrace)
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // someone else's folder, or one being removed: not this build's business
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        finally
+        {
+            owner.Dispose();
+        }
+    }
+}
