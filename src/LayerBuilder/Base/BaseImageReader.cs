@@ -142,10 +142,11 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         }
 
         return manifest.Root.Items().Select(item => new BaseImageCandidate(
+            manifest.Member,
             item["RepoTags"].Items().Select(t => t.String() ?? "").Where(t => t.Length > 0).ToList(),
             item["Config"].MemberName(),
             null,
-            item["Layers"].Items().Select(l => l.MemberName()).ToList()) { ListedIn = manifest.Member }).ToList();
+            item["Layers"].Items().Select(l => l.MemberName()).ToList())).ToList();
     }
 
     private async Task<List<BaseImageCandidate>> FromIndexAsync(ArchiveMembers members, CancellationToken cancellationToken)
@@ -172,10 +173,11 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
 
             var config = BlobDigest(manifest["config"]["digest"]);
             result.Add(new BaseImageCandidate(
+                index.Member,
                 names,
                 BlobPath(config),
                 config,
-                manifest["layers"].Items().Select(l => BlobPath(BlobDigest(l["digest"]))).ToList()) { ListedIn = "index.json" });
+                manifest["layers"].Items().Select(l => BlobPath(BlobDigest(l["digest"]))).ToList()));
         }
 
         return result;
