@@ -94,13 +94,20 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         {
             // Decompressed once into the staging folder; the uncompressed bytes are the layer.
             var staged = Path.Combine(staging, $"base-layer-{index}.tar");
-            await using (var input = Compression.OpenDecompressed(file, out _))
-            await using (var output = new FileStream(staged, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var hashing = new HashingStream(output, leaveOpen: true))
+            try
             {
+                await using var input = Compression.OpenDecompressed(file, out _);
+                await using var output = new FileStream(staged, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                using var hashing = new HashingStream(output, leaveOpen: true);
                 await input.CopyToAsync(hashing, 1 << 20, cancellationToken).ConfigureAwait(false);
                 actual = hashing.Complete();
                 size = hashing.BytesWritten;
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException or ICSharpCode.SharpZipLib.SharpZipBaseException)
+            {
+                // What the decoders throw for a damaged stream: the layer, not the build, is broken.
+                throw Error(DiagnosticCodes.InputDamaged,
+                    $"layer {index + 1} of {image.Describe} ('{path}') is a damaged {kind.ToString().ToLowerInvariant()} stream: {e.Message}");
             }
 
             file = staged;
