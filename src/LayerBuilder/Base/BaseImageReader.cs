@@ -14,6 +14,9 @@ namespace LayerBuilder.Base;
 /// </summary>
 public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wantedPlatform)
 {
+    /// <summary>How many image indexes may lead to a manifest (Docker 25+ saves index.json → index → manifest).</summary>
+    private const int MaxIndexNesting = 8;
+
     public async Task<BaseImage> ReadAsync(CancellationToken cancellationToken)
     {
         var members = Directory.Exists(spec.HostPath)
@@ -191,8 +194,13 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
     }
 
     /// <summary>Follows an index descriptor to an image manifest, choosing the platform in nested indexes.</summary>
-    private async Task<BaseJsonValue?> ResolveManifestAsync(ArchiveMembers members, BaseJsonValue descriptor, CancellationToken cancellationToken)
+    private async Task<BaseJsonValue?> ResolveManifestAsync(ArchiveMembers members, BaseJsonValue descriptor, CancellationToken cancellationToken, int depth = 0)
     {
+        if (depth > MaxIndexNesting)
+        {
+            throw descriptor.Invalid($"leads through indexes nested more than {MaxIndexNesting} deep; real images nest at most two");
+        }
+
         var digest = BlobDigest(descriptor["digest"]);
         if (!members.Exists(BlobPath(digest)))
         {
@@ -229,7 +237,7 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
             match = children.FirstOrDefault(c => members.Exists(BlobPath(BlobDigest(c["digest"]))));
         }
 
-        return match.Exists ? await ResolveManifestAsync(members, match, cancellationToken).ConfigureAwait(false) : null;
+        return match.Exists ? await ResolveManifestAsync(members, match, cancellationToken, depth + 1).ConfigureAwait(false) : null;
     }
 
     private BaseImageCandidate Choose(List<BaseImageCandidate> candidates)

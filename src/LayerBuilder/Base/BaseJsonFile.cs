@@ -53,8 +53,9 @@ internal sealed class BaseJsonFile
     {
         var file = new BaseJsonFile(member, members.Source, position);
         var path = members.Locate(member) ?? throw file.Invalid("it is not in the archive");
-        await using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0))
+        try
         {
+            await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
             var length = stream.Length;
             if (length > MaxLength)
             {
@@ -64,6 +65,11 @@ internal sealed class BaseJsonFile
 
             file.Bytes = new byte[length];
             await stream.ReadExactlyAsync(file.Bytes, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // A layout folder's member the host will not give (permissions, a symlink loop, an I/O error).
+            throw new LayerBuildException(DiagnosticCodes.SourceUnreadable, position, $"cannot read {member} of base '{members.Source}': {e.Message}");
         }
 
         try

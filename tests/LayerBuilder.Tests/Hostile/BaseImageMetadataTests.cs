@@ -138,4 +138,43 @@ public sealed class BaseImageMetadataTests
 
         await HostileRun.FailsAsync(folder.Path, Recipe.Replace("{base}", tar, StringComparison.Ordinal), "LB2022", BaseLine, ImageColumn, "config.json", "16 MiB", "base.tar");
     }
+
+    [Test]
+    public async Task A_metadata_file_the_host_cannot_read_is_unreadable()
+    {
+        using var folder = new TempDirectory();
+        var image = HandWrittenBaseImage.WriteDockerSave(folder.Combine("base"));
+        File.Delete(Path.Combine(image, "manifest.json"));
+        File.CreateSymbolicLink(Path.Combine(image, "manifest.json"), "manifest.json");
+
+        await HostileRun.FailsAsync(folder.Path, Recipe.Replace("{base}", image, StringComparison.Ordinal), "LB2011", BaseLine, ImageColumn, "manifest.json", image);
+    }
+
+    [Test]
+    public async Task Indexes_nested_past_the_limit_are_invalid_metadata()
+    {
+        // Each index names the one below it by digest, so the chain is built from the bottom up.
+        using var folder = new TempDirectory();
+        var layout = HandWrittenBaseImage.WriteLayout(folder.Combine("base"));
+        var index = JsonNode.Parse(File.ReadAllText(Path.Combine(layout, "index.json")))!.AsObject();
+        var below = index["manifests"]![0]!.DeepClone().AsObject();
+        for (var level = 0; level < 20; level++)
+        {
+            var nested = new JsonObject
+            {
+                ["schemaVersion"] = 2,
+                ["mediaType"] = "application/vnd.oci.image.index.v1+json",
+                ["manifests"] = new JsonArray(below),
+            };
+            var bytes = System.Text.Encoding.UTF8.GetBytes(nested.ToJsonString());
+            var digest = HandWrittenBaseImage.Sha256(bytes);
+            File.WriteAllBytes(Path.Combine(layout, "blobs", "sha256", digest[7..]), bytes);
+            below = new JsonObject { ["mediaType"] = "application/vnd.oci.image.index.v1+json", ["digest"] = digest, ["size"] = bytes.Length };
+        }
+
+        index["manifests"] = new JsonArray(below);
+        File.WriteAllText(Path.Combine(layout, "index.json"), index.ToJsonString());
+
+        await HostileRun.FailsAsync(folder.Path, LayoutRecipe.Replace("{base}", layout, StringComparison.Ordinal), "LB2019", BaseLine, LayoutColumn, "nested");
+    }
 }
