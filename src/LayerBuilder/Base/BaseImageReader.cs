@@ -64,7 +64,7 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         var history = config["history"].Items()
             .Select(h => h.Object())
             .OfType<JsonObject>()
-            .Select(h => new HistoryEntry(null, null, null) { Inherited = (JsonObject)h.DeepClone() })
+            .Select(h => new HistoryEntry(null, null, null) { Inherited = h })
             .ToList();
         return new BaseImage(chosen.Describe, platform, ContainerConfigReader.Read(config["config"]), history, layers);
     }
@@ -214,7 +214,7 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         }
 
         var node = blob.Root;
-        if (node.Object() is null)
+        if (!node.Exists)
         {
             throw blob.Invalid("it is not a JSON object");
         }

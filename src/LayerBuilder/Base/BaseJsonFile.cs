@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using LayerBuilder.Diagnostics;
 
 namespace LayerBuilder.Base;
@@ -8,7 +7,8 @@ namespace LayerBuilder.Base;
 /// <summary>
 /// One JSON file of a base image (manifest.json, index.json, an image manifest or index blob, the
 /// config): the one place where such a file is read. Its size is checked before a byte is read, it is
-/// parsed once, and its values are reached through <see cref="BaseJsonValue"/>, whose accessors refuse
+/// parsed once into a <see cref="JsonDocument"/> (a compact token table, not an object per value), and its
+/// values are reached through <see cref="BaseJsonValue"/>, whose accessors refuse
 /// a value of the wrong shape with LB2019 naming this file and the field. Nothing a base archive holds
 /// can make the reader throw anything but a <see cref="LayerBuildException"/>.
 /// </summary>
@@ -26,6 +26,7 @@ internal sealed class BaseJsonFile
 
     private readonly string archive;
     private readonly SourcePosition position;
+    private JsonDocument? document;
 
     private BaseJsonFile(string member, string archive, SourcePosition position)
     {
@@ -40,9 +41,7 @@ internal sealed class BaseJsonFile
     /// <summary>The file's bytes, for digest checks.</summary>
     public byte[] Bytes { get; private set; } = [];
 
-    public BaseJsonValue Root => new(this, RootNode, "");
-
-    private JsonNode? RootNode { get; set; }
+    public BaseJsonValue Root => new(this, document?.RootElement ?? default);
 
     /// <summary>Reads and parses <paramref name="member"/> of <paramref name="members"/>; the caller knows it exists.</summary>
     /// <param name="members">The base archive or layout.</param>
@@ -59,8 +58,7 @@ internal sealed class BaseJsonFile
             var length = stream.Length;
             if (length > MaxLength)
             {
-                throw new LayerBuildException(DiagnosticCodes.MetadataTooLarge, position,
-                    $"{member} of base '{members.Source}' is {length.ToString("N0", CultureInfo.InvariantCulture)} bytes, over the {MaxLengthText} limit for a JSON file of a base image");
+                throw file.TooLarge($"it is {length.ToString("N0", CultureInfo.InvariantCulture)} bytes, over the {MaxLengthText} limit for a JSON file of a base image");
             }
 
             file.Bytes = new byte[length];
@@ -74,7 +72,7 @@ internal sealed class BaseJsonFile
 
         try
         {
-            file.RootNode = JsonNode.Parse(file.Bytes, documentOptions: Parsing);
+            file.document = JsonDocument.Parse(file.Bytes, Parsing);
         }
         catch (JsonException e)
         {
@@ -83,6 +81,10 @@ internal sealed class BaseJsonFile
 
         return file;
     }
+
+    /// <summary>LB2022 at the recipe's base, naming this file of the base.</summary>
+    public LayerBuildException TooLarge(string problem) =>
+        new(DiagnosticCodes.MetadataTooLarge, position, $"{Member} of base '{archive}': {problem}");
 
     /// <summary>LB2019 at the recipe's base, naming this file of the base.</summary>
     public LayerBuildException Invalid(string problem) =>

@@ -27,7 +27,7 @@ internal static class ContainerConfigReader
             Labels = new SortedDictionary<string, string>(
                 config["Labels"].Properties().ToDictionary(p => p.Key, p => p.Value.String() ?? ""), StringComparer.Ordinal),
             StopSignal = NonEmpty(config["StopSignal"]),
-            Healthcheck = healthcheck.Object() is null
+            Healthcheck = !healthcheck.Exists
                 ? null
                 : new HealthcheckSpec(
                     healthcheck["Test"].StringList() ?? [],

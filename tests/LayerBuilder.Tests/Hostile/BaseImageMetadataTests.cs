@@ -46,6 +46,8 @@ public sealed class BaseImageMetadataTests
         yield return Case("healthcheck retries in words", (_, c) => c["config"]!["Healthcheck"]!["Retries"] = "three", "LB2019", "config.json", "config.Healthcheck.Retries", "a whole number");
         yield return Case("User is an object", (_, c) => c["config"]!["User"] = new JsonObject(), "LB2019", "config.json", "config.User", "a string");
         yield return Case("manifest.json over the size limit", (m, _) => m[0]!["RepoTags"] = new JsonArray(HugeText), "LB2022", "manifest.json", "16 MiB");
+        yield return Case("Env with more items than the limit", (_, c) => c["config"]!["Env"] = new JsonArray([.. Enumerable.Repeat<JsonNode?>("A=1", 70_000).Select(n => n!.DeepClone())]), "LB2022", "config.json", "config.Env", "70,000 items", "65,536");
+        yield return Case("Labels with more fields than the limit", (_, c) => c["config"]!["Labels"] = new JsonObject(Enumerable.Range(0, 70_000).Select(i => KeyValuePair.Create<string, JsonNode?>($"l{i}", "v"))), "LB2022", "config.json", "config.Labels", "70,000 fields");
         yield return Case("config over the size limit", (_, c) => c["config"]!["Env"] = new JsonArray(HugeText), "LB2022", "config.json", "16 MiB");
     }
 
