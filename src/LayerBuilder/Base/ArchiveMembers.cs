@@ -143,7 +143,4 @@ public sealed class ArchiveMembers
         using var sha = System.Security.Cryptography.SHA256.Create();
         return Digest.FromHashBytes(await sha.ComputeHashAsync(stream, cancellationToken).ConfigureAwait(false));
     }
-
-    public async Task<byte[]> ReadAllAsync(string name, CancellationToken cancellationToken) =>
-        await File.ReadAllBytesAsync(Locate(name) ?? throw new FileNotFoundException(name), cancellationToken).ConfigureAwait(false);
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
@@ -15,6 +14,9 @@ namespace LayerBuilder.Base;
 /// </summary>
 public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wantedPlatform)
 {
+    /// <summary>How many image indexes may lead to a manifest (Docker 25+ saves index.json → index → manifest).</summary>
+    private const int MaxIndexNesting = 8;
+
     public async Task<BaseImage> ReadAsync(CancellationToken cancellationToken)
     {
         var members = Directory.Exists(spec.HostPath)
@@ -25,15 +27,25 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
 
         var candidates = await FindImagesAsync(members, cancellationToken).ConfigureAwait(false);
         var chosen = Choose(candidates);
-        var configBytes = await members.ReadAllAsync(chosen.ConfigPath, cancellationToken).ConfigureAwait(false);
-        if (chosen.ConfigDigest is { } expected && Digest.Of(configBytes).ToString() != expected)
+        if (!members.Exists(chosen.ConfigPath))
+        {
+            throw Error(DiagnosticCodes.BaseImageInvalid, $"{chosen.ListedIn} names '{chosen.ConfigPath}' as the config of {chosen.Describe}, but the archive has no such member");
+        }
+
+        var configFile = await BaseJsonFile.ReadAsync(members, chosen.ConfigPath, spec.Position, cancellationToken).ConfigureAwait(false);
+        if (chosen.ConfigDigest is { } expected && Digest.Of(configFile.Bytes).ToString() != expected)
         {
             throw Error(DiagnosticCodes.BaseLayerCorrupt, $"the config of {chosen.Describe} does not match its digest {expected}; the archive is corrupted");
         }
 
-        var config = ParseObject(configBytes, "config");
-        var diffIds = (config["rootfs"]?["diff_ids"] as JsonArray)?.Select(d => d?.GetValue<string>() ?? "").ToList()
-            ?? throw Error(DiagnosticCodes.BaseImageInvalid, $"the config of {chosen.Describe} has no rootfs.diff_ids");
+        var config = configFile.Root;
+        var diffIdList = config["rootfs"]["diff_ids"];
+        if (!diffIdList.Exists)
+        {
+            throw Error(DiagnosticCodes.BaseImageInvalid, $"the config of {chosen.Describe} has no rootfs.diff_ids");
+        }
+
+        var diffIds = diffIdList.Items().Select(d => d.String() ?? "").ToList();
         if (diffIds.Count != chosen.LayerPaths.Count)
         {
             throw Error(DiagnosticCodes.BaseImageInvalid, $"{chosen.Describe} lists {chosen.LayerPaths.Count} layers but its config has {diffIds.Count} diff ids");
@@ -46,14 +58,15 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         }
 
         var platform = new Platform(
-            config["os"]?.GetValue<string>() ?? "linux",
-            config["architecture"]?.GetValue<string>() ?? "amd64",
-            config["variant"]?.GetValue<string>());
-        var history = (config["history"] as JsonArray ?? [])
+            config["os"].String() ?? "linux",
+            config["architecture"].String() ?? "amd64",
+            config["variant"].String());
+        var history = config["history"].Items()
+            .Select(h => h.Object())
             .OfType<JsonObject>()
-            .Select(h => new HistoryEntry(null, null, null) { Inherited = (JsonObject)h.DeepClone() })
+            .Select(h => new HistoryEntry(null, null, null) { Inherited = h })
             .ToList();
-        return new BaseImage(chosen.Describe, platform, ContainerConfigReader.Read(config["config"] as JsonObject), history, layers);
+        return new BaseImage(chosen.Describe, platform, ContainerConfigReader.Read(config["config"]), history, layers);
     }
 
     private async Task<LayerBlob> VerifiedLayerAsync(ArchiveMembers members, BaseImageCandidate image, int index, string diffId, CancellationToken cancellationToken)
@@ -84,13 +97,20 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         {
             // Decompressed once into the staging folder; the uncompressed bytes are the layer.
             var staged = Path.Combine(staging, $"base-layer-{index}.tar");
-            await using (var input = Compression.OpenDecompressed(file, out _))
-            await using (var output = new FileStream(staged, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-            using (var hashing = new HashingStream(output, leaveOpen: true))
+            try
             {
+                await using var input = Compression.OpenDecompressed(file, out _);
+                await using var output = new FileStream(staged, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+                using var hashing = new HashingStream(output, leaveOpen: true);
                 await input.CopyToAsync(hashing, 1 << 20, cancellationToken).ConfigureAwait(false);
                 actual = hashing.Complete();
                 size = hashing.BytesWritten;
+            }
+            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException or ICSharpCode.SharpZipLib.SharpZipBaseException)
+            {
+                // What the decoders throw for a damaged stream: the layer, not the build, is broken.
+                throw Error(DiagnosticCodes.InputDamaged,
+                    $"layer {index + 1} of {image.Describe} ('{path}') is a damaged {kind.ToString().ToLowerInvariant()} stream: {e.Message}");
             }
 
             file = staged;
@@ -111,7 +131,7 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         var hasIndex = members.Exists("index.json");
         if (hasManifest && !spec.IsLayout)
         {
-            return FromManifestJson(await members.ReadAllAsync("manifest.json", cancellationToken).ConfigureAwait(false));
+            return FromManifestJson(await BaseJsonFile.ReadAsync(members, "manifest.json", spec.Position, cancellationToken).ConfigureAwait(false));
         }
 
         if (hasIndex)
@@ -124,87 +144,100 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
             : $"'{spec.HostPath}' is not a save-format archive: it has neither manifest.json nor index.json");
     }
 
-    private List<BaseImageCandidate> FromManifestJson(byte[] bytes)
+    private static List<BaseImageCandidate> FromManifestJson(BaseJsonFile manifest)
     {
-        if (ParseNode(bytes, "manifest.json") is not JsonArray items)
+        if (!manifest.Root.Exists)
         {
-            throw Error(DiagnosticCodes.BaseImageInvalid, "manifest.json of the base archive is not a JSON array");
+            throw manifest.Invalid("it is not a JSON array");
         }
 
-        return items.OfType<JsonObject>().Select(item => new BaseImageCandidate(
-            (item["RepoTags"] as JsonArray ?? []).Select(t => t?.GetValue<string>() ?? "").Where(t => t.Length > 0).ToList(),
-            item["Config"]?.GetValue<string>() ?? throw Error(DiagnosticCodes.BaseImageInvalid, "an entry of manifest.json has no Config"),
+        return manifest.Root.Items().Select(item => new BaseImageCandidate(
+            manifest.Member,
+            item["RepoTags"].Items().Select(t => t.String() ?? "").Where(t => t.Length > 0).ToList(),
+            item["Config"].MemberName(),
             null,
-            (item["Layers"] as JsonArray ?? []).Select(l => l?.GetValue<string>() ?? "").ToList())).ToList();
+            item["Layers"].Items().Select(l => l.MemberName()).ToList())).ToList();
     }
 
     private async Task<List<BaseImageCandidate>> FromIndexAsync(ArchiveMembers members, CancellationToken cancellationToken)
     {
-        var index = ParseObject(await members.ReadAllAsync("index.json", cancellationToken).ConfigureAwait(false), "index.json");
+        var index = await BaseJsonFile.ReadAsync(members, "index.json", spec.Position, cancellationToken).ConfigureAwait(false);
         var result = new List<BaseImageCandidate>();
-        foreach (var descriptor in (index["manifests"] as JsonArray ?? []).OfType<JsonObject>())
+        foreach (var descriptor in index.Root["manifests"].Items())
         {
             var names = new List<string>();
-            if (descriptor["annotations"] is JsonObject annotations)
+            var annotations = descriptor["annotations"];
+            if (annotations["io.containerd.image.name"].String() is { } full)
             {
-                if (annotations["io.containerd.image.name"]?.GetValue<string>() is { } full)
-                {
-                    names.Add(full);
-                }
-                else if (annotations["org.opencontainers.image.ref.name"]?.GetValue<string>() is { } refName)
-                {
-                    names.Add(refName);
-                }
+                names.Add(full);
+            }
+            else if (annotations["org.opencontainers.image.ref.name"].String() is { } refName)
+            {
+                names.Add(refName);
             }
 
-            var manifest = await ResolveManifestAsync(members, descriptor, cancellationToken).ConfigureAwait(false);
-            if (manifest is null)
+            if (await ResolveManifestAsync(members, descriptor, cancellationToken).ConfigureAwait(false) is not { } manifest)
             {
                 continue;
             }
 
-            var config = manifest["config"]?["digest"]?.GetValue<string>() ?? "";
+            var config = BlobDigest(manifest["config"]["digest"]);
             result.Add(new BaseImageCandidate(
+                index.Member,
                 names,
                 BlobPath(config),
                 config,
-                (manifest["layers"] as JsonArray ?? []).Select(l => BlobPath(l?["digest"]?.GetValue<string>() ?? "")).ToList()));
+                manifest["layers"].Items().Select(l => BlobPath(BlobDigest(l["digest"]))).ToList()));
         }
 
         return result;
     }
 
     /// <summary>Follows an index descriptor to an image manifest, choosing the platform in nested indexes.</summary>
-    private async Task<JsonObject?> ResolveManifestAsync(ArchiveMembers members, JsonObject descriptor, CancellationToken cancellationToken)
+    private async Task<BaseJsonValue?> ResolveManifestAsync(ArchiveMembers members, BaseJsonValue descriptor, CancellationToken cancellationToken, int depth = 0)
     {
-        var digest = descriptor["digest"]?.GetValue<string>() ?? "";
+        if (depth > MaxIndexNesting)
+        {
+            throw descriptor.Invalid($"leads through indexes nested more than {MaxIndexNesting} deep; real images nest at most two");
+        }
+
+        var digest = BlobDigest(descriptor["digest"]);
         if (!members.Exists(BlobPath(digest)))
         {
             return null; // other platforms' blobs are often absent from saved archives
         }
 
-        var bytes = await members.ReadAllAsync(BlobPath(digest), cancellationToken).ConfigureAwait(false);
-        if (Digest.Of(bytes).ToString() != digest)
+        var blob = await BaseJsonFile.ReadAsync(members, BlobPath(digest), spec.Position, cancellationToken).ConfigureAwait(false);
+        if (Digest.Of(blob.Bytes).ToString() != digest)
         {
             throw Error(DiagnosticCodes.BaseLayerCorrupt, $"blob {digest} of the base does not match its digest; the archive is corrupted");
         }
 
-        var node = ParseObject(bytes, digest);
-        var mediaType = node["mediaType"]?.GetValue<string>() ?? descriptor["mediaType"]?.GetValue<string>() ?? "";
+        var node = blob.Root;
+        if (!node.Exists)
+        {
+            throw blob.Invalid("it is not a JSON object");
+        }
+
+        var mediaType = node["mediaType"].String() ?? descriptor["mediaType"].String() ?? "";
         if (!mediaType.Contains("index", StringComparison.Ordinal) && !mediaType.Contains("manifest.list", StringComparison.Ordinal))
         {
             return node;
         }
 
-        var children = (node["manifests"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        var children = node["manifests"].Items().ToList();
         var wanted = wantedPlatform ?? Platform.LinuxAmd64;
         var match = children.FirstOrDefault(c =>
-            c["platform"]?["os"]?.GetValue<string>() == wanted.Os &&
-            c["platform"]?["architecture"]?.GetValue<string>() == wanted.Architecture &&
-            (wanted.Variant is null || c["platform"]?["variant"]?.GetValue<string>() == wanted.Variant) &&
-            members.Exists(BlobPath(c["digest"]?.GetValue<string>() ?? "")));
-        match ??= children.FirstOrDefault(c => members.Exists(BlobPath(c["digest"]?.GetValue<string>() ?? "")));
-        return match is null ? null : await ResolveManifestAsync(members, match, cancellationToken).ConfigureAwait(false);
+            c["platform"]["os"].String() == wanted.Os &&
+            c["platform"]["architecture"].String() == wanted.Architecture &&
+            (wanted.Variant is null || c["platform"]["variant"].String() == wanted.Variant) &&
+            members.Exists(BlobPath(BlobDigest(c["digest"]))));
+        if (!match.Exists)
+        {
+            match = children.FirstOrDefault(c => members.Exists(BlobPath(BlobDigest(c["digest"]))));
+        }
+
+        return match.Exists ? await ResolveManifestAsync(members, match, cancellationToken, depth + 1).ConfigureAwait(false) : null;
     }
 
     private BaseImageCandidate Choose(List<BaseImageCandidate> candidates)
@@ -241,26 +274,15 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         return ImageReference.TryParse(repo, out var reference, out _) ? $"{reference.Full}:{tag}" : name;
     }
 
-    private static string BlobPath(string digest)
+    /// <summary>A descriptor's digest, which names a blob file: anything but sha256 and 64 hex digits could
+    /// name another path.</summary>
+    private static string BlobDigest(BaseJsonValue value)
     {
-        var colon = digest.IndexOf(':', StringComparison.Ordinal);
-        return colon < 0 ? digest : $"blobs/{digest[..colon]}/{digest[(colon + 1)..]}";
+        var digest = value.RequiredString();
+        return Digest.TryParse(digest, out _) ? digest : throw value.Invalid($"'{digest}' is not a sha256 digest");
     }
 
-    private JsonObject ParseObject(byte[] bytes, string what) =>
-        ParseNode(bytes, what) as JsonObject ?? throw Error(DiagnosticCodes.BaseImageInvalid, $"{what} of the base is not a JSON object");
-
-    private JsonNode? ParseNode(byte[] bytes, string what)
-    {
-        try
-        {
-            return JsonNode.Parse(bytes);
-        }
-        catch (JsonException e)
-        {
-            throw Error(DiagnosticCodes.BaseImageInvalid, $"{what} of the base is not valid JSON: {e.Message}");
-        }
-    }
+    private static string BlobPath(string digest) => $"blobs/sha256/{digest["sha256:".Length..]}";
 
     private LayerBuildException Error(DiagnosticCode code, string message) => new(code, spec.Position, message);
 }

@@ -1,53 +1,46 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using LayerBuilder.Image;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Base;
 
-/// <summary>Reads the runtime config of a base image's config JSON (Docker's container.Config names).</summary>
+/// <summary>Reads the runtime config of a base image's config JSON (Docker's container.Config names).
+/// A field of the wrong type is LB2019 naming it (<see cref="BaseJsonValue"/>); an absent one is unset.</summary>
 internal static class ContainerConfigReader
 {
-    public static ContainerConfig Read(JsonObject? config)
+    public static ContainerConfig Read(BaseJsonValue config)
     {
-        if (config is null)
+        if (!config.Exists)
         {
             return new ContainerConfig();
         }
 
+        var healthcheck = config["Healthcheck"];
         return new ContainerConfig
         {
             User = NonEmpty(config["User"]),
             ExposedPorts = Keys(config["ExposedPorts"]),
-            Env = Strings(config["Env"]) ?? [],
-            Entrypoint = Strings(config["Entrypoint"]),
-            Cmd = Strings(config["Cmd"]),
+            Env = config["Env"].StringList() ?? [],
+            Entrypoint = config["Entrypoint"].StringList(),
+            Cmd = config["Cmd"].StringList(),
             Volumes = Keys(config["Volumes"]),
             WorkingDir = NonEmpty(config["WorkingDir"]),
-            Labels = config["Labels"] is JsonObject labels
-                ? new SortedDictionary<string, string>(labels.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? ""), StringComparer.Ordinal)
-                : new SortedDictionary<string, string>(StringComparer.Ordinal),
+            Labels = new SortedDictionary<string, string>(
+                config["Labels"].Properties().ToDictionary(p => p.Key, p => p.Value.String() ?? ""), StringComparer.Ordinal),
             StopSignal = NonEmpty(config["StopSignal"]),
-            Healthcheck = config["Healthcheck"] is JsonObject hc
-                ? new HealthcheckSpec(Strings(hc["Test"]) ?? [], Long(hc["Interval"]), Long(hc["Timeout"]), Long(hc["StartPeriod"]), Long(hc["StartInterval"]), (int?)Long(hc["Retries"]))
-                : null,
+            Healthcheck = !healthcheck.Exists
+                ? null
+                : new HealthcheckSpec(
+                    healthcheck["Test"].StringList() ?? [],
+                    healthcheck["Interval"].WholeNumber(),
+                    healthcheck["Timeout"].WholeNumber(),
+                    healthcheck["StartPeriod"].WholeNumber(),
+                    healthcheck["StartInterval"].WholeNumber(),
+                    (int?)healthcheck["Retries"].WholeNumber(int.MinValue, int.MaxValue)),
         };
     }
 
-    private static string? NonEmpty(JsonNode? node) =>
-        node is JsonValue v && v.TryGetValue<string>(out var s) && s.Length > 0 ? s : null;
+    private static string? NonEmpty(BaseJsonValue value) => value.String() is { Length: > 0 } text ? text : null;
 
-    private static long? Long(JsonNode? node) =>
-        node is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
-
-    /// <summary>Docker's StrSlice: an array, or a single string meaning a one-item list.</summary>
-    private static List<string>? Strings(JsonNode? node) => node switch
-    {
-        JsonArray array => array.Select(i => i?.GetValue<string>() ?? "").ToList(),
-        JsonValue v when v.GetValueKind() == JsonValueKind.String => [v.GetValue<string>()],
-        _ => null,
-    };
-
-    private static List<string> Keys(JsonNode? node) =>
-        node is JsonObject map ? map.Select(p => p.Key).Order(StringComparer.Ordinal).ToList() : [];
+    private static List<string> Keys(BaseJsonValue value) =>
+        value.Properties().Select(p => p.Key).Order(StringComparer.Ordinal).ToList();
 }

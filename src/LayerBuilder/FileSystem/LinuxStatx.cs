@@ -13,7 +13,9 @@ internal static unsafe partial class LinuxStatx
     public const int CurrentFolder = -100; // AT_FDCWD
 
     private const int SymlinkNoFollow = 0x100; // AT_SYMLINK_NOFOLLOW
+    private const int EmptyPath = 0x1000; // AT_EMPTY_PATH: stat the descriptor itself
     private const uint BasicStats = 0x7FF; // STATX_BASIC_STATS
+    private const uint Times = 0x40 | 0x80; // STATX_MTIME | STATX_CTIME
 
     /// <summary>Stats <paramref name="path"/> relative to <paramref name="folder"/>; <paramref name="fullPath"/> names the file in errors.</summary>
     public static HostFileInfo Stat(int folder, string path, string fullPath)
@@ -58,7 +60,6 @@ internal static unsafe partial class LinuxStatx
     /// whatever its name now leads to.</summary>
     public static HostFileInfo Stat(Microsoft.Win32.SafeHandles.SafeFileHandle handle, string fullPath)
     {
-        const int EmptyPath = 0x1000; // AT_EMPTY_PATH
         var buffer = stackalloc byte[256];
         var added = false;
         handle.DangerousAddRef(ref added);
@@ -78,6 +79,21 @@ internal static unsafe partial class LinuxStatx
         }
 
         return Decode(new ReadOnlySpan<byte>(buffer, 256));
+    }
+
+    /// <summary>The modification and change times of the open file <paramref name="descriptor"/>, in the
+    /// nanoseconds <see cref="HostFileInfo"/> uses; <paramref name="fullPath"/> names it in errors.</summary>
+    public static (long Modified, long Changed) TimesOf(int descriptor, string fullPath)
+    {
+        var buffer = stackalloc byte[256];
+        byte empty = 0;
+        if (Native.Statx(descriptor, &empty, EmptyPath, Times, buffer) != 0)
+        {
+            throw Failure(fullPath, Marshal.GetLastPInvokeError());
+        }
+
+        var stats = new ReadOnlySpan<byte>(buffer, 256);
+        return (Nanoseconds(stats[112..]), Nanoseconds(stats[96..]));
     }
 
     private static Exception Failure(string fullPath, int errno) => errno == 2

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using LayerBuilder.FileSystem;
 using Microsoft.Win32.SafeHandles;
 
 namespace LayerBuilder.Layers;
@@ -15,11 +16,13 @@ internal readonly partial struct HostFileReader : IDisposable
 
     private readonly int descriptor;
     private readonly SafeFileHandle? handle;
+    private readonly string path;
 
-    private HostFileReader(int descriptor, SafeFileHandle? handle)
+    private HostFileReader(int descriptor, SafeFileHandle? handle, string path)
     {
         this.descriptor = descriptor;
         this.handle = handle;
+        this.path = path;
     }
 
     /// <summary>Opens <paramref name="path"/> for reading; failures are the BCL's exception types.</summary>
@@ -27,7 +30,7 @@ internal readonly partial struct HostFileReader : IDisposable
     {
         if (!OperatingSystem.IsLinux())
         {
-            return new HostFileReader(-1, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan));
+            return new HostFileReader(-1, File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan), path);
         }
 
         int fd;
@@ -42,7 +45,7 @@ internal readonly partial struct HostFileReader : IDisposable
             throw Failure(path, Marshal.GetLastPInvokeError());
         }
 
-        return new HostFileReader(fd, null);
+        return new HostFileReader(fd, null, path);
     }
 
     /// <summary>Reads into <paramref name="buffer"/> from <paramref name="offset"/>; 0 at the end.</summary>
@@ -66,6 +69,22 @@ internal readonly partial struct HostFileReader : IDisposable
         }
 
         return (int)read;
+    }
+
+    /// <summary>
+    /// Whether the open file's modification or change time differs from <paramref name="seen"/>, the stat
+    /// the plan made: a rewrite in place (same size, so no length check sees it) since then, or while the
+    /// file was read. One statx on the open descriptor, no path lookup. False where times are unknown.
+    /// </summary>
+    public bool ChangedSince(HostFileInfo seen)
+    {
+        if (descriptor < 0 || (seen.ModifiedNanoseconds == 0 && seen.ChangedNanoseconds == 0))
+        {
+            return false;
+        }
+
+        var (modified, changed) = LinuxStatx.TimesOf(descriptor, path);
+        return modified != seen.ModifiedNanoseconds || changed != seen.ChangedNanoseconds;
     }
 
     public void Dispose()

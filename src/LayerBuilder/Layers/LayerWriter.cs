@@ -11,6 +11,9 @@ namespace LayerBuilder.Layers;
 /// </summary>
 public static class LayerWriter
 {
+    /// <summary>How a file whose length held but whose times moved since the plan's stat changed.</summary>
+    private const string Rewritten = "was rewritten in place (its modification or change time moved)";
+
     /// <summary>
     /// Writes <paramref name="entries"/> (already in layer order) to <paramref name="path"/>.
     /// <paramref name="written"/> sees each entry as stored, files pointing at their bytes inside the new
@@ -107,6 +110,11 @@ public static class LayerWriter
                 throw SourceChanged(host, entry, item.Length < host.Length ? "shrank" : "grew");
             }
 
+            if (item.Rewritten)
+            {
+                throw SourceChanged(host, entry, Rewritten);
+            }
+
             sink.Write(item.Buffer.AsSpan(0, item.Length));
         }
         finally
@@ -169,7 +177,7 @@ public static class LayerWriter
                 // Ask for one byte more than expected when it fits: a short read then proves the end was
                 // reached, so a small file takes one read, and a longer read proves the file grew.
                 var ask = (int)Math.Min(space.Length, remaining + 1);
-                var read = file.Read(space[..ask], offset);
+                var read = ReadAt(file, space[..ask], offset, host, entry);
                 if (read == 0)
                 {
                     throw SourceChanged(host, entry, "shrank");
@@ -186,10 +194,40 @@ public static class LayerWriter
             }
 
             Span<byte> probe = stackalloc byte[1];
-            if (!reachedEnd && file.Read(probe, offset) > 0)
+            if (!reachedEnd && ReadAt(file, probe, offset, host, entry) > 0)
             {
                 throw SourceChanged(host, entry, "grew");
             }
+
+            if (host.Info is { } seen && ChangedSince(file, seen, host, entry))
+            {
+                throw SourceChanged(host, entry, Rewritten);
+            }
+        }
+    }
+
+    /// <summary>A read of the source whose failure (EIO, a file system gone) is the source's, LB2011.</summary>
+    private static int ReadAt(HostFileReader file, Span<byte> into, long offset, HostFileContent host, LayerEntry entry)
+    {
+        try
+        {
+            return file.Read(into, offset);
+        }
+        catch (IOException e)
+        {
+            throw Unreadable(host, entry, e);
+        }
+    }
+
+    private static bool ChangedSince(HostFileReader file, HostFileInfo seen, HostFileContent host, LayerEntry entry)
+    {
+        try
+        {
+            return file.ChangedSince(seen);
+        }
+        catch (IOException e)
+        {
+            throw Unreadable(host, entry, e);
         }
     }
 

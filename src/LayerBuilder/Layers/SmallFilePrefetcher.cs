@@ -145,7 +145,9 @@ internal sealed class SmallFilePrefetcher : IDisposable
                 }
             }
 
-            return new Prefetched(index, buffer, total, null);
+            // Only a file whose length held is compared: a length change is reported as such.
+            var rewritten = total == host.Length && host.Info is { } seen && file.ChangedSince(seen);
+            return new Prefetched(index, buffer, total, null) { Rewritten = rewritten };
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
@@ -157,6 +159,9 @@ internal sealed class SmallFilePrefetcher : IDisposable
     /// <summary>A file read ahead: its bytes (pooled) or why it could not be read.</summary>
     internal readonly record struct Prefetched(int Index, byte[]? Buffer, int Length, Exception? Error)
     {
+        /// <summary>The file's times moved since the plan's stat: rewritten in place, perhaps while it was read.</summary>
+        public bool Rewritten { get; init; }
+
         public void Return()
         {
             if (Buffer is not null)

@@ -9,10 +9,14 @@ namespace LayerBuilder.Planning;
 /// dest (or into it when dest ends in '/' or is a folder), wildcard sources copy every match into dest.
 /// Host metadata is reduced to what the recipe allows: the owner-executable bit unless preserveMode,
 /// mtime from the recipe, owner from the recipe. Host symlinks stay symlinks, host hard links inside one
-/// copy stay hard links.
+/// copy stay hard links. Whatever the host answers while the sources are found, walked and stat'ed (a
+/// dangling or looping link, a folder that cannot be listed) is reported at the copy's <c>src</c>.
 /// </summary>
 internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
 {
+    /// <summary>The prefix of both whiteout names, <c>.wh.NAME</c> and the opaque marker <c>.wh..wh..opq</c>.</summary>
+    private const string WhiteoutPrefix = ".wh.";
+
     private readonly Dictionary<(ulong Device, ulong Inode), ImagePath> inodes = [];
 
     /// <summary>The same words for every entry of this copy, made once.</summary>
@@ -24,6 +28,21 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
     private Owner EntryOwner => owner ??= step.OwnerOf(copy.Owner);
 
     public void Plan()
+    {
+        try
+        {
+            PlanSources();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The one place where the host's refusals become diagnostics: the walk, the stats and the
+            // link lookups below all end here, whichever of them met the problem.
+            var code = e is FileNotFoundException or DirectoryNotFoundException ? DiagnosticCodes.SourceNotFound : DiagnosticCodes.SourceUnreadable;
+            step.Diagnostics.Error(code, copy.Source.Position, $"cannot read copy src '{copy.Source.Value}': {e.Message}");
+        }
+    }
+
+    private void PlanSources()
     {
         var source = copy.Source.Value;
         var dest = copy.Destination.Value;
@@ -87,7 +106,16 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         var info = HostFileInfo.Stat(source);
         if (info.Kind == EntryKind.Symlink)
         {
-            info = HostFileInfo.Stat(Path.GetFullPath(new FileInfo(source).ResolveLinkTarget(returnFinalTarget: true)!.FullName));
+            // A loop makes the lookup throw (ELOOP), which Plan reports; a link to nothing is said plainly.
+            var final = File.ResolveLinkTarget(source, returnFinalTarget: true);
+            if (final is null || !final.Exists)
+            {
+                step.Diagnostics.Error(DiagnosticCodes.SourceNotFound, copy.Source.Position,
+                    $"copy src '{source}' is a symlink to '{new FileInfo(source).LinkTarget}', which does not exist");
+                return;
+            }
+
+            info = HostFileInfo.Stat(final.FullName);
         }
 
         AddHostItem(new HostItem(source, Path.GetFileName(source), info), target.Value);
@@ -108,17 +136,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
 
         var include = copy.Include.Select(g => Glob.Compile(g.Value)).ToList();
         var exclude = copy.Exclude.Select(g => Glob.Compile(g.Value)).ToList();
-        List<HostItem> items;
-        try
-        {
-            items = HostTree.Walk(folder, include, exclude);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            step.Diagnostics.Error(DiagnosticCodes.SourceUnreadable, copy.Source.Position, $"cannot read copy src '{folder}': {e.Message}");
-            return;
-        }
-
+        var items = HostTree.Walk(folder, include, exclude);
         if (items.Count == 0 && include.Count > 0)
         {
             step.Diagnostics.Error(DiagnosticCodes.GlobMatchesNothing, copy.Include[0].Position,
@@ -143,6 +161,13 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             return;
         }
 
+        if (HasWhiteoutName(path))
+        {
+            step.Diagnostics.Error(DiagnosticCodes.WhiteoutEntry, copy.Source.Position,
+                $"'{item.HostPath}' is named like a whiteout marker ('.wh.NAME' or '.wh..wh..opq'): in a layer it would delete files of the image instead of adding one; rename it or exclude it");
+            return;
+        }
+
         var entry = info.Kind switch
         {
             EntryKind.Directory => Folder(path, info),
@@ -160,6 +185,11 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         };
         step.Add(entry, copy.Position, isExplicit: false);
     }
+
+    /// <summary>Whether the entry's own name would make it a whiteout in the layer. The walk already holds
+    /// the path; this looks at its last component in place, without a string or a system call.</summary>
+    private static bool HasWhiteoutName(ImagePath path) =>
+        path.Value.AsSpan(path.Value.LastIndexOf('/') + 1).StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
 
     private LayerEntry FileOrLink(HostItem item, ImagePath path)
     {

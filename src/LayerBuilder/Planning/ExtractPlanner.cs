@@ -50,6 +50,11 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
             step.Diagnostics.Error(DiagnosticCodes.UnsupportedArchive, extract.Source.Position,
                 $"extract src '{source}' is not a readable tar (.tar, .tar.gz, .tgz, .tar.bz2 or .tar.zst): {e.Message}");
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // The host refused the read (permissions, an I/O error): the file is there but cannot be read.
+            step.Diagnostics.Error(DiagnosticCodes.SourceUnreadable, extract.Source.Position, $"cannot read extract src '{source}': {e.Message}");
+        }
     }
 
     private LayerEntry? Convert(TarEntry tar, ImagePath dest, string folder, int number)
