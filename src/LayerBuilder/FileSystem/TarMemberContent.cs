@@ -13,8 +13,7 @@ public sealed record TarMemberContent(string LayerFile, string MemberName, long 
 {
     public override Stream Open()
     {
-        var reader = TarInputReader.Open(new TarInputSource(LayerFile, $"base layer '{LayerFile}'", SourcePosition.StartOf(LayerFile),
-            DiagnosticCodes.BaseImageInvalid, DiagnosticCodes.BaseImageInvalid) { RequireEndMarker = false });
+        var reader = TarInputReader.Open(TarInputSource.BaseLayer(LayerFile, $"'{LayerFile}'", SourcePosition.StartOf(LayerFile)));
         while (reader.Next() is { } entry)
         {
             if (ImagePath.TryNormalize("/" + entry.Name, out var path) && path.TarName == MemberName)
