@@ -26,6 +26,7 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
     private int paxFilled;
     private long? paxSize; // the size a PAX header gave the next header
     private bool ended; // the end-of-archive block was seen
+    private byte[]? lastEntryHeader; // a copy, so a name is decoded only when a message needs it
 
     /// <summary>True once a valid header was read: before that, a failure means the input is no tar at all.</summary>
     public bool Started { get; private set; }
@@ -33,8 +34,8 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
     /// <summary>True while the input has given no byte at all: an empty file is an empty tar.</summary>
     public bool IsEmpty => position == 0;
 
-    /// <summary>The name in the last header read, for messages.</summary>
-    public string? LastName { get; private set; }
+    /// <summary>The name in the last entry header read (not a long-name or PAX header), for messages.</summary>
+    public string? LastName => lastEntryHeader is null ? null : TarHeaderBlock.Name(lastEntryHeader);
 
     public override bool CanRead => true;
 
@@ -220,7 +221,6 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
             return;
         }
 
-        var name = TarHeaderBlock.Name(header);
         if (!TarHeaderBlock.ChecksumMatches(header))
         {
             if (!Started && !TarHeaderBlock.HasMagic(header))
@@ -228,7 +228,7 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
                 throw NotATar("its first block is no tar header");
             }
 
-            throw new TarInputException(DiagnosticCodes.InputDamaged, $"the header of '{TarInputFailures.Printable(name)}' at offset {at} has a wrong checksum");
+            throw new TarInputException(DiagnosticCodes.InputDamaged, $"the header of '{Shown()}' at offset {at} has a wrong checksum");
         }
 
         var type = TarHeaderBlock.Type(header);
@@ -256,11 +256,11 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
                 break;
             case 'S' or 'M':
                 throw new TarInputException(DiagnosticCodes.UnsupportedEntry,
-                    $"entry '{TarInputFailures.Printable(name)}' is a {(type == 'S' ? "GNU sparse file" : "multi-volume continuation")}, which a layer cannot hold; repack it with plain entries");
+                    $"entry '{Shown()}' is a {(type == 'S' ? "GNU sparse file" : "multi-volume continuation")}, which a layer cannot hold; repack it with plain entries");
             case '1' or '2' or '3' or '4' or '5' or '6':
                 if (size > 0)
                 {
-                    throw new TarInputException(DiagnosticCodes.InputDamaged, $"entry '{TarInputFailures.Printable(name)}' has a size, but its type has no data");
+                    throw new TarInputException(DiagnosticCodes.InputDamaged, $"entry '{Shown()}' has a size, but its type has no data");
                 }
 
                 dataSize = 0;
@@ -273,7 +273,8 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
         Started = true;
         if (type is not ('x' or 'g' or 'L' or 'K'))
         {
-            LastName = name;
+            lastEntryHeader ??= new byte[TarHeaderBlock.Length];
+            header.CopyTo(lastEntryHeader, 0);
         }
 
         nextHeader = at + TarHeaderBlock.Length + ((dataSize + TarHeaderBlock.Length - 1) / TarHeaderBlock.Length * TarHeaderBlock.Length);
@@ -325,6 +326,9 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
     }
 
     private LayerBuildException Fail(TarInputException e) => TarInputFailures.FromTar(e, source, LastName, Started);
+
+    /// <summary>The name in the header being checked, fit for a message.</summary>
+    private string Shown() => TarInputFailures.Printable(TarHeaderBlock.Name(header));
 
     private static string Describe(char type) => type switch
     {
