@@ -4,6 +4,7 @@ using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
+using LayerBuilder.TarInput;
 
 namespace LayerBuilder.Base;
 
@@ -84,11 +85,11 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         {
             // Decompressed once into the staging folder; the uncompressed bytes are the layer.
             var staged = Path.Combine(staging, $"base-layer-{index}.tar");
-            await using (var input = Compression.OpenDecompressed(file, out _))
             await using (var output = new FileStream(staged, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
             using (var hashing = new HashingStream(output, leaveOpen: true))
             {
-                await input.CopyToAsync(hashing, 1 << 20, cancellationToken).ConfigureAwait(false);
+                var source = TarInputSource.BaseLayer(file, $"{index + 1} of {image.Describe} ('{path}')", spec.Position);
+                await CompressedInput.CopyToAsync(source, hashing, cancellationToken).ConfigureAwait(false);
                 actual = hashing.Complete();
                 size = hashing.BytesWritten;
             }
