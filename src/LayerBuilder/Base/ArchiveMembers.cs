@@ -3,6 +3,7 @@ using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
+using LayerBuilder.TarInput;
 
 namespace LayerBuilder.Base;
 
@@ -34,12 +35,10 @@ public sealed class ArchiveMembers
     {
         var members = new ArchiveMembers(staging, isFolder: false) { Source = archive };
         Directory.CreateDirectory(staging);
-        try
+        await using (var reader = TarInputReader.Open(TarInputSource.BaseArchive(archive, position)))
         {
-            await using var input = Compression.OpenDecompressed(archive, out _);
-            using var reader = new TarReader(input);
             var buffer = new byte[1 << 20];
-            while (await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
             {
                 if (!ImagePath.TryNormalize("/" + entry.Name, out var name) || name.IsRoot)
                 {
@@ -92,11 +91,6 @@ public sealed class ArchiveMembers
                 }
             }
         }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or NotSupportedException)
-        {
-            throw new LayerBuildException(DiagnosticCodes.RootfsUnreadable, position, $"base archive '{archive}' is not a readable tar: {e.Message}");
-        }
-
         return members;
     }
 

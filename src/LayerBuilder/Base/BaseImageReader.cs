@@ -3,6 +3,7 @@ using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
+using LayerBuilder.TarInput;
 
 namespace LayerBuilder.Base;
 
@@ -97,20 +98,14 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         {
             // Decompressed once into the staging folder; the uncompressed bytes are the layer.
             var staged = Path.Combine(staging, $"base-layer-{index}.tar");
-            try
+            await using (var output = new FileStream(staged, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            using (var hashing = new HashingStream(output, leaveOpen: true))
             {
-                await using var input = Compression.OpenDecompressed(file, out _);
-                await using var output = new FileStream(staged, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-                using var hashing = new HashingStream(output, leaveOpen: true);
-                await input.CopyToAsync(hashing, 1 << 20, cancellationToken).ConfigureAwait(false);
+                // The tar input boundary reports a damaged stream as LB2023 naming this layer.
+                var source = TarInputSource.BaseLayer(file, $"{index + 1} of {image.Describe} ('{path}')", spec.Position);
+                await CompressedInput.CopyToAsync(source, hashing, cancellationToken).ConfigureAwait(false);
                 actual = hashing.Complete();
                 size = hashing.BytesWritten;
-            }
-            catch (Exception e) when (e is InvalidDataException or EndOfStreamException or ZstdSharp.ZstdException or ICSharpCode.SharpZipLib.SharpZipBaseException)
-            {
-                // What the decoders throw for a damaged stream: the layer, not the build, is broken.
-                throw Error(DiagnosticCodes.InputDamaged,
-                    $"layer {index + 1} of {image.Describe} ('{path}') is a damaged {kind.ToString().ToLowerInvariant()} stream: {e.Message}");
             }
 
             file = staged;

@@ -1,7 +1,7 @@
-using System.Formats.Tar;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Layers;
+using LayerBuilder.TarInput;
 
 namespace LayerBuilder.Base;
 
@@ -11,57 +11,50 @@ public static class LayerIndexer
 {
     public static void Apply(LowerLayerIndex index, LayerBlob layer, SourcePosition position)
     {
-        try
+        using var reader = TarInputReader.Open(TarInputSource.BaseLayer(layer.FilePath, layer.DiffId.ToString(), position));
+        while (reader.Next() is { } tar)
         {
-            using var reader = new TarReader(File.OpenRead(layer.FilePath), leaveOpen: false);
-            while (reader.GetNextEntry(copyData: false) is { } tar)
+            if (!ImagePath.TryNormalize("/" + tar.Name, out var path) || path.IsRoot)
             {
-                if (!ImagePath.TryNormalize("/" + tar.Name, out var path) || path.IsRoot)
-                {
-                    continue;
-                }
-
-                if (path.Name == ".wh..wh..opq")
-                {
-                    index.Apply(new LayerEntry { Path = path.Parent, Kind = EntryKind.OpaqueWhiteout });
-                    continue;
-                }
-
-                if (path.Name.StartsWith(".wh.", StringComparison.Ordinal))
-                {
-                    if (!path.Name.StartsWith(".wh..wh.", StringComparison.Ordinal))
-                    {
-                        index.Apply(new LayerEntry { Path = path.Parent.Combine(path.Name[4..]), Kind = EntryKind.Whiteout });
-                    }
-
-                    continue;
-                }
-
-                // A base layer was accepted by its own builder; an odd typeflag is indexed as a plain file.
-                var kind = TarEntryKinds.TryMap(tar.EntryType, out var mapped) ? mapped : EntryKind.File;
-                var entry = new LayerEntry
-                {
-                    Path = path,
-                    Kind = kind,
-                    Mode = (int)tar.Mode & Permissions.Mask,
-                    Owner = new Owner(tar.Uid, tar.Gid),
-                    ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
-                    LinkTarget = kind == EntryKind.Hardlink && ImagePath.TryNormalize("/" + tar.LinkName, out var target) ? target.Value : tar.LinkName,
-                    Content = kind == EntryKind.File ? new TarMemberContent(layer.FilePath, path.TarName, tar.Length) : null,
-                    Origin = "base image",
-                };
-
-                if (kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } file)
-                {
-                    entry = file with { Path = path };
-                }
-
-                index.Apply(entry);
+                continue;
             }
-        }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException)
-        {
-            throw new LayerBuildException(DiagnosticCodes.BaseImageInvalid, position, $"a base layer ({layer.DiffId}) is not a readable tar: {e.Message}");
+
+            if (path.Name == ".wh..wh..opq")
+            {
+                index.Apply(new LayerEntry { Path = path.Parent, Kind = EntryKind.OpaqueWhiteout });
+                continue;
+            }
+
+            if (path.Name.StartsWith(".wh.", StringComparison.Ordinal))
+            {
+                if (!path.Name.StartsWith(".wh..wh.", StringComparison.Ordinal))
+                {
+                    index.Apply(new LayerEntry { Path = path.Parent.Combine(path.Name[4..]), Kind = EntryKind.Whiteout });
+                }
+
+                continue;
+            }
+
+            // A base layer was accepted by its own builder; an odd typeflag is indexed as a plain file.
+            var kind = TarEntryKinds.TryMap(tar.EntryType, out var mapped) ? mapped : EntryKind.File;
+            var entry = new LayerEntry
+            {
+                Path = path,
+                Kind = kind,
+                Mode = (int)tar.Mode & Permissions.Mask,
+                Owner = new Owner(tar.Uid, tar.Gid),
+                ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
+                LinkTarget = kind == EntryKind.Hardlink && ImagePath.TryNormalize("/" + tar.LinkName, out var target) ? target.Value : tar.LinkName,
+                Content = kind == EntryKind.File ? new TarMemberContent(layer.FilePath, path.TarName, tar.Length) : null,
+                Origin = "base image",
+            };
+
+            if (kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } file)
+            {
+                entry = file with { Path = path };
+            }
+
+            index.Apply(entry);
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Formats.Tar;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Layers;
+using LayerBuilder.TarInput;
 
 namespace LayerBuilder.Base;
 
@@ -17,19 +18,10 @@ public sealed class RootfsTarSource(string path, SourcePosition position, long c
 
     public IEnumerable<LayerEntry> Entries()
     {
-        Stream input;
-        try
-        {
-            input = Compression.OpenDecompressed(path, out _);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
-        {
-            throw Error(DiagnosticCodes.RootfsUnreadable, $"cannot read base rootfs '{path}': {e.Message}");
-        }
-
-        using var reader = new TarReader(input, leaveOpen: false);
+        using var reader = TarInputReader.Open(TarInputSource.Rootfs(path, position));
         var seen = new Dictionary<string, EntryKind>(StringComparer.Ordinal);
-        while (Next(reader) is { } tarEntry)
+        var warnedAbsolute = false;
+        while (reader.Next() is { } tarEntry)
         {
             if (tarEntry.EntryType is TarEntryType.GlobalExtendedAttributes)
             {
@@ -42,9 +34,22 @@ public sealed class RootfsTarSource(string path, SourcePosition position, long c
                 throw Error(DiagnosticCodes.UnsafeArchiveEntry, $"base rootfs entry '{name}' climbs above the root; the tar is unsafe");
             }
 
+            if (name.StartsWith('/') && !warnedAbsolute)
+            {
+                warnedAbsolute = true;
+                warn(new Diagnostic(DiagnosticCodes.UnsafeArchiveEntry, Severity.Warning, position,
+                    $"base rootfs '{path}' has absolute names (the first is '{TarInputFailures.Printable(name)}'); they are read as relative to /"));
+            }
+
             if (imagePath.IsRoot)
             {
                 continue; // loaders skip or mis-apply a root entry; its metadata is the container's business
+            }
+
+            if (WhiteoutName.Find(imagePath) is { } marker)
+            {
+                throw Error(DiagnosticCodes.WhiteoutEntry,
+                    $"base rootfs '{path}' entry '{TarInputFailures.Printable(name)}' is named like a whiteout ('{marker}'); in a layer it would delete files instead of being one. Rename or remove it");
             }
 
             foreach (var ancestor in imagePath.Ancestors())
@@ -66,25 +71,14 @@ public sealed class RootfsTarSource(string path, SourcePosition position, long c
                 throw Error(DiagnosticCodes.UnsupportedEntry, $"base rootfs has {imagePath} twice; a layer may hold each path once");
             }
 
-            if (entry.Kind == EntryKind.Hardlink && seen.GetValueOrDefault(entry.LinkTarget!) != EntryKind.File)
+            // An explicit lookup: File is EntryKind's default, so a missing target must not read as a file.
+            if (entry.Kind == EntryKind.Hardlink && !(seen.TryGetValue(entry.LinkTarget!, out var targetKind) && targetKind == EntryKind.File))
             {
                 throw Error(DiagnosticCodes.UnsupportedEntry, $"base rootfs entry '{name}' is a hard link to '{tarEntry.LinkName}', which is not a file earlier in the tar");
             }
 
             seen[imagePath.Value] = entry.Kind == EntryKind.Hardlink ? EntryKind.File : entry.Kind;
             yield return entry;
-        }
-    }
-
-    private TarEntry? Next(TarReader reader)
-    {
-        try
-        {
-            return reader.GetNextEntry(copyData: false);
-        }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or IOException)
-        {
-            throw Error(DiagnosticCodes.RootfsUnreadable, $"base rootfs '{path}' is not a valid tar: {e.Message}");
         }
     }
 

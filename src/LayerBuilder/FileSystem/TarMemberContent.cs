@@ -1,18 +1,20 @@
-using System.Formats.Tar;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.TarInput;
 
 namespace LayerBuilder.FileSystem;
 
 /// <summary>
 /// A file inside a layer tar that LayerBuilder did not write itself (a base image's layer). Opening it
 /// scans the tar for the member; that happens only for the rare reads of lower content (a hardlink
-/// copy-up, /etc/passwd), so nothing is indexed or kept in memory for it.
+/// copy-up, /etc/passwd), so nothing is indexed or kept in memory for it. The scan goes through the
+/// same checks as every tar input; the layer was indexed through them already, so they do not fail here.
 /// </summary>
 public sealed record TarMemberContent(string LayerFile, string MemberName, long Length) : ContentSource(Length)
 {
     public override Stream Open()
     {
-        var reader = new TarReader(File.OpenRead(LayerFile), leaveOpen: false);
-        while (reader.GetNextEntry(copyData: false) is { } entry)
+        var reader = TarInputReader.Open(TarInputSource.BaseLayer(LayerFile, $"'{LayerFile}'", SourcePosition.StartOf(LayerFile)));
+        while (reader.Next() is { } entry)
         {
             if (ImagePath.TryNormalize("/" + entry.Name, out var path) && path.TarName == MemberName)
             {

@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using ICSharpCode.SharpZipLib.BZip2;
 using ZstdSharp;
 
@@ -25,7 +24,12 @@ public static class Compression
         _ => Kind.None,
     };
 
-    /// <summary>Opens <paramref name="path"/> and returns a stream of its decompressed bytes.</summary>
+    /// <summary>
+    /// Opens <paramref name="path"/> and returns a stream of its decompressed bytes. Read to its end, every
+    /// stream checks its own trailer (gzip CRC and size, bzip2 block and stream CRCs, zstd checksum) and
+    /// throws when the input is cut short. The bzip2 decompressor reads its first block when it is made,
+    /// so this call can throw the same exceptions as a read.
+    /// </summary>
     public static Stream OpenDecompressed(string path, out Kind kind)
     {
         var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
@@ -33,14 +37,22 @@ public static class Compression
         var read = file.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
         file.Position = 0;
         kind = Detect(head[..read]);
-        return kind switch
+        try
         {
-            Kind.Gzip => new GZipStream(file, CompressionMode.Decompress),
-            Kind.Bzip2 => new BZip2InputStream(file),
-            Kind.Zstd => new DecompressionStream(file),
-            Kind.None => file,
-            _ => Fail(file, kind),
-        };
+            return kind switch
+            {
+                Kind.Gzip => new GzipEndCheck(file, path),
+                Kind.Bzip2 => new BZip2InputStream(file),
+                Kind.Zstd => new DecompressionStream(file),
+                Kind.None => file,
+                _ => Fail(file, kind),
+            };
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
     }
 
     private static Stream Fail(Stream file, Kind kind)

@@ -1,8 +1,8 @@
 using System.Formats.Tar;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
-using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
+using LayerBuilder.TarInput;
 
 namespace LayerBuilder.Planning;
 
@@ -32,28 +32,14 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
         }
 
         var folder = Directory.CreateDirectory(Path.Combine(step.Staging, "extract-" + Guid.NewGuid().ToString("N"))).FullName;
-        try
+        using var reader = TarInputReader.Open(TarInputSource.Extract(source, extract.Source.Position));
+        var count = 0;
+        while (reader.Next() is { } tar)
         {
-            using var input = Compression.OpenDecompressed(source, out _);
-            using var reader = new TarReader(input);
-            var count = 0;
-            while (reader.GetNextEntry(copyData: false) is { } tar)
+            if (Convert(tar, dest, folder, count++) is { } entry)
             {
-                if (Convert(tar, dest, folder, count++) is { } entry)
-                {
-                    step.Add(entry, extract.Position, isExplicit: false);
-                }
+                step.Add(entry, extract.Position, isExplicit: false);
             }
-        }
-        catch (Exception e) when (e is InvalidDataException or FormatException or EndOfStreamException or NotSupportedException)
-        {
-            step.Diagnostics.Error(DiagnosticCodes.UnsupportedArchive, extract.Source.Position,
-                $"extract src '{source}' is not a readable tar (.tar, .tar.gz, .tgz, .tar.bz2 or .tar.zst): {e.Message}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // The host refused the read (permissions, an I/O error): the file is there but cannot be read.
-            step.Diagnostics.Error(DiagnosticCodes.SourceUnreadable, extract.Source.Position, $"cannot read extract src '{source}': {e.Message}");
         }
     }
 
@@ -73,6 +59,15 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
         if (relative.IsRoot)
         {
             return null; // "./" itself: dest's metadata is the image's, not the archive's
+        }
+
+        if (WhiteoutName.Find(relative) is { } marker)
+        {
+            // In a layer this name deletes lower files instead of being one: a vendor tarball could silently
+            // remove /etc or /bin/sh. Deleting is what 'remove' is for.
+            step.Diagnostics.Error(DiagnosticCodes.WhiteoutEntry, extract.Source.Position,
+                $"extract src '{extract.Source.Value}': entry '{TarInputFailures.Printable(name)}' is named like a whiteout ('{marker}'); in a layer it would delete files instead of being one. Rename or remove it, and delete lower-layer paths with 'remove'");
+            return null;
         }
 
         var path = dest.IsRoot ? relative : dest.Combine(relative.Value[1..]);
