@@ -21,6 +21,22 @@ public static class PythonTarfile
         }))
         """;
 
+    private const string MembersScript = """
+        import json, sys, tarfile
+        with tarfile.open(sys.argv[1], "r:") as tar:
+            print(json.dumps([{"name": m.name, "offset": m.offset, "dataOffset": m.offset_data, "size": m.size} for m in tar.getmembers()]))
+        """;
+
+    /// <summary>Every member of the tar file at <paramref name="path"/>: name, header offset, data offset and size.</summary>
+    public static IReadOnlyList<(string Name, long Offset, long DataOffset, long Size)> Members(string path)
+    {
+        var result = ProcessRunner.RunCheckedAsync("python3", ["-c", MembersScript, path]).GetAwaiter().GetResult();
+        using var document = JsonDocument.Parse(result.StandardOutput);
+        return document.RootElement.EnumerateArray()
+            .Select(m => (m.GetProperty("name").GetString()!, m.GetProperty("offset").GetInt64(), m.GetProperty("dataOffset").GetInt64(), m.GetProperty("size").GetInt64()))
+            .ToList();
+    }
+
     /// <summary>The first member of <paramref name="tar"/> as Python sees it: name, type, size, mode, ids, times, links, PAX keys.</summary>
     public static JsonElement FirstMember(byte[] tar)
     {
