@@ -28,6 +28,13 @@ public static class CliIsolation
         return new Dictionary<string, string>(StringComparer.Ordinal) { ["XDG_CACHE_HOME"] = folders.Cache, ["TMPDIR"] = folders.Temp };
     }
 
+    /// <summary>
+    /// For the whole run: the commands some tests run inside this process (<c>BuildCommand</c>) read
+    /// <c>XDG_CACHE_HOME</c> of this process, so it points at a folder of the run too, never the user's cache.
+    /// </summary>
+    internal static void IsolateThisProcess() =>
+        System.Environment.SetEnvironmentVariable("XDG_CACHE_HOME", Directory.CreateDirectory(Path.Combine(RunRoot, "in-process-cache")).FullName);
+
     internal static void Remove(string testId)
     {
         if (ByTest.TryRemove(testId, out var folders))

@@ -4,7 +4,8 @@ using NUnit.Framework.Interfaces;
 
 namespace LayerBuilder.Tests.Support;
 
-/// <summary>Removes a test's private CLI cache and temp folders when the test (or fixture) ends.</summary>
+/// <summary>Points this process's cache at a folder of the run before any test, and removes a test's private
+/// CLI cache and temp folders when the test (or fixture) ends, and the run's when the run ends.</summary>
 [AttributeUsage(AttributeTargets.Assembly)]
 public sealed class CliIsolationCleanupAttribute : Attribute, ITestAction
 {
@@ -12,6 +13,10 @@ public sealed class CliIsolationCleanupAttribute : Attribute, ITestAction
 
     public void BeforeTest(ITest test)
     {
+        if (test.Parent is null)
+        {
+            CliIsolation.IsolateThisProcess();
+        }
     }
 
     public void AfterTest(ITest test)
