@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 using Microsoft.Build.Framework;
 
@@ -52,6 +53,21 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
             return false;
         }
 
+        var compression = (Compression ?? "").Trim().ToLowerInvariant() switch
+        {
+            "" or "none" => LayerCompression.None,
+            "gzip" => LayerCompression.Gzip,
+            "zstd" => LayerCompression.Zstd,
+            _ => (LayerCompression?)null,
+        };
+        if (compression is null || (compression != LayerCompression.None && format != ArchiveFormat.Oci))
+        {
+            Log.LogError(null, null, null, ProjectFile, 0, 0, 0, 0, compression is null
+                ? $"LayerBuildCompression '{Compression}' is not a known layer compression; use none, gzip or zstd"
+                : "LayerBuildCompression applies to LayerBuildFormat oci; the docker format stores plain layer tars");
+            return false;
+        }
+
         var options = RecipeOptionsMapper.Map(Args, Tags, Created, SourceDateEpoch, Log, ProjectFile);
         if (options is null)
         {
@@ -62,7 +78,7 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         try
         {
             var recipe = RecipeParser.ParseFile(Recipe, options);
-            var request = new BuildRequest(recipe, Output) { Format = format.Value };
+            var request = new BuildRequest(recipe, Output) { Format = format.Value, Compression = compression.Value };
             var result = ImageBuilder.BuildAsync(request, cancellation.Token).GetAwaiter().GetResult();
             foreach (var warning in result.Warnings)
             {

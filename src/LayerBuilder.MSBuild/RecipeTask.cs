@@ -18,6 +18,9 @@ public abstract class RecipeTask : Task
     /// <summary><c>docker</c> (default) or <c>oci</c>.</summary>
     public string? Format { get; set; }
 
+    /// <summary><c>none</c> (default), <c>gzip</c> or <c>zstd</c>: compressed layer blobs, with <c>oci</c> only.</summary>
+    public string? Compression { get; set; }
+
     /// <summary>Recipe args: item spec is the name, metadata <c>Value</c> the value; later items win.</summary>
     public ITaskItem[]? Args { get; set; }
 

@@ -29,6 +29,7 @@ public sealed class ResolveRecipeInputs : RecipeTask
         fingerprint.Append("recipe=").AppendLine(Recipe);
         fingerprint.Append("output=").AppendLine(Path.GetFullPath(Output));
         fingerprint.Append("format=").AppendLine(Format);
+        fingerprint.Append("compression=").AppendLine(Compression);
         fingerprint.Append("created=").AppendLine(Created);
         fingerprint.Append("source-date-epoch=").AppendLine(SourceDateEpoch);
         fingerprint.Append("tags=").AppendJoin(';', Tags ?? []).AppendLine();

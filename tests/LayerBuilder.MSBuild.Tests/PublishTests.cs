@@ -141,8 +141,21 @@ public sealed partial class PublishTests
     {
         var folder = Path.Combine(TestRun.Root, "cancelled");
         var archive = Path.Combine(folder, "sample.tar");
-        app.WriteProgram("Cancelled");
-        var start = Dotnet.StartInfo(app.Folder, SampleApp.PublishArguments($"-p:LayerBuildOutput={archive}"));
+
+        // A recipe whose first step copies a 16 GiB file (sparse: it takes no disk, and reads as zeros). The
+        // build cannot finish in the milliseconds between its staging folder appearing and the signal, so
+        // the test has one outcome, not a race: a build that finishes anyway is a failure. (Two layers, so
+        // they are staged in the folder the test waits for.)
+        var slow = Directory.CreateDirectory(Path.Combine(TestRun.Root, "slow-recipe")).FullName;
+        using (var big = File.Create(Path.Combine(slow, "big.bin")))
+        {
+            big.SetLength(16L << 30);
+        }
+
+        var recipe = Path.Combine(slow, "layerbuild.yml");
+        File.WriteAllText(recipe, "image: layerbuilder-msbuild-test/slow\ncreated: \"2024-01-01T00:00:00Z\"\nsteps:\n" +
+            "  - copy: [{ src: big.bin, dest: /big.bin }]\n  - files: [{ path: /second-layer.txt, content: two }]\n");
+        var start = Dotnet.StartInfo(app.Folder, SampleApp.PublishArguments($"-p:LayerBuildOutput={archive}", $"-p:LayerBuildRecipe={recipe}"));
 
         // The core stages layers in a folder beside the archive: once it exists, the image build is under way.
         var publish = await ProcessRunner.RunAsync(start, TimeSpan.FromMinutes(10), async process =>
@@ -154,18 +167,11 @@ public sealed partial class PublishTests
                 await Task.Delay(20);
             }
 
-            if (!process.HasExited)
-            {
-                await ProcessRunner.RunCheckedAsync("kill", ["-s", "INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
-            }
+            Assert.That(process.HasExited, Is.False, "the publish ended before its image build began");
+            await ProcessRunner.RunCheckedAsync("kill", ["-s", "INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         });
 
-        if (publish.Succeeded && File.Exists(archive))
-        {
-            Assert.Inconclusive("the image build finished before the cancellation reached it");
-        }
-
-        Assert.That(publish.ExitCode, Is.Not.Zero, publish.Describe);
+        Assert.That(publish.ExitCode, Is.Not.Zero, "the image build finished before the cancellation reached it\n" + publish.Describe());
         Assert.That(publish.StandardOutput, Does.Contain("error LB9002: image build cancelled"), publish.Describe);
         Assert.That(File.Exists(archive), Is.False, "a cancelled build left an archive");
         Assert.That(Directory.Exists(folder) ? Directory.GetFileSystemEntries(folder) : [], Is.Empty, "a cancelled build left files behind");

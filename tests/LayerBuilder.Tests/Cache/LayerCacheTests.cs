@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using LayerBuilder.FileSystem;
 using LayerBuilder.Tests.Support;
 
 namespace LayerBuilder.Tests.Cache;
@@ -41,8 +42,10 @@ public sealed class LayerCacheTests
         var path = fixture.Source("one/a.txt");
         var (first, _) = await fixture.BuildAsync(fixture.Output("a.tar"), fixture.Cache);
         var mtime = File.GetLastWriteTimeUtc(path);
+        var changed = HostFileInfo.Stat(path).ChangedNanoseconds;
         File.WriteAllText(path, "ALPHA\n");
         File.SetLastWriteTimeUtc(path, mtime);
+        WaitUntilTheChangeTimeMoves(path, changed);
         var (second, _) = await fixture.BuildAsync(fixture.Output("b.tar"), fixture.Cache);
 
         Assert.That(second.Layers[0].DiffId, Is.Not.EqualTo(first.Layers[0].DiffId));
@@ -110,11 +113,52 @@ public sealed class LayerCacheTests
     public async Task Without_a_cache_nothing_is_stored_and_every_layer_is_written()
     {
         using var fixture = new CacheFixture();
+        var before = Entries(fixture.Root);
         var (_, progress) = await fixture.BuildAsync(fixture.Output("a.tar"), cache: null);
         var (again, _) = await fixture.BuildAsync(fixture.Output("a.tar"), cache: null);
 
-        Assert.That(Directory.Exists(fixture.Cache.Root), Is.False);
+        Assert.That(Entries(fixture.Root), Is.EquivalentTo(before.Append("out").Append(Path.Combine("out", "a.tar"))), "only the archive was written");
         Assert.That(progress.Where(p => p.Done).Select(p => p.FromCache), Is.All.False);
         Assert.That(again.Unchanged, Is.False);
+    }
+
+    [Test]
+    public void With_no_cache_the_cli_leaves_its_cache_folder_empty_and_without_it_fills_that_folder()
+    {
+        using var fixture = new CacheFixture();
+        var cache = Path.Combine(fixture.Root, "xdg-cache");
+        var environment = new Dictionary<string, string?> { ["XDG_CACHE_HOME"] = cache };
+
+        var first = LayerBuilderCli.Run(["layerbuild.yml", "-o", fixture.Output("a.tar"), "--no-cache"], fixture.Root, environment);
+        var second = LayerBuilderCli.Run(["layerbuild.yml", "-o", fixture.Output("a.tar"), "--no-cache"], fixture.Root, environment);
+
+        Assert.That(first.ExitCode, Is.Zero, first.Transcript);
+        Assert.That(second.ExitCode, Is.Zero, second.Transcript);
+        Assert.That(second.StdOut, Does.Contain("Wrote:").And.Not.Contain("Unchanged:"), "--no-cache always rewrites the archive");
+        Assert.That(Directory.Exists(cache) ? Directory.GetFileSystemEntries(cache, "*", SearchOption.AllDirectories) : [], Is.Empty);
+
+        // The control: the same folder is where the cache goes without the option, so the check above can fail.
+        var cached = LayerBuilderCli.Run(["layerbuild.yml", "-o", fixture.Output("b.tar")], fixture.Root, environment);
+        Assert.That(cached.ExitCode, Is.Zero, cached.Transcript);
+        Assert.That(Directory.GetFiles(cache, "*", SearchOption.AllDirectories), Is.Not.Empty);
+    }
+
+    private static List<string> Entries(string root) =>
+        Directory.GetFileSystemEntries(root, "*", SearchOption.AllDirectories).Select(e => Path.GetRelativePath(root, e)).ToList();
+
+    /// <summary>
+    /// Makes sure the file's ctime differs from <paramref name="before"/>: the kernel stamps it from a clock
+    /// that ticks every few milliseconds, so a rewrite within the same tick would keep it. A chmod to the
+    /// same mode sets ctime again; repeat until a tick has passed. Without this the test depends on timing.
+    /// </summary>
+    private static void WaitUntilTheChangeTimeMoves(string path, long before)
+    {
+        for (var attempt = 0; attempt < 500 && HostFileInfo.Stat(path).ChangedNanoseconds == before; attempt++)
+        {
+            Thread.Sleep(2);
+            File.SetUnixFileMode(path, File.GetUnixFileMode(path));
+        }
+
+        Assert.That(HostFileInfo.Stat(path).ChangedNanoseconds, Is.Not.EqualTo(before), "the precondition: only ctime and content changed");
     }
 }

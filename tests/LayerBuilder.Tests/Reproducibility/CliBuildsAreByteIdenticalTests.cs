@@ -7,6 +7,7 @@ namespace LayerBuilder.Tests.Reproducibility;
 /// The same recipe and the same source bytes give the same archive, byte for byte, from separate CLI
 /// processes that differ in time zone, locale, umask, source mtimes, modes and on-disk order.
 /// </summary>
+[Category(NativeToolRerun.Category)]
 public sealed class CliBuildsAreByteIdenticalTests
 {
     private static readonly Dictionary<string, string?> Utc = new()

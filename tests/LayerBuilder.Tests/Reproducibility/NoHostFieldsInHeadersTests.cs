@@ -7,6 +7,7 @@ namespace LayerBuilder.Tests.Reproducibility;
 /// Nothing of the building process reaches a header: no PAX atime/ctime records, no user or group
 /// names, no PAX header name carrying a process id (what .NET's and GNU tar's writers put there).
 /// </summary>
+[Category(NativeToolRerun.Category)]
 public sealed partial class NoHostFieldsInHeadersTests
 {
     private TempDirectory temp = null!;

@@ -54,6 +54,26 @@ public sealed class SchemaAcceptsRecipesTests
             .Where(r => r.yaml.Split('\n').Any(line => line.StartsWith("image:", StringComparison.Ordinal)) && Parses(r.yaml, r.path))
             .Select(r => new TestCaseData(r.yaml).SetName($"Inline_test_recipe_validates_when_it_parses({Path.GetRelativePath(RepositoryFiles.Root, r.path)}#{r.i + 1})"));
 
+    /// <summary>
+    /// The sources above keep only recipes the parser accepts, so a parser regression would remove cases
+    /// instead of failing them. These minimums (the counts when they were last raised) turn a lost case
+    /// into a failure; raise them when recipes are added.
+    /// </summary>
+    [TestCase(nameof(ValidRecipes), 7)]
+    [TestCase(nameof(OtherTestRecipes), 1)]
+    [TestCase(nameof(InlineTestRecipes), 24)]
+    public void A_recipe_source_yields_at_least_its_known_cases(string source, int minimum)
+    {
+        var cases = source switch
+        {
+            nameof(ValidRecipes) => ValidRecipes(),
+            nameof(OtherTestRecipes) => OtherTestRecipes(),
+            _ => InlineTestRecipes(),
+        };
+
+        Assert.That(cases.Select(c => c.TestName).ToList(), Has.Count.GreaterThanOrEqualTo(minimum), "recipes that parsed before no longer do, or were removed");
+    }
+
     [TestCaseSource(nameof(InlineTestRecipes))]
     public void Inline_test_recipe_validates_when_it_parses(string yaml) =>
         Assert.That(RecipeSchema.Errors(yaml), Is.Empty, yaml);

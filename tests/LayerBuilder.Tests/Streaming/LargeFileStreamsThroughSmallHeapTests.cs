@@ -14,7 +14,9 @@ namespace LayerBuilder.Tests.Streaming;
 public sealed class LargeFileStreamsThroughSmallHeapTests
 {
     private const long FileSize = 3L << 30;
-    private const long RequiredFreeBytes = 8_000_000_000;
+    // The archive (3.2 GB): a one-layer image's layer is written straight into it, and --no-cache keeps
+    // a second copy out of the cache; plus a margin.
+    private const long RequiredFreeBytes = 4_500_000_000;
 
     [Test]
     public void A_3_GiB_file_builds_under_a_96_MB_heap_and_its_layer_hashes_to_its_diff_id()
@@ -23,7 +25,7 @@ public sealed class LargeFileStreamsThroughSmallHeapTests
         var free = new DriveInfo(temp.Path).AvailableFreeSpace;
         if (free < RequiredFreeBytes)
         {
-            Assert.Ignore($"needs 8 GB free under {temp.Path} for the layer and the archive; {free / 1e9:F1} GB are free");
+            Assert.Ignore($"needs 4.5 GB free under {temp.Path} for the archive; {free / 1e9:F1} GB are free");
         }
 
         using (var big = File.Create(temp.Combine("big.bin")))
@@ -35,7 +37,7 @@ public sealed class LargeFileStreamsThroughSmallHeapTests
         var output = temp.Combine("out", "big.tar");
 
         var run = LayerBuilderCli.Run(
-            ["layerbuild.yml", "-o", output],
+            ["layerbuild.yml", "-o", output, "--no-cache"],
             temp.Path,
             new Dictionary<string, string?> { ["DOTNET_GCHeapHardLimit"] = "0x6000000" },
             timeout: TimeSpan.FromMinutes(20));

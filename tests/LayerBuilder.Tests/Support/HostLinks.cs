@@ -1,17 +1,18 @@
-using System.Diagnostics;
+using LayerBuilder.Testing;
 
 namespace LayerBuilder.Tests.Support;
 
 /// <summary>Host hard links for fixtures (.NET has no API for them; <c>ln</c> is on every Linux host).</summary>
 public static class HostLinks
 {
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
+
     public static void CreateHardLink(string existingFile, string newName)
     {
-        using var ln = Process.Start(new ProcessStartInfo("ln", [existingFile, newName]) { UseShellExecute = false })!;
-        ln.WaitForExit();
+        var ln = ProcessRunner.RunAsync("ln", [existingFile, newName], Timeout).GetAwaiter().GetResult();
         if (ln.ExitCode != 0)
         {
-            throw new IOException($"ln {existingFile} {newName} failed with exit code {ln.ExitCode}");
+            throw new IOException(ln.Describe());
         }
     }
 }

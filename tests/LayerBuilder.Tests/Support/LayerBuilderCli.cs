@@ -76,6 +76,13 @@ public static class LayerBuilderCli
 
         // A build must not depend on the caller's SOURCE_DATE_EPOCH unless a test sets it.
         start.Environment.Remove("SOURCE_DATE_EPOCH");
+
+        // Hermetic: the test's own cache and temp folders, never the user's (a test may set its own).
+        foreach (var (name, value) in CliIsolation.Environment())
+        {
+            start.Environment[name] = value;
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string?>())
         {
             if (value is null)
@@ -101,5 +108,44 @@ public static class LayerBuilderCli
 
         process.WaitForExit();
         return new CliRun(process.ExitCode, stdout.Result, stderr.Result, pid);
+    }
+
+    /// <summary>
+    /// Runs the CLI with its standard output sent by the shell straight into <paramref name="standardOutputFile"/>
+    /// (for <c>-o -</c>: the file then holds exactly the bytes the tool wrote), with a timeout.
+    /// </summary>
+    public static CliRun RunToFile(IEnumerable<string> arguments, string workingDirectory, string standardOutputFile, TimeSpan? timeout = null)
+    {
+        var start = new ProcessStartInfo("/bin/sh")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add("umask 022; exec \"$0\" \"$@\" >\"$LAYERBUILDER_TEST_STDOUT\"");
+        foreach (var part in Command.Concat(arguments))
+        {
+            start.ArgumentList.Add(part);
+        }
+
+        start.Environment.Remove("SOURCE_DATE_EPOCH");
+        foreach (var (name, value) in CliIsolation.Environment())
+        {
+            start.Environment[name] = value;
+        }
+
+        start.Environment["LAYERBUILDER_TEST_STDOUT"] = standardOutputFile;
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(timeout ?? DefaultTimeout))
+        {
+            process.Kill(entireProcessTree: true);
+            process.WaitForExit();
+            Assert.Fail($"dotnet-layerbuild did not finish within {timeout ?? DefaultTimeout}:\n{stderr.Result}");
+        }
+
+        process.WaitForExit();
+        return new CliRun(process.ExitCode, "", stderr.Result, process.Id);
     }
 }

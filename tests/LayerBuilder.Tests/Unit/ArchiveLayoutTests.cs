@@ -3,6 +3,7 @@ using LayerBuilder.Build;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
+using LayerBuilder.Tests.Support;
 
 namespace LayerBuilder.Tests.Unit;
 
@@ -52,6 +53,31 @@ public sealed class ArchiveLayoutTests
         Assert.That(layer.DataOffset, Is.EqualTo(ArchiveLayout.SingleLayerDataOffset(model, format)));
         Assert.That(layout.Members.Select(m => m.Member.Name), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
         Assert.That(layout.Members.Zip(layout.Members.Skip(1)).All(p => p.Second.HeaderOffset == p.First.DataOffset + ((p.First.Member.Content.Length + 511) / 512 * 512)), "members follow each other with no gaps");
+    }
+
+    /// <summary>What the layout promises, checked in a real archive by an independent reader (Python's
+    /// tarfile): the layer's data starts on a 4 KiB boundary at the offset the layout computed, and the
+    /// bytes there hash to the diff id.</summary>
+    [TestCase(ArchiveFormat.Docker)]
+    [TestCase(ArchiveFormat.Oci)]
+    public async Task In_a_written_one_layer_archive_the_layer_starts_where_the_layout_said(ArchiveFormat format)
+    {
+        using var temp = new TempDirectory();
+        var two = RecipeParser.Parse(Yaml, "layerbuild.yml", temp.Path);
+        var recipe = two with { Steps = two.Steps.Take(1).ToList() };
+        var archive = temp.Combine("one.tar");
+        var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, archive) { Format = format });
+        var model = ImageBuilder.CreateModel(recipe, Built(recipe, [result.Layers[0].DiffId], result.Layers[0].Size));
+
+        var layer = PythonTarfile.Members(archive).Single(m => m.Size == result.Layers[0].Size && (m.Name.EndsWith("layer.tar", StringComparison.Ordinal) || m.Name.EndsWith(result.Layers[0].DiffId.Hex, StringComparison.Ordinal)));
+
+        Assert.That(layer.DataOffset % 4096, Is.Zero);
+        Assert.That(layer.DataOffset, Is.EqualTo(ArchiveLayout.SingleLayerDataOffset(model, format)));
+        await using var stream = File.OpenRead(archive);
+        stream.Position = layer.DataOffset;
+        var bytes = new byte[layer.Size];
+        await stream.ReadExactlyAsync(bytes);
+        Assert.That("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), Is.EqualTo(result.Layers[0].DiffId.ToString()));
     }
 
     [TestCase(ArchiveFormat.Docker)]

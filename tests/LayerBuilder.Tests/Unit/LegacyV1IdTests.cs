@@ -133,5 +133,22 @@ public sealed class LegacyV1IdTests
         }
     }
 
+    /// <summary>
+    /// The lower layer's id, independently of LegacyV1's code: its JSON written out here by hand (Docker's
+    /// V1Image of a layer below the top: epoch, the zero container config in Go's field order, the OS, and
+    /// CreateID's "layer_id", top-level keys sorted, compact) and hashed by Python's hashlib.
+    /// </summary>
+    [Test]
+    public async Task The_lower_layer_id_is_the_sha256_of_its_json_written_out_by_hand()
+    {
+        const string DiffIdOfA = "sha256:ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"; // sha256("a")
+        const string ZeroContainerConfig = """{"Hostname":"","Domainname":"","User":"","AttachStdin":false,"AttachStdout":false,"AttachStderr":false,"Tty":false,"OpenStdin":false,"StdinOnce":false,"Env":null,"Cmd":null,"Image":"","Volumes":null,"WorkingDir":"","Entrypoint":null,"OnBuild":null,"Labels":null}""";
+        var hashed = $$"""{"container_config":{{ZeroContainerConfig}},"created":"1970-01-01T00:00:00Z","layer_id":"{{DiffIdOfA}}","os":"linux"}""";
+
+        var python = await LayerBuilder.Testing.ProcessRunner.RunCheckedAsync("python3", ["-c", "import hashlib, sys; print(hashlib.sha256(sys.argv[1].encode()).hexdigest())", hashed]);
+
+        Assert.That(LegacyV1.Compute(Config("a", "b"))[0].Id, Is.EqualTo(python.StandardOutput.Trim()), hashed);
+    }
+
     private static string Sha256(string text) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
 }

@@ -52,6 +52,28 @@ public sealed class TarHeaderWriterTests
         }
     }
 
+    /// <summary>The header of a plain file, written out field by field from the POSIX ustar layout, with a
+    /// checksum summed here: not from any tar code, the product's or a library's.</summary>
+    [Test]
+    public void A_plain_file_header_is_the_ustar_block_written_out_by_hand()
+    {
+        var expected = new byte[512];
+        void Put(int offset, string text) => Encoding.ASCII.GetBytes(text).CopyTo(expected, offset);
+        Put(0, "etc/hosts");               // name
+        Put(100, "0000644\0");             // mode 0644
+        Put(108, "0001750\0");             // uid 1000
+        Put(116, "0001751\0");             // gid 1001
+        Put(124, "00000000014\0");         // size 12
+        Put(136, "14544400200\0");         // mtime 1704067200 (2024-01-01T00:00:00Z)
+        Put(156, "0");                     // regular file
+        Put(257, "ustar\0");               // magic
+        Put(263, "00");                    // version
+        Put(148, "        ");              // the checksum counts its own field as eight spaces
+        Put(148, Convert.ToString(expected.Sum(b => b), 8).PadLeft(6, '0') + "\0 ");
+
+        Assert.That(Header(File("/etc/hosts", 12)), Is.EqualTo(expected));
+    }
+
     [Test]
     public void A_name_longer_than_100_bytes_gets_a_pax_path_record_under_a_fixed_header_name()
     {
@@ -217,7 +239,52 @@ public sealed class TarHeaderWriterTests
         Assert.That(fast, Is.EqualTo(general.ToArray()));
         Assert.That(TarHeaderWriter.HeaderLength(entry), Is.EqualTo(fast.Length));
         RawTar.Headers([.. fast, .. new byte[(entry.Size + 511) / 512 * 512 > 4096 ? 0 : (entry.Size + 511) / 512 * 512], .. new byte[1024]]);
+
+        // Both paths could be wrong the same way: an independent reader must see the entry itself.
+        var seen = PythonTarfile.FirstMember([.. fast, .. new byte[1024]]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(seen.GetProperty("name").GetString(), Is.EqualTo(ExpectedName(entry)));
+            Assert.That(seen.GetProperty("type").GetString(), Is.EqualTo(ExpectedType(entry)));
+            Assert.That(seen.GetProperty("size").GetInt64(), Is.EqualTo(entry.Kind == EntryKind.File ? entry.Size : 0));
+            Assert.That(seen.GetProperty("mode").GetInt32(), Is.EqualTo(entry.Kind is EntryKind.Whiteout or EntryKind.OpaqueWhiteout ? 0 : entry.Mode & 0xFFF));
+            Assert.That(seen.GetProperty("uid").GetInt64(), Is.EqualTo(entry.Owner.Uid));
+            Assert.That(seen.GetProperty("gid").GetInt64(), Is.EqualTo(entry.Owner.Gid));
+            Assert.That(seen.GetProperty("mtime").GetInt64(), Is.EqualTo(entry.ModifiedTime));
+            Assert.That(seen.GetProperty("linkname").GetString(), Is.EqualTo(entry.Kind == EntryKind.Hardlink ? entry.LinkTarget!.TrimStart('/') : entry.LinkTarget ?? ""));
+            Assert.That(seen.GetProperty("uname").GetString() + seen.GetProperty("gname").GetString(), Is.Empty);
+            Assert.That(seen.GetProperty("pax").EnumerateArray().Select(k => k.GetString()), Has.None.AnyOf("atime", "ctime"));
+            if (entry.Kind == EntryKind.CharDevice)
+            {
+                Assert.That((seen.GetProperty("devmajor").GetInt32(), seen.GetProperty("devminor").GetInt32()), Is.EqualTo((entry.DeviceMajor, entry.DeviceMinor)));
+            }
+        }
     }
+
+    /// <summary>The member name a tar reader reports: no leading '/', whiteouts spelt as such.</summary>
+    private static string ExpectedName(LayerEntry entry)
+    {
+        var path = entry.Path.ToString().TrimStart('/');
+        return entry.Kind switch
+        {
+            EntryKind.Whiteout => path.Contains('/', StringComparison.Ordinal)
+                ? path[..(path.LastIndexOf('/') + 1)] + ".wh." + path[(path.LastIndexOf('/') + 1)..]
+                : ".wh." + path,
+            EntryKind.OpaqueWhiteout => path + "/.wh..wh..opq",
+            EntryKind.Directory when path.Length == 0 => "", // the root, written as "/"
+            _ => path,
+        };
+    }
+
+    private static string ExpectedType(LayerEntry entry) => entry.Kind switch
+    {
+        EntryKind.Directory => "5",
+        EntryKind.Symlink => "2",
+        EntryKind.Hardlink => "1",
+        EntryKind.CharDevice => "3",
+        EntryKind.Fifo => "6",
+        _ => "0",
+    };
 
     [Test]
     public void A_padded_header_takes_exactly_the_room_asked_for_and_holds_only_a_comment_besides_what_it_needs()
