@@ -70,6 +70,13 @@ internal sealed class BaseJsonFile
             throw new LayerBuildException(DiagnosticCodes.SourceUnreadable, position, $"cannot read {member} of base '{members.Source}': {e.Message}");
         }
 
+        // JSON must be UTF-8 (RFC 8259), and the parser checks that only of the text it decodes later:
+        // a bad byte inside a string would surface as an InvalidOperationException when a field is read.
+        if (!System.Text.Unicode.Utf8.IsValid(file.Bytes))
+        {
+            throw file.Invalid("it is not valid UTF-8 text");
+        }
+
         try
         {
             file.document = JsonDocument.Parse(file.Bytes, Parsing);

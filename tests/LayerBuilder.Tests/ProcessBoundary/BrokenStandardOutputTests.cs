@@ -8,6 +8,7 @@ namespace LayerBuilder.Tests.ProcessBoundary;
 /// device that is always full, a full file system. The build fails with one LB3001 line, exit 3, no
 /// "Wrote:", and its staging folder is removed.
 /// </summary>
+[Category(NativeToolRerun.Category)]
 public sealed class BrokenStandardOutputTests
 {
     /// <summary>Far more than a pipe buffers (64 KiB), so the tool is still writing when the reader leaves,

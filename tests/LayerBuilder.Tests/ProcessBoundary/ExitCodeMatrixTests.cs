@@ -11,6 +11,7 @@ namespace LayerBuilder.Tests.ProcessBoundary;
 /// can cause (an <see cref="ObjectDisposedException"/>). The expected numbers are literals, not
 /// <see cref="ExitCodes"/>: changing a documented code must break this test.
 /// </summary>
+[Category(NativeToolRerun.Category)]
 public sealed class ExitCodeMatrixTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);

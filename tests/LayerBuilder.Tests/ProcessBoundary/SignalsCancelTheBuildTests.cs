@@ -1,3 +1,5 @@
+using LayerBuilder.Tests.Support;
+
 namespace LayerBuilder.Tests.ProcessBoundary;
 
 /// <summary>
@@ -5,6 +7,7 @@ namespace LayerBuilder.Tests.ProcessBoundary;
 /// is cancelled, cleans up and exits 128 + the signal's number with LB9002. Nothing is left at -o,
 /// beside it (no partial archive, no staging folder) or in the cache's temporary folder.
 /// </summary>
+[Category(NativeToolRerun.Category)]
 public sealed class SignalsCancelTheBuildTests
 {
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromMinutes(1);
