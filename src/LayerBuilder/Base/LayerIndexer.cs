@@ -19,17 +19,17 @@ public static class LayerIndexer
                 continue;
             }
 
-            if (path.Name == ".wh..wh..opq")
+            if (path.Name == WhiteoutNames.Opaque)
             {
                 index.Apply(new LayerEntry { Path = path.Parent, Kind = EntryKind.OpaqueWhiteout });
                 continue;
             }
 
-            if (path.Name.StartsWith(".wh.", StringComparison.Ordinal))
+            if (WhiteoutNames.IsWhiteout(path.Name))
             {
-                if (!path.Name.StartsWith(".wh..wh.", StringComparison.Ordinal))
+                if (!path.Name.StartsWith(WhiteoutNames.Reserved, StringComparison.Ordinal))
                 {
-                    index.Apply(new LayerEntry { Path = path.Parent.Combine(path.Name[4..]), Kind = EntryKind.Whiteout });
+                    index.Apply(new LayerEntry { Path = path.Parent.Combine(path.Name[WhiteoutNames.Prefix.Length..]), Kind = EntryKind.Whiteout });
                 }
 
                 continue;

@@ -46,7 +46,7 @@ public sealed class RootfsTarSource(string path, SourcePosition position, long c
                 continue; // loaders skip or mis-apply a root entry; its metadata is the container's business
             }
 
-            if (WhiteoutName.Find(imagePath) is { } marker)
+            if (WhiteoutNames.FirstIn(imagePath) is { } marker)
             {
                 throw Error(DiagnosticCodes.WhiteoutEntry,
                     $"base rootfs '{path}' entry '{TarInputFailures.Printable(name)}' is named like a whiteout ('{marker}'); in a layer it would delete files instead of being one. Rename or remove it");

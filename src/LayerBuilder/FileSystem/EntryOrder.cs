@@ -79,10 +79,10 @@ public sealed class EntryOrder : IComparer<LayerEntry>
         switch (entry.Kind)
         {
             case EntryKind.Whiteout:
-                Append(key, ".wh." + entry.Path.Name);
+                Append(key, WhiteoutNames.Of(entry.Path.Name));
                 break;
             case EntryKind.OpaqueWhiteout:
-                Append(key, ".wh..wh..opq");
+                Append(key, WhiteoutNames.Opaque);
                 break;
         }
 
@@ -96,7 +96,7 @@ public sealed class EntryOrder : IComparer<LayerEntry>
             key.Append('\0');
         }
 
-        key.Append(component == ".wh..wh..opq" ? '\u0001' : component.StartsWith(".wh.", StringComparison.Ordinal) ? '\u0002' : '\u0003');
+        key.Append(component == WhiteoutNames.Opaque ? '\u0001' : WhiteoutNames.IsWhiteout(component) ? '\u0002' : '\u0003');
         key.Append(component);
     }
 }

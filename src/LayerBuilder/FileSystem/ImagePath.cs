@@ -157,16 +157,5 @@ public readonly record struct ImagePath
 
     public string[] Components() => IsRoot ? [] : Value[1..].Split('/');
 
-    /// <summary>
-    /// The first component named like a whiteout (<c>.wh.NAME</c>, which includes the opaque marker
-    /// <c>.wh..wh..opq</c>), or null. In a layer such an entry deletes files of the layers below instead
-    /// of being a file, so only a removal may produce one.
-    /// </summary>
-    public string? WhiteoutComponent() => Components().FirstOrDefault(IsWhiteoutName);
-
-    public static bool IsWhiteoutName(string name) => name.StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
-
-    public const string WhiteoutPrefix = ".wh.";
-
     public override string ToString() => Value;
 }

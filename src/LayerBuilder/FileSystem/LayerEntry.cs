@@ -40,8 +40,8 @@ public sealed record LayerEntry
     public string TarName => Kind switch
     {
         EntryKind.Directory => Path.TarName + "/",
-        EntryKind.Whiteout => Prefix(Path.Parent) + ".wh." + Path.Name,
-        EntryKind.OpaqueWhiteout => Prefix(Path) + ".wh..wh..opq",
+        EntryKind.Whiteout => Prefix(Path.Parent) + WhiteoutNames.Of(Path.Name),
+        EntryKind.OpaqueWhiteout => Prefix(Path) + WhiteoutNames.Opaque,
         _ => Path.TarName,
     };
 

@@ -14,8 +14,6 @@ namespace LayerBuilder.Planning;
 /// </summary>
 internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
 {
-    /// <summary>The prefix of both whiteout names, <c>.wh.NAME</c> and the opaque marker <c>.wh..wh..opq</c>.</summary>
-    private const string WhiteoutPrefix = ".wh.";
 
     private readonly Dictionary<(ulong Device, ulong Inode), ImagePath> inodes = [];
 
@@ -189,7 +187,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
     /// <summary>Whether the entry's own name would make it a whiteout in the layer. The walk already holds
     /// the path; this looks at its last component in place, without a string or a system call.</summary>
     private static bool HasWhiteoutName(ImagePath path) =>
-        path.Value.AsSpan(path.Value.LastIndexOf('/') + 1).StartsWith(WhiteoutPrefix, StringComparison.Ordinal);
+        WhiteoutNames.IsWhiteout(path.Value.AsSpan(path.Value.LastIndexOf('/') + 1));
 
     private LayerEntry FileOrLink(HostItem item, ImagePath path)
     {

@@ -61,7 +61,7 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
             return null; // "./" itself: dest's metadata is the image's, not the archive's
         }
 
-        if (WhiteoutName.Find(relative) is { } marker)
+        if (WhiteoutNames.FirstIn(relative) is { } marker)
         {
             // In a layer this name deletes lower files instead of being one: a vendor tarball could silently
             // remove /etc or /bin/sh. Deleting is what 'remove' is for.

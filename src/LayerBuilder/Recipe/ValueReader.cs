@@ -76,7 +76,7 @@ internal sealed class ValueReader(YamlNodeReader reader)
     /// <summary>Reports a path with a component named like a whiteout; only 'remove' writes whiteouts.</summary>
     public bool IsNotWhiteout(ImagePath path, SourcePosition position, string what)
     {
-        if (path.WhiteoutComponent() is not { } name)
+        if (WhiteoutNames.FirstIn(path) is not { } name)
         {
             return true;
         }
