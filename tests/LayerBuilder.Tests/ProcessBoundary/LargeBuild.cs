@@ -5,8 +5,10 @@ namespace LayerBuilder.Tests.ProcessBoundary;
 /// <summary>A one-step recipe copying a large sparse file, with its own output, cache and temp folders.</summary>
 internal sealed class LargeBuild : IDisposable
 {
-    /// <summary>Sparse, so it costs no disk to create; copying it into a layer still takes seconds.</summary>
-    private const long SourceBytes = 1L << 30;
+    /// <summary>Sparse, so it costs no disk to create. Large enough that no machine copies it into a layer
+    /// before the signal lands, however slowly the test polls on a loaded runner (1 GiB was finished in
+    /// time once); a cancelled build stops within a buffer, so only what was written until then costs disk.</summary>
+    private const long SourceBytes = 16L << 30;
 
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(2);
     private readonly TempDirectory temp = new();
