@@ -5,7 +5,7 @@ namespace LayerBuilder.Tests.Support;
 /// <summary>
 /// A running <c>dotnet-layerbuild</c> child process (the dll, or the native tool that
 /// LAYERBUILDER_TOOL_EXE names) that a test can signal, read from and wait for, each wait bounded.
-/// It starts through <c>/bin/sh -c '... exec tool "$@" REDIRECTION'</c>, so the pid is the tool's own and
+/// It starts through <c>/bin/sh -c '... exec env ... tool "$@" REDIRECTION'</c>, so the pid is the tool's own and
 /// a test can point the tool's standard output at a file or device the shell opens.
 /// </summary>
 public sealed class CliProcess : IDisposable
@@ -50,7 +50,10 @@ public sealed class CliProcess : IDisposable
             UseShellExecute = false,
         };
         start.ArgumentList.Add("-c");
-        start.ArgumentList.Add($"umask 022; exec \"$0\" \"$@\" {stdoutRedirection}");
+        // The tool gets the default disposition of the signals the tests send: a test run started under
+        // nohup, or as a background job of a script, inherits SIGHUP or SIGINT ignored, and a process that
+        // starts with a signal ignored rightly keeps it so (that is what nohup is for).
+        start.ArgumentList.Add($"umask 022; exec env --default-signal=HUP,INT,TERM \"$0\" \"$@\" {stdoutRedirection}");
         foreach (var part in LayerBuilderCli.Command.Concat(arguments))
         {
             start.ArgumentList.Add(part);
