@@ -38,6 +38,7 @@ public sealed class ArchiveMembers
         await using (var reader = TarInputReader.Open(TarInputSource.BaseArchive(archive, position)))
         {
             var buffer = new byte[1 << 20];
+            var unpacked = 0;
             while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
             {
                 if (!ImagePath.TryNormalize("/" + entry.Name, out var name) || name.IsRoot)
@@ -54,7 +55,9 @@ public sealed class ArchiveMembers
                 switch (entry.EntryType)
                 {
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
-                        var file = Path.Combine(staging, "m" + members.files.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                        // Numbered by position, not by name: a name given twice is a second file (the later one
+                        // wins, as in any tar), never a clash with the first one's copy.
+                        var file = Path.Combine(staging, "m" + unpacked++.ToString(System.Globalization.CultureInfo.InvariantCulture));
                         await using (var output = new FileStream(file, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
                         using (var hashing = new HashingStream(output, leaveOpen: true))
                         {

@@ -1,4 +1,3 @@
-using ICSharpCode.SharpZipLib.BZip2;
 using ZstdSharp;
 
 namespace LayerBuilder.Layers;
@@ -42,7 +41,7 @@ public static class Compression
             return kind switch
             {
                 Kind.Gzip => new GzipEndCheck(file, path),
-                Kind.Bzip2 => new BZip2InputStream(file),
+                Kind.Bzip2 => Bzip2Decoder.Open(file),
                 Kind.Zstd => new DecompressionStream(file),
                 Kind.None => file,
                 _ => Fail(file, kind),

@@ -1,0 +1,87 @@
+using ICSharpCode.SharpZipLib.BZip2;
+
+namespace LayerBuilder.Layers;
+
+/// <summary>
+/// SharpZipLib's bzip2 decoder, with what it throws for damaged data said as every other decoder says it.
+/// Its Huffman tables are indexed by values read from the stream without range checks, so a damaged or
+/// hostile stream ends in an <see cref="IndexOutOfRangeException"/> (found by fuzzing) rather than its own
+/// exception; here, and only here, that means "the data is damaged", so it becomes an
+/// <see cref="InvalidDataException"/>. The decoder reads its first block when it is made, so the
+/// constructor is covered as well as every read.
+/// </summary>
+internal sealed class Bzip2Decoder : Stream
+{
+    private readonly BZip2InputStream inner;
+
+    private Bzip2Decoder(BZip2InputStream inner)
+    {
+        this.inner = inner;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => false;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position
+    {
+        get => throw new NotSupportedException();
+        set => throw new NotSupportedException();
+    }
+
+    /// <summary>A decoder of <paramref name="compressed"/>, which it owns.</summary>
+    public static Bzip2Decoder Open(Stream compressed) => new(Decode(() => new BZip2InputStream(compressed)));
+
+    public override int Read(byte[] buffer, int offset, int count) => Decode(() => inner.Read(buffer, offset, count));
+
+    public override int Read(Span<byte> buffer)
+    {
+        var rented = System.Buffers.ArrayPool<byte>.Shared.Rent(buffer.Length);
+        try
+        {
+            var read = Read(rented, 0, buffer.Length);
+            rented.AsSpan(0, read).CopyTo(buffer);
+            return read;
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    public override void Flush()
+    {
+    }
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
+
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            inner.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    private static T Decode<T>(Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (IndexOutOfRangeException e)
+        {
+            throw new InvalidDataException("the bzip2 data is damaged (its coding tables point outside their range)", e);
+        }
+    }
+}
