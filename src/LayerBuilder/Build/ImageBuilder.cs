@@ -39,7 +39,7 @@ public static class ImageBuilder
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
-                throw ArchiveFile.NotWritable(request.OutputStream is null ? output : work, e);
+                throw NotWritable(request, output, work, e);
             }
 
             var result = await BuildEvictingDamagedAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
@@ -85,7 +85,7 @@ public static class ImageBuilder
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw ArchiveFile.NotWritable(request.OutputStream is null ? output : work, e);
+            throw NotWritable(request, output, work, e);
         }
 
         ArchiveFile? prepared = null;
@@ -191,6 +191,11 @@ public static class ImageBuilder
             .ConfigureAwait(false);
         return result;
     }
+
+    /// <summary>LB3001 for a folder the build needs (the output's, the staging folder): it names the
+    /// output, or the work folder when the archive goes to a stream.</summary>
+    private static LayerBuildException NotWritable(BuildRequest request, string output, string work, Exception e) =>
+        ArchiveFile.NotWritable(request.OutputStream is null ? output : work, e);
 
     /// <summary>Everything that decides the archive's bytes: the layers are named by the config and manifest digests.</summary>
     private static Digest ArchiveIdentity(ImageModel image, ArchiveFormat format, string output) =>
