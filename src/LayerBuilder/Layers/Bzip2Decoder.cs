@@ -4,9 +4,10 @@ namespace LayerBuilder.Layers;
 
 /// <summary>
 /// SharpZipLib's bzip2 decoder, with what it throws for damaged data said as every other decoder says it.
-/// Its Huffman tables are indexed by values read from the stream without range checks, so a damaged or
-/// hostile stream ends in an <see cref="IndexOutOfRangeException"/> (found by fuzzing) rather than its own
-/// exception; here, and only here, that means "the data is damaged", so it becomes an
+/// Its Huffman tables are built and indexed from values read from the stream without range checks, so a
+/// damaged or hostile stream ends in an <see cref="IndexOutOfRangeException"/> or a
+/// <see cref="NullReferenceException"/> (both found by fuzzing) rather than its own exception; here, and
+/// only here, around the decoder's own calls, that means "the data is damaged", so it becomes an
 /// <see cref="InvalidDataException"/>. The decoder reads its first block when it is made, so the
 /// constructor is covered as well as every read.
 /// </summary>
@@ -79,9 +80,9 @@ internal sealed class Bzip2Decoder : Stream
         {
             return step();
         }
-        catch (IndexOutOfRangeException e)
+        catch (Exception e) when (e is IndexOutOfRangeException or NullReferenceException)
         {
-            throw new InvalidDataException("the bzip2 data is damaged (its coding tables point outside their range)", e);
+            throw new InvalidDataException("the bzip2 data is damaged (its coding tables are inconsistent)", e);
         }
     }
 }
