@@ -1,6 +1,6 @@
 namespace LayerBuilder.Archive;
 
-/// <summary>The two save-format layouts (shared/spec archive-format.md "Contract").</summary>
+/// <summary>The two save-format layouts (docs/archive-formats.md).</summary>
 public enum ArchiveFormat
 {
     /// <summary>Classic <c>docker save</c>: per-layer VERSION/json/layer.tar, config, manifest.json, repositories.</summary>

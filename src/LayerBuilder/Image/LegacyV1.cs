@@ -4,7 +4,7 @@ using LayerBuilder.Text;
 namespace LayerBuilder.Image;
 
 /// <summary>
-/// The v1 compatibility data of the classic <c>docker save</c> layout (shared/spec archive-format.md §1):
+/// The v1 compatibility data of the classic <c>docker save</c> layout (docs/archive-formats.md):
 /// one <c>&lt;v1id&gt;/json</c> per layer, only the top one carrying the image config, and ids derived
 /// CreateID-style (sha256 over the layer's v1 JSON with its chain id and parent id added, keys sorted).
 /// No loader verifies the ids; they only have to be unique and reproducible.

@@ -7,7 +7,7 @@ namespace LayerBuilder.Planning;
 
 /// <summary>
 /// Turns one step into the exact, ordered entry list of its layer, against the layers below it
-/// (shared/spec recipe.md "Semantics"): destinations resolve lower-layer symlinks, parent folders keep
+/// (docs/recipe.md): destinations resolve lower-layer symlinks, parent folders keep
 /// their lower metadata, removes become whiteouts (opaque when the folder is written again), hardlink
 /// targets are copied up and precede their links, and a path written twice is an error.
 /// </summary>

@@ -1,6 +1,6 @@
 namespace LayerBuilder.Recipe;
 
-/// <summary>Every key the recipe language knows, per mapping (shared/spec recipe.md). The schema test
+/// <summary>Every key the recipe language knows, per mapping (docs/recipe.md). The schema test
 /// compares these lists with the JSON Schema, so the two cannot drift apart.</summary>
 public static class RecipeKeys
 {

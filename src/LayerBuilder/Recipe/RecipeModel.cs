@@ -5,7 +5,7 @@ using LayerBuilder.Image;
 namespace LayerBuilder.Recipe;
 
 /// <summary>
-/// A parsed, validated recipe (shared/spec recipe.md). Immutable; every value that a later phase may
+/// A parsed, validated recipe (docs/recipe.md). Immutable; every value that a later phase may
 /// complain about keeps its position. YamlDotNet types never appear here.
 /// </summary>
 public sealed record BuildRecipe

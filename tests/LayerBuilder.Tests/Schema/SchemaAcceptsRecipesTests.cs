@@ -10,7 +10,7 @@ namespace LayerBuilder.Tests.Schema;
 /// </summary>
 public sealed class SchemaAcceptsRecipesTests
 {
-    /// <summary>The args the MSBuild task supplies (shared/spec surface.md), which recipes built by
+    /// <summary>The args the MSBuild task supplies (README, "MSBuild"), which recipes built by
     /// <c>dotnet publish</c> use without defining them.</summary>
     private static readonly RecipeOptions MSBuildArgs = new()
     {

@@ -4,7 +4,7 @@ using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Tests.Unit;
 
-/// <summary>Every key of shared/spec recipe.md parses into the model with the value the user wrote.</summary>
+/// <summary>Every key of docs/recipe.md parses into the model with the value the user wrote.</summary>
 public sealed class RecipeParserAcceptsEveryDocumentedKeyTests
 {
     private const string BaseDirectory = "/recipes/hello";
