@@ -10,6 +10,28 @@ public sealed record BadInput(string Name, string Recipe, string[] Codes, string
 {
     public const char Marker = '»';
 
+    /// <summary>Removes the markers from <paramref name="marked"/>; returns where each one was, counted in
+    /// the text without markers (lines and columns from 1).</summary>
+    public static (string Text, List<(int Line, int Column)> Positions) Unmark(string marked)
+    {
+        var text = new System.Text.StringBuilder();
+        var positions = new List<(int, int)>();
+        int line = 1, column = 1;
+        foreach (var c in marked)
+        {
+            if (c == Marker)
+            {
+                positions.Add((line, column));
+                continue;
+            }
+
+            text.Append(c);
+            (line, column) = c == '\n' ? (line + 1, 1) : (line, column + 1);
+        }
+
+        return (text.ToString(), positions);
+    }
+
     /// <summary>Creates the host files the recipe names (copy sources and the like) in the recipe's folder.</summary>
     public Action<Workspace>? Arrange { get; init; }
 

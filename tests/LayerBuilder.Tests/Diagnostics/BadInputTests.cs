@@ -41,7 +41,7 @@ public sealed partial class BadInputTests
     public async Task Bad_input_is_reported_precisely(BadInput row)
     {
         using var workspace = new Workspace(fixtures);
-        var (recipe, positions) = Positions(row.Recipe.Replace("{fixtures}", fixtures, StringComparison.Ordinal));
+        var (recipe, positions) = BadInput.Unmark(row.Recipe.Replace("{fixtures}", fixtures, StringComparison.Ordinal));
         Assert.That(positions, Has.Count.EqualTo(row.Codes.Length), "the row needs one marker per expected code");
         if (row.RecipeArgument is null)
         {
@@ -92,27 +92,6 @@ public sealed partial class BadInputTests
 
         Assert.That(exitCode, Is.EqualTo(ExitCodes.InvalidInput));
         Assert.That(stderr, Does.Contain("LB2001").And.Not.Contain("Exception"));
-    }
-
-    /// <summary>Removes the markers; returns where each one was, counted in the text without markers.</summary>
-    private static (string Text, List<(int Line, int Column)> Positions) Positions(string marked)
-    {
-        var text = new System.Text.StringBuilder();
-        var positions = new List<(int, int)>();
-        int line = 1, column = 1;
-        foreach (var c in marked)
-        {
-            if (c == BadInput.Marker)
-            {
-                positions.Add((line, column));
-                continue;
-            }
-
-            text.Append(c);
-            (line, column) = c == '\n' ? (line + 1, 1) : (line, column + 1);
-        }
-
-        return (text.ToString(), positions);
     }
 
     private static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(string[] arguments)

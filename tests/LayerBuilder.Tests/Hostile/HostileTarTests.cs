@@ -31,7 +31,7 @@ public sealed partial class HostileTarTests
     public async Task Hostile_tar_is_refused_precisely(BadInput row)
     {
         using var workspace = new Workspace(Path.GetTempPath());
-        var (recipe, positions) = Positions(row.Recipe);
+        var (recipe, positions) = BadInput.Unmark(row.Recipe);
         workspace.Write("layerbuild.yml", recipe);
         row.Arrange?.Invoke(workspace);
 
@@ -71,27 +71,6 @@ public sealed partial class HostileTarTests
         }
 
         return (await run, stdout.ToString(), stderr.ToString());
-    }
-
-    /// <summary>Removes the markers; returns where each one was, counted in the text without markers.</summary>
-    private static (string Text, List<(int Line, int Column)> Positions) Positions(string marked)
-    {
-        var text = new System.Text.StringBuilder();
-        var positions = new List<(int, int)>();
-        int line = 1, column = 1;
-        foreach (var c in marked)
-        {
-            if (c == BadInput.Marker)
-            {
-                positions.Add((line, column));
-                continue;
-            }
-
-            text.Append(c);
-            (line, column) = c == '\n' ? (line + 1, 1) : (line, column + 1);
-        }
-
-        return (text.ToString(), positions);
     }
 
     [GeneratedRegex(@"^(?<where>.+:\d+:\d+): error (?<code>LB\d{4}): ", RegexOptions.Multiline)]
