@@ -40,29 +40,19 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
     public override bool Execute()
     {
         Image = null;
-        var format = (Format ?? "").Trim().ToLowerInvariant() switch
-        {
-            "" or "docker" => ArchiveFormat.Docker,
-            "oci" => ArchiveFormat.Oci,
-            _ => (ArchiveFormat?)null,
-        };
-        if (format is null)
+        var format = ArchiveFormat.Docker;
+        if (!string.IsNullOrWhiteSpace(Format) && !OutputNames.TryParseFormat(Format, out format))
         {
             Log.LogError(null, null, null, ProjectFile, 0, 0, 0, 0,
                 $"LayerBuildFormat '{Format}' is not a known archive format; use docker (classic docker save) or oci (OCI layout with manifest.json)");
             return false;
         }
 
-        var compression = (Compression ?? "").Trim().ToLowerInvariant() switch
+        var compression = LayerCompression.None;
+        var known = string.IsNullOrWhiteSpace(Compression) || OutputNames.TryParseCompression(Compression, out compression);
+        if (!known || (compression != LayerCompression.None && format != ArchiveFormat.Oci))
         {
-            "" or "none" => LayerCompression.None,
-            "gzip" => LayerCompression.Gzip,
-            "zstd" => LayerCompression.Zstd,
-            _ => (LayerCompression?)null,
-        };
-        if (compression is null || (compression != LayerCompression.None && format != ArchiveFormat.Oci))
-        {
-            Log.LogError(null, null, null, ProjectFile, 0, 0, 0, 0, compression is null
+            Log.LogError(null, null, null, ProjectFile, 0, 0, 0, 0, !known
                 ? $"LayerBuildCompression '{Compression}' is not a known layer compression; use none, gzip or zstd"
                 : "LayerBuildCompression applies to LayerBuildFormat oci; the docker format stores plain layer tars");
             return false;
@@ -78,14 +68,14 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         try
         {
             var recipe = RecipeParser.ParseFile(Recipe, options);
-            var request = new BuildRequest(recipe, Output) { Format = format.Value, Compression = compression.Value };
+            var request = new BuildRequest(recipe, Output) { Format = format, Compression = compression };
             var result = ImageBuilder.BuildAsync(request, cancellation.Token).GetAwaiter().GetResult();
             foreach (var warning in result.Warnings)
             {
                 diagnostics.Report(warning);
             }
 
-            var state = ImageState.From(result, format.Value);
+            var state = ImageState.From(result, format);
             state.Write(StateFile);
             Image = state.ToItem();
             Log.LogMessage(MessageImportance.High, "LayerBuild: image {0} ({1}) -> {2}",

@@ -19,7 +19,7 @@ internal sealed record ImageState(string Archive, string ImageId, string Manifes
         result.ImageId.ToString(),
         result.ManifestDigest.ToString(),
         result.RepoTags,
-        format == ArchiveFormat.Oci ? "oci" : "docker");
+        OutputNames.NameOf(format));
 
     /// <summary>The recorded state, or null when the file is missing or unreadable. The archive path in it
     /// is not checked: a moved project or another LayerBuildOutput changes the target's outputs or settings

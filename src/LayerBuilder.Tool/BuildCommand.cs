@@ -65,8 +65,8 @@ public sealed class BuildCommand
     {
         this.stdout = stdout;
         this.stderr = stderr;
-        format.AcceptOnlyFromAmong("docker", "oci");
-        compression.AcceptOnlyFromAmong("none", "gzip", "zstd");
+        format.AcceptOnlyFromAmong([.. OutputNames.FormatNames]);
+        compression.AcceptOnlyFromAmong([.. OutputNames.CompressionNames]);
     }
 
     /// <param name="commandLine">The arguments after the tool's name.</param>
@@ -117,13 +117,10 @@ public sealed class BuildCommand
             parsedArgs[pair[..eq]] = pair[(eq + 1)..];
         }
 
-        var layerCompression = result.GetValue(compression) switch
-        {
-            "gzip" => LayerCompression.Gzip,
-            "zstd" => LayerCompression.Zstd,
-            _ => LayerCompression.None,
-        };
-        if (layerCompression != LayerCompression.None && result.GetValue(format) != "oci")
+        // Both options accept only these names (AcceptOnlyFromAmong), so each parse succeeds.
+        _ = OutputNames.TryParseCompression(result.GetValue(compression), out var layerCompression);
+        _ = OutputNames.TryParseFormat(result.GetValue(format), out var archiveFormat);
+        if (layerCompression != LayerCompression.None && archiveFormat != ArchiveFormat.Oci)
         {
             await stderr.WriteLineAsync("error: --compression applies to --format oci; the docker format stores plain layer tars").ConfigureAwait(false);
             return ExitCodes.Usage;
@@ -132,7 +129,7 @@ public sealed class BuildCommand
         var options = new BuildOptions(
             result.GetValue(recipe)!,
             result.GetValue(output),
-            result.GetValue(format) == "oci" ? ArchiveFormat.Oci : ArchiveFormat.Docker,
+            archiveFormat,
             parsedArgs,
             result.GetValue(tags) ?? [],
             result.GetValue(created),

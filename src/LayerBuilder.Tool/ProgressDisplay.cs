@@ -1,5 +1,5 @@
 using System.Globalization;
-using LayerBuilder.Build;
+using LayerBuilder.Layers;
 
 namespace LayerBuilder.Tool;
 

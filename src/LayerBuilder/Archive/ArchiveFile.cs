@@ -43,7 +43,7 @@ public sealed class ArchiveFile : IDisposable
             OwnerLock.Hold(handle);
             return new ArchiveFile(full, temp, handle);
         }
-        catch (Exception e) when (IsWriteFailure(e))
+        catch (Exception e) when (WriteFailures.IsWriteFailure(e))
         {
             throw NotWritable(outputPath, e);
         }
@@ -75,11 +75,6 @@ public sealed class ArchiveFile : IDisposable
     /// <summary>The archive <paramref name="path"/> cannot be written: a full disk, a read-only folder.</summary>
     public static LayerBuildException NotWritable(string path, Exception e) =>
         new(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write the archive '{path}': {e.Message}");
-
-    /// <summary>An exception of writing a file: I/O, permission, or a write past the file size limit
-    /// (EFBIG, which the runtime reports as an out-of-range length).</summary>
-    public static bool IsWriteFailure(Exception e) =>
-        e is (IOException and not CorruptLayerException) or UnauthorizedAccessException or ArgumentOutOfRangeException { ParamName: "value" };
 
     /// <summary>Renames the file over the output, then closes it; returns what the renamed file is (taken
     /// from the open handle, so a rival's file renamed over it since is never mistaken for it).</summary>

@@ -17,7 +17,7 @@ namespace LayerBuilder.Archive;
 /// reader skips.
 /// </para>
 /// </summary>
-public sealed class ArchiveLayout
+internal sealed class ArchiveLayout
 {
     private const int PageSize = 4096;
 
@@ -47,13 +47,13 @@ public sealed class ArchiveLayout
         for (var i = 0; i < members.Count; i++)
         {
             var header = headers[i];
-            if (members[i].IsLayer && layerData is { } data)
+            if (members[i] is LayerMember && layerData is { } data)
             {
                 header = Header(members[i], mtime, checked((int)(data - offset)));
             }
 
             placed.Add(new PlacedMember(members[i], header, offset));
-            offset += header.Length + Padded(members[i].Content.Length);
+            offset += header.Length + Padded(members[i].Length);
         }
 
         return new ArchiveLayout(placed, offset + (2 * TarHeaderWriter.BlockSize));
@@ -70,7 +70,7 @@ public sealed class ArchiveLayout
 
     private static long? LayerDataOffset(IReadOnlyList<ArchiveMember> members, IReadOnlyList<byte[]> headers)
     {
-        if (members.Count(m => m.IsLayer) != 1)
+        if (members.Count(m => m is LayerMember) != 1)
         {
             return null;
         }
@@ -78,9 +78,9 @@ public sealed class ArchiveLayout
         long others = 0;
         for (var i = 0; i < members.Count; i++)
         {
-            if (!members[i].IsLayer)
+            if (members[i] is not LayerMember)
             {
-                others += headers[i].Length + Padded(members[i].Content.Length);
+                others += headers[i].Length + Padded(members[i].Length);
             }
         }
 
@@ -98,19 +98,25 @@ public sealed class ArchiveLayout
             Kind = EntryKind.File,
             Mode = Permissions.DefaultFile,
             ModifiedTime = mtime,
-            Content = member.Content,
+            Content = new MemberLength(member.Length),
         };
         TarHeaderWriter.WriteHeader(buffer, entry, exactLength);
         return buffer.ToArray();
     }
 
-    private static long Padded(long length) => RoundUp(length, TarHeaderWriter.BlockSize);
+    /// <summary>The length a member's header states; the header is all that is written from here.</summary>
+    private sealed record MemberLength(long Length) : ContentSource(Length)
+    {
+        public override Stream Open() => throw new NotSupportedException("a member's bytes are written by the archive writer");
+    }
+
+    private static long Padded(long length) => TarHeaderWriter.PaddedLength(length);
 
     private static long RoundUp(long value, long unit) => (value + unit - 1) / unit * unit;
 }
 
 /// <summary>One member of the outer tar with its header bytes, placed at <see cref="HeaderOffset"/>.</summary>
-public sealed record PlacedMember(ArchiveMember Member, byte[] Header, long HeaderOffset)
+internal sealed record PlacedMember(ArchiveMember Member, byte[] Header, long HeaderOffset)
 {
     public long DataOffset => HeaderOffset + Header.Length;
 }

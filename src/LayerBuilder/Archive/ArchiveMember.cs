@@ -1,23 +1,26 @@
-using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
 
 namespace LayerBuilder.Archive;
 
-/// <summary>One regular file of the outer archive: its name and where its bytes come from.</summary>
-public sealed record ArchiveMember(string Name, ContentSource Content)
+/// <summary>One regular file of the outer archive: its name and its bytes, either the image's metadata
+/// (a few kilobytes, held here) or a layer blob (copied in by the layer itself).</summary>
+internal abstract record ArchiveMember(string Name)
 {
-    /// <summary>When set, the bytes are hashed while copied and must have this digest (cached layers).</summary>
-    public Image.Digest? Verify { get; init; }
+    public abstract long Length { get; }
 
-    /// <summary>A layer blob (compressed or not), as opposed to the image's metadata.</summary>
-    public bool IsLayer { get; init; }
+    public static ArchiveMember Bytes(string name, byte[] bytes) => new MetadataMember(name, bytes);
 
-    /// <summary>Where the bytes start in a file source: a layer written into an archive starts past its header.</summary>
-    public long SourceOffset { get; init; }
+    public static ArchiveMember Layer(string name, ILayer layer) => new LayerMember(name, layer);
+}
 
-    public static ArchiveMember Layer(string name, Layers.LayerBlob layer) =>
-        File(name, layer.FilePath, layer.Size) with { Verify = layer.NeedsVerification ? layer.DiffId : null, IsLayer = true, SourceOffset = layer.Offset };
+/// <summary>A metadata file: config, manifest, index, legacy json.</summary>
+internal sealed record MetadataMember(string Name, ReadOnlyMemory<byte> Content) : ArchiveMember(Name)
+{
+    public override long Length => Content.Length;
+}
 
-    public static ArchiveMember Bytes(string name, byte[] bytes) => new(name, new InlineContent(bytes));
-
-    public static ArchiveMember File(string name, string path, long length) => new(name, new HostFileContent(path, length));
+/// <summary>A layer blob, compressed or not.</summary>
+internal sealed record LayerMember(string Name, ILayer Blob) : ArchiveMember(Name)
+{
+    public override long Length => Blob.Size;
 }

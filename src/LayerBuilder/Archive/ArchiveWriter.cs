@@ -1,10 +1,8 @@
 using System.Buffers;
 using System.IO.Compression;
-using System.Security.Cryptography;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
-using Microsoft.Win32.SafeHandles;
 
 namespace LayerBuilder.Archive;
 
@@ -14,7 +12,7 @@ namespace LayerBuilder.Archive;
 /// entries, no duplicates. A file output is written under a temporary name beside it and renamed into
 /// place, so a failed or cancelled build leaves nothing at the output path.
 /// </summary>
-public static class ArchiveWriter
+internal static class ArchiveWriter
 {
     public static IReadOnlyList<ArchiveMember> Members(ImageModel image, ArchiveFormat format) => format switch
     {
@@ -45,7 +43,7 @@ public static class ArchiveWriter
             await Task.Run(() => WriteFile(ArchiveLayout.For(image, format), file, cancellationToken), cancellationToken).ConfigureAwait(false);
             return file.Commit();
         }
-        catch (Exception e) when (ArchiveFile.IsWriteFailure(e))
+        catch (Exception e) when (WriteFailures.IsWriteFailure(e))
         {
             throw ArchiveFile.NotWritable(file.OutputPath, e);
         }
@@ -66,81 +64,23 @@ public static class ArchiveWriter
             cancellationToken.ThrowIfCancellationRequested();
             var member = placed.Member;
             RandomAccess.Write(output, placed.Header, placed.HeaderOffset);
-            switch (member.Content)
+            switch (member)
             {
-                case InlineContent inline:
-                    RandomAccess.Write(output, inline.Bytes.Span, placed.DataOffset);
+                case MetadataMember metadata:
+                    RandomAccess.Write(output, metadata.Content.Span, placed.DataOffset);
                     break;
-                case HostFileContent source when source.HostPath == file.TempPath:
-                    if (member.SourceOffset != placed.DataOffset)
-                    {
-                        throw new InvalidOperationException($"{member.Name} was written at {member.SourceOffset}, but belongs at {placed.DataOffset}");
-                    }
-
-                    break; // written here while it was built
-                case HostFileContent source:
-                    CopyIn(source, member, output, placed.DataOffset);
+                case LayerMember { Blob: LayerBlob own }:
+                    own.CopyInto(output, placed.DataOffset, cancellationToken);
                     break;
-                default:
-                    throw new InvalidOperationException($"archive member {member.Name} has content of an unexpected kind");
+                case LayerMember other:
+                    CopyForeignLayer(other, output, placed.DataOffset, cancellationToken);
+                    break;
             }
 
-            var pad = Padding(member.Content.Length);
-            RandomAccess.Write(output, zeros[..pad], placed.DataOffset + member.Content.Length);
+            RandomAccess.Write(output, zeros[..Padding(member.Length)], placed.DataOffset + member.Length);
         }
 
         RandomAccess.Write(output, zeros, layout.Length - zeros.Length);
-    }
-
-    private static void CopyIn(HostFileContent file, ArchiveMember member, SafeFileHandle output, long offset)
-    {
-        using var source = File.OpenHandle(file.HostPath, FileMode.Open, FileAccess.Read, FileShare.Read);
-        if (RandomAccess.GetLength(source) < member.SourceOffset + file.Length)
-        {
-            throw new IOException($"{file.HostPath} changed size while the archive was written");
-        }
-
-        if (member.Verify is { } expected)
-        {
-            CopyVerified(source, member.SourceOffset, output, offset, file, expected);
-        }
-        else
-        {
-            FileCopy.Copy(source, member.SourceOffset, output, offset, file.Length);
-        }
-    }
-
-    /// <summary>Copies through this process, hashing, so a cached layer that rotted is never shipped.</summary>
-    private static void CopyVerified(SafeFileHandle source, long sourceOffset, SafeFileHandle output, long offset, HostFileContent file, Digest expected)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
-        try
-        {
-            long done = 0;
-            while (done < file.Length)
-            {
-                var read = RandomAccess.Read(source, buffer.AsSpan(0, (int)Math.Min(buffer.Length, file.Length - done)), sourceOffset + done);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                hash.AppendData(buffer, 0, read);
-                RandomAccess.Write(output, buffer.AsSpan(0, read), offset + done);
-                done += read;
-            }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-
-        var actual = Digest.FromHashBytes(hash.GetHashAndReset());
-        if (actual != expected)
-        {
-            throw new CorruptLayerException(file.HostPath, expected, actual);
-        }
     }
 
     /// <summary>Writes the archive to a stream, byte for byte what <see cref="WriteFileAsync(ImageModel, ArchiveFormat, string, CancellationToken)"/> writes.</summary>
@@ -156,35 +96,17 @@ public static class ArchiveWriter
                 cancellationToken.ThrowIfCancellationRequested();
                 var member = placed.Member;
                 await output.WriteAsync(placed.Header, cancellationToken).ConfigureAwait(false);
-                using var hash = member.Verify is null ? null : IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-                await using (var input = member.Content.Open())
+                switch (member)
                 {
-                    if (member.SourceOffset > 0)
-                    {
-                        input.Position = member.SourceOffset;
-                    }
-
-                    var remaining = member.Content.Length;
-                    while (remaining > 0)
-                    {
-                        var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
-                        if (read == 0)
-                        {
-                            throw new IOException($"{member.Name} ended early while the archive was written");
-                        }
-
-                        hash?.AppendData(buffer, 0, read);
-                        await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                        remaining -= read;
-                    }
+                    case MetadataMember metadata:
+                        await output.WriteAsync(metadata.Content, cancellationToken).ConfigureAwait(false);
+                        break;
+                    case LayerMember layer:
+                        await CopyLayerAsync(layer, output, buffer, cancellationToken).ConfigureAwait(false);
+                        break;
                 }
 
-                if (hash is not null && member.Verify is { } expected && Digest.FromHashBytes(hash.GetHashAndReset()) is var actual && actual != expected)
-                {
-                    throw new CorruptLayerException(member.Content is HostFileContent source ? source.HostPath : member.Name, expected, actual);
-                }
-
-                await output.WriteAsync(zeros.AsMemory(0, Padding(member.Content.Length)), cancellationToken).ConfigureAwait(false);
+                await output.WriteAsync(zeros.AsMemory(0, Padding(member.Length)), cancellationToken).ConfigureAwait(false);
             }
 
             await output.WriteAsync(zeros, cancellationToken).ConfigureAwait(false);
@@ -193,6 +115,52 @@ public static class ArchiveWriter
         finally
         {
             ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>A layer of another kind than LayerBuilder's own (a caller's <see cref="ILayer"/>): its bytes
+    /// come through its stream.</summary>
+    private static void CopyForeignLayer(LayerMember member, Microsoft.Win32.SafeHandles.SafeFileHandle output, long offset, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
+        try
+        {
+            using var input = member.Blob.OpenBlob();
+            long done = 0;
+            while (done < member.Length)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var read = input.Read(buffer, 0, (int)Math.Min(buffer.Length, member.Length - done));
+                if (read == 0)
+                {
+                    throw new IOException($"{member.Name} ended early while the archive was written");
+                }
+
+                RandomAccess.Write(output, buffer.AsSpan(0, read), offset + done);
+                done += read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>Copies exactly the layer's bytes; a blob that ends early is an I/O failure, never a short archive.</summary>
+    private static async Task CopyLayerAsync(LayerMember member, Stream output, byte[] buffer, CancellationToken cancellationToken)
+    {
+        await using var input = member.Blob.OpenBlob();
+        var remaining = member.Length;
+        while (remaining > 0)
+        {
+            var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+            if (read == 0)
+            {
+                throw new IOException($"{member.Name} ended early while the archive was written");
+            }
+
+            await output.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            remaining -= read;
         }
     }
 
@@ -220,7 +188,7 @@ public static class ArchiveWriter
             renamed = true;
             return OperatingSystem.IsLinux() ? LinuxStatx.Stat(file.SafeFileHandle, full) : HostFileInfo.Stat(full);
         }
-        catch (Exception e) when (ArchiveFile.IsWriteFailure(e))
+        catch (Exception e) when (WriteFailures.IsWriteFailure(e))
         {
             throw ArchiveFile.NotWritable(path, e);
         }
@@ -246,12 +214,12 @@ public static class ArchiveWriter
         {
             await file.DisposeAsync().ConfigureAwait(false);
         }
-        catch (Exception e) when (!renamed && ArchiveFile.IsWriteFailure(e))
+        catch (Exception e) when (!renamed && WriteFailures.IsWriteFailure(e))
         {
             // the write failure already being reported is the news
         }
     }
 
-    private static int Padding(long size) => (int)((TarHeaderWriter.BlockSize - (size % TarHeaderWriter.BlockSize)) % TarHeaderWriter.BlockSize);
+    private static int Padding(long size) => TarHeaderWriter.PaddingLength(size);
 
 }

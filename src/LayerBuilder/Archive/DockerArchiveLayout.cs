@@ -5,12 +5,12 @@ using LayerBuilder.Text;
 namespace LayerBuilder.Archive;
 
 /// <summary>
-/// The classic <c>docker save</c> layout (archive-format.md §1–2): <c>&lt;v1id&gt;/VERSION</c>,
+/// The classic <c>docker save</c> layout (docs/archive-formats.md, "`docker`: the classic `docker save` layout"): <c>&lt;v1id&gt;/VERSION</c>,
 /// <c>&lt;v1id&gt;/json</c>, <c>&lt;v1id&gt;/layer.tar</c> per layer, <c>&lt;config hex&gt;.json</c>,
 /// <c>manifest.json</c> and <c>repositories</c>. The legacy files make it loadable by Docker's pre-1.10
 /// path too, when a tool drops manifest.json.
 /// </summary>
-public static class DockerArchiveLayout
+internal static class DockerArchiveLayout
 {
     private static readonly byte[] Version = "1.0"u8.ToArray();
 

@@ -5,12 +5,12 @@ using LayerBuilder.Text;
 namespace LayerBuilder.Archive;
 
 /// <summary>
-/// The Docker 25+ layout (archive-format.md §4, §6): an OCI image layout (<c>oci-layout</c>,
+/// The Docker 25+ layout (docs/archive-formats.md, "`oci`: the Docker 25+ layout"): an OCI image layout (<c>oci-layout</c>,
 /// <c>index.json</c>, <c>blobs/sha256/*</c>) that also carries <c>manifest.json</c> pointing at the same
 /// blobs, so both OCI tools and every docker-archive loader read it. One index descriptor per tag,
 /// named the way Docker names them: full name for containerd, tag for <c>ref.name</c>.
 /// </summary>
-public static class OciArchiveLayout
+internal static class OciArchiveLayout
 {
     private static readonly byte[] LayoutFile = """{"imageLayoutVersion":"1.0.0"}"""u8.ToArray();
 
@@ -24,11 +24,9 @@ public static class OciArchiveLayout
         };
 
         // Equal layers share one blob: the layout is content-addressed and names must not repeat.
-        foreach (var layer in image.Layers.DistinctBy(l => l.DiffId))
+        foreach (var layer in image.Layers.DistinctBy(l => l.Digest))
         {
-            members.Add(layer.Compressed is { } c
-                ? ArchiveMember.File(Blob(c.Digest), c.FilePath, c.Size) with { IsLayer = true }
-                : ArchiveMember.Layer(Blob(layer.DiffId), layer));
+            members.Add(ArchiveMember.Layer(Blob(layer.Digest), layer));
         }
 
         var descriptors = image.Tags.Select(tag =>
@@ -52,7 +50,7 @@ public static class OciArchiveLayout
         {
             ["Config"] = Blob(image.ConfigDescriptor.Digest),
             ["RepoTags"] = CanonicalJson.Array(image.RepoTags),
-            ["Layers"] = CanonicalJson.Array(image.Layers.Select(l => Blob(ImageModel.LayerDescriptor(l).Digest))),
+            ["Layers"] = CanonicalJson.Array(image.Layers.Select(l => Blob(l.Digest))),
         });
         members.Add(ArchiveMember.Bytes("manifest.json", CanonicalJson.ToBytes(manifest, trailingNewline: true)));
         return members;

@@ -13,7 +13,7 @@ namespace LayerBuilder.Base;
 /// layers are referenced as they are, compressed ones (gzip, zstd, bzip2) are decompressed once; every
 /// layer's sha256 is checked against the config's diff ids before anything is built on it.
 /// </summary>
-public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wantedPlatform)
+internal sealed class BaseImageReader(ImageBase spec, string staging, Platform? wantedPlatform)
 {
     /// <summary>How many image indexes may lead to a manifest (Docker 25+ saves index.json → index → manifest).</summary>
     private const int MaxIndexNesting = 8;
@@ -52,7 +52,7 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
             throw Error(DiagnosticCodes.BaseImageInvalid, $"{chosen.Describe} lists {chosen.LayerPaths.Count} layers but its config has {diffIds.Count} diff ids");
         }
 
-        var layers = new List<LayerBlob>();
+        var layers = new List<FileLayer>();
         for (var i = 0; i < diffIds.Count; i++)
         {
             layers.Add(await VerifiedLayerAsync(members, chosen, i, diffIds[i], cancellationToken).ConfigureAwait(false));
@@ -70,7 +70,7 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
         return new BaseImage(chosen.Describe, platform, ContainerConfigReader.Read(config["config"]), history, layers);
     }
 
-    private async Task<LayerBlob> VerifiedLayerAsync(ArchiveMembers members, BaseImageCandidate image, int index, string diffId, CancellationToken cancellationToken)
+    private async Task<FileLayer> VerifiedLayerAsync(ArchiveMembers members, BaseImageCandidate image, int index, string diffId, CancellationToken cancellationToken)
     {
         var path = image.LayerPaths[index];
         var file = members.Locate(path) ?? throw Error(DiagnosticCodes.BaseImageInvalid, $"layer {index + 1} of {image.Describe} ('{path}') is missing from the archive");
@@ -117,7 +117,7 @@ public sealed class BaseImageReader(ImageBase spec, string staging, Platform? wa
                 $"layer {index + 1} of {image.Describe} ('{path}') has sha256 {actual}, but the config says {expected}; the base archive is corrupted or was re-packed");
         }
 
-        return new LayerBlob(file, expected, size) { CreatedBy = "base image " + image.Describe };
+        return new FileLayer(file, expected, size);
     }
 
     private async Task<List<BaseImageCandidate>> FindImagesAsync(ArchiveMembers members, CancellationToken cancellationToken)

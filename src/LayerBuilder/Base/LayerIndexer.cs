@@ -7,9 +7,9 @@ namespace LayerBuilder.Base;
 
 /// <summary>Applies an existing layer tar (a base image's) to the lower-layer index, whiteouts included,
 /// reading only headers.</summary>
-public static class LayerIndexer
+internal static class LayerIndexer
 {
-    public static void Apply(LowerLayerIndex index, LayerBlob layer, SourcePosition position)
+    public static void Apply(LowerLayerIndex index, FileLayer layer, SourcePosition position)
     {
         using var reader = TarInputReader.Open(TarInputSource.BaseLayer(layer.FilePath, layer.DiffId.ToString(), position));
         while (reader.Next() is { } tar)

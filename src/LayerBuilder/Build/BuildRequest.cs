@@ -1,4 +1,5 @@
 using LayerBuilder.Archive;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Build;

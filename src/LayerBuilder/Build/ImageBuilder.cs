@@ -3,6 +3,7 @@ using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
+using LayerBuilder.Planning;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Build;
@@ -42,7 +43,7 @@ public static class ImageBuilder
                 throw NotWritable(request, output, work, e);
             }
 
-            var result = await BuildEvictingDamagedAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
+            var result = await BuildOnceAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
             return cache?.Warning is { } warning ? result with { Warnings = [warning, .. result.Warnings] } : result;
         }
         catch
@@ -52,29 +53,7 @@ public static class ImageBuilder
         }
     }
 
-    /// <summary>Builds; a cached layer found rotted on disk is evicted and the build runs again, its step
-    /// now rebuilt. Each run evicts at least one layer, or (when eviction fails) turns the cache off, so it
-    /// ends within one run per layer.</summary>
-    private static async Task<BuildResult> BuildEvictingDamagedAsync(BuildRequest request, string output, string work, BuildCache? cache, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            var cacheWasOn = cache is { IsOn: true };
-            try
-            {
-                return await BuildOnceAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DamagedLayersException e) when (cache is not null && (cache.EvictAll(e.Paths) || (cacheWasOn && !cache.IsOn)))
-            {
-                // evicted, or the cache is off now: build again
-            }
-            catch (CorruptLayerException e) when (cache is not null && (cache.Evict(e.LayerPath) || (cacheWasOn && !cache.IsOn)))
-            {
-                // evicted, or the cache is off now: build again
-            }
-        }
-    }
-
+    /// <summary>Plans every layer, fixes the archive's layout, makes the layers, then writes the archive.</summary>
     private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, string output, string work, BuildCache? cache, CancellationToken cancellationToken)
     {
         var recipe = request.Recipe;
@@ -88,47 +67,37 @@ public static class ImageBuilder
             throw NotWritable(request, output, work, e);
         }
 
-        ArchiveFile? prepared = null;
+        ArchiveFile? archive = null;
         try
         {
             var warnings = new List<Diagnostic>();
-            BuiltLayers built;
-            var place = WritesLayerInPlace(request, output) ? (Func<BuiltLayers, FileSlot?>)(provisional => Prepare(provisional, out prepared)) : null;
-            using (var stack = new LayerStack(recipe, staging.Path, cache, warnings.Add, request.Progress, place))
+            using var writing = new LayerWriting(staging.Path, request.Progress);
+            ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
+            var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add).PlanAsync(cancellationToken).ConfigureAwait(false);
+
+            ArchiveSlot? slot = null;
+            if (WritesLayerInPlace(request, output) && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
             {
-                built = await stack.BuildAsync(cancellationToken).ConfigureAwait(false);
+                archive = ArchiveFile.Create(output);
+                slot = new ArchiveSlot(archive.Handle, archive.TempPath, offset);
             }
 
-            if (request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None)
-            {
-                built = built with { Layers = await CompressAsync(built.Layers, request.Compression, staging.Path, cancellationToken).ConfigureAwait(false) };
-            }
+            var uncompressed = await LayerProduction.ProduceAsync(plan, source, slot, cancellationToken).ConfigureAwait(false);
+            var layers = request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None
+                ? await CompressAsync(uncompressed, request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
+                : uncompressed;
 
-            var image = CreateModel(recipe, built);
+            var image = CreateModel(recipe, plan, layers);
             var identity = ArchiveIdentity(image, request.Format, output);
             var unchanged = request.OutputStream is null && cache is not null && cache.IsUnchanged(output, identity);
             if (request.OutputStream is { } stream)
             {
-                // A stream cannot take back what it was sent: find rotted cached layers before the first byte.
-                if (await CachedLayerCheck.DamagedAsync(built.Layers, cancellationToken).ConfigureAwait(false) is { Count: > 0 } damaged)
-                {
-                    throw new DamagedLayersException(damaged);
-                }
-
-                try
-                {
-                    await ArchiveWriter.WriteAsync(image, request.Format, stream, cancellationToken).ConfigureAwait(false);
-                }
-                catch (CorruptLayerException e)
-                {
-                    // Rotted between the check and the copy: part of the archive is sent, so no second try.
-                    throw new IOException(e.Message, e);
-                }
+                await ArchiveWriter.WriteAsync(image, request.Format, stream, cancellationToken).ConfigureAwait(false);
             }
             else if (!unchanged)
             {
-                var written = prepared is not null
-                    ? await ArchiveWriter.WriteFileAsync(image, request.Format, prepared, cancellationToken).ConfigureAwait(false)
+                var written = archive is not null
+                    ? await ArchiveWriter.WriteFileAsync(image, request.Format, archive, cancellationToken).ConfigureAwait(false)
                     : await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
                 request.AfterOutputRenamed?.Invoke(output);
                 cache?.Remember(output, identity, written);
@@ -140,7 +109,7 @@ public static class ImageBuilder
                 ManifestDigest = image.ManifestDescriptor.Digest,
                 Tags = image.FullNames.ToList(),
                 RepoTags = image.RepoTags.ToList(),
-                Layers = built.Layers.Select(l => new LayerSummary(l.DiffId, l.Size, l.CreatedBy)).ToList(),
+                Layers = uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.Size, plan.CreatedBy[i])).ToList(),
                 OutputPath = output,
                 Warnings = warnings,
                 Unchanged = unchanged,
@@ -148,20 +117,8 @@ public static class ImageBuilder
         }
         finally
         {
-            prepared?.Dispose();
+            archive?.Dispose();
             staging.Dispose();
-        }
-
-        FileSlot? Prepare(BuiltLayers provisional, out ArchiveFile? file)
-        {
-            file = null;
-            if (ArchiveLayout.SingleLayerDataOffset(CreateModel(recipe, provisional), request.Format) is not { } offset)
-            {
-                return null;
-            }
-
-            file = ArchiveFile.Create(output);
-            return new FileSlot(file.Handle, file.TempPath, offset);
         }
     }
 
@@ -171,23 +128,21 @@ public static class ImageBuilder
         request.OutputStream is null && !ArchiveWriter.IsGzipName(output) &&
         (request.Format == ArchiveFormat.Docker || request.Compression == LayerCompression.None);
 
-    public static ImageModel CreateModel(BuildRecipe recipe, BuiltLayers built)
+    /// <summary>The image a plan and its made layers are: names, config (history, platform, the base's
+    /// runtime config with the recipe's over it) and layers.</summary>
+    internal static ImageModel CreateModel(BuildRecipe recipe, ImagePlan plan, IReadOnlyList<LayerBlob> layers)
     {
-        var config = new ImageConfig(
-            built.Platform,
-            recipe.Created,
-            built.Config,
-            built.Layers.Select(l => l.DiffId).ToList(),
-            built.History);
-        return new ImageModel(recipe.Image.Value, recipe.Tags, config, built.Layers, recipe.Config.Annotations);
+        var config = new ImageConfig(plan.Platform, recipe.Created, plan.Config, layers.Select(l => l.DiffId).ToList(), plan.History);
+        return new ImageModel(recipe.Image.Value, recipe.Tags, config, layers, recipe.Config.Annotations);
     }
 
-    /// <summary>Compresses the layers concurrently (two at a time: two cores).</summary>
+    /// <summary>Compresses the layers concurrently, as many at a time as layers are written.</summary>
     private static async Task<IReadOnlyList<LayerBlob>> CompressAsync(IReadOnlyList<LayerBlob> layers, LayerCompression compression, string folder, CancellationToken cancellationToken)
     {
         var result = new LayerBlob[layers.Count];
-        await Parallel.ForAsync(0, layers.Count, new ParallelOptions { MaxDegreeOfParallelism = 2, CancellationToken = cancellationToken }, async (i, token) =>
-            result[i] = layers[i] with { Compressed = await LayerCompressor.CompressAsync(layers[i], compression, folder, token).ConfigureAwait(false) })
+        var options = new ParallelOptions { MaxDegreeOfParallelism = LayerWriting.ConcurrentWriters, CancellationToken = cancellationToken };
+        await Parallel.ForAsync(0, layers.Count, options, async (i, token) =>
+            result[i] = await LayerCompressor.CompressAsync(layers[i], compression, folder, token).ConfigureAwait(false))
             .ConfigureAwait(false);
         return result;
     }

@@ -34,32 +34,32 @@ internal sealed class BuildCache : IDisposable
 
     public bool IsOn => !off;
 
-    public LayerBlob? TryGet(Digest key) => off ? null : Try(() => Store.TryGet(key), null);
+    public FileLayer? TryGet(Digest key) => off ? null : Try(() => Store.TryGet(key), null);
 
     /// <summary>Where a layer bound for the cache is written; null once the cache is off.</summary>
     public string? NewTempPath() => off ? null : Try(Store.NewTempPath, null);
 
-    /// <summary>Stores a layer written at <see cref="NewTempPath"/>; when that fails the layer is used
-    /// where it is and removed at the end of the build.</summary>
-    public LayerBlob Put(Digest key, LayerBlob written)
+    /// <summary>Stores a layer written at <paramref name="writtenPath"/> (a <see cref="NewTempPath"/>);
+    /// when that fails the layer is used where it is and removed at the end of the build.</summary>
+    public FileLayer Put(Digest key, string writtenPath, WrittenTar written)
     {
-        if (!off && Try(() => Store.Put(key, written), null) is { } stored)
+        if (!off && Try(() => Store.Put(key, writtenPath, written), null) is { } stored)
         {
             return stored;
         }
 
-        if (File.Exists(written.FilePath))
+        if (File.Exists(writtenPath))
         {
             lock (gate)
             {
-                strays.Add(written.FilePath);
+                strays.Add(writtenPath);
             }
 
-            return written;
+            return new FileLayer(writtenPath, written.DiffId, written.Size);
         }
 
         // Moved into the store before the key record failed: the stored file is the layer.
-        return written with { FilePath = Path.Combine(Store.Root, "blobs", "sha256", written.DiffId.Hex) };
+        return new FileLayer(Store.BlobPath(written.DiffId), written.DiffId, written.Size);
     }
 
     public bool IsUnchanged(string output, Digest archive) => !off && OutputRecord.IsUnchanged(Store, output, archive);
@@ -73,8 +73,8 @@ internal sealed class BuildCache : IDisposable
         }
     }
 
-    /// <summary>Removes a damaged stored layer; false when <paramref name="path"/> is none of the cache's, or cannot be removed.</summary>
-    public bool Evict(string path) => Try(() => Store.Evict(path), false);
+    /// <summary>Removes a damaged stored layer; false when it is none of the cache's, or cannot be removed.</summary>
+    public bool Evict(FileLayer layer) => Try(() => Store.Evict(layer), false);
 
     /// <summary>Turns the cache off when writing a layer into it failed for want of space or permission
     /// (<paramref name="failure"/> is LB3001); the caller writes the layer again without it.</summary>
@@ -87,18 +87,6 @@ internal sealed class BuildCache : IDisposable
 
         GiveUp(failure);
         return true;
-    }
-
-    /// <summary>Evicts every one of <paramref name="paths"/>; true when at least one was removed.</summary>
-    public bool EvictAll(IEnumerable<string> paths)
-    {
-        var any = false;
-        foreach (var path in paths)
-        {
-            any |= Evict(path);
-        }
-
-        return any;
     }
 
     public void Dispose()

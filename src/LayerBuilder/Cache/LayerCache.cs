@@ -31,7 +31,7 @@ public sealed class LayerCache
     private string Keys { get; }
 
     /// <summary>Where layers are written before they are known; same file system as the blobs, so renames are atomic.</summary>
-    public string Temp { get; }
+    internal string Temp { get; }
 
     /// <summary>The user's cache folder: $XDG_CACHE_HOME/layerbuilder, else ~/.cache/layerbuilder.</summary>
     public static LayerCache Default()
@@ -43,15 +43,15 @@ public sealed class LayerCache
         return new LayerCache(Path.Combine(root, "layerbuilder"));
     }
 
-    public string NewTempPath()
+    internal string NewTempPath()
     {
         Directory.CreateDirectory(Temp);
         return Path.Combine(Temp, Guid.NewGuid().ToString("N") + ".tar");
     }
 
-    /// <summary>The layer recorded for <paramref name="key"/>, if its file is still there with the right size.
-    /// Its bytes are verified when they are copied (<see cref="LayerBlob.NeedsVerification"/>).</summary>
-    public LayerBlob? TryGet(Digest key)
+    /// <summary>The layer recorded for <paramref name="key"/>, if its file is still there with the right
+    /// size. Its bytes are not checked here: whoever uses it re-hashes it first (<see cref="CachingLayerSource"/>).</summary>
+    internal FileLayer? TryGet(Digest key)
     {
         var record = Path.Combine(Keys, key.Hex + ".json");
         if (!File.Exists(record))
@@ -65,9 +65,7 @@ public sealed class LayerCache
             var diffId = Digest.Parse(node?["diffId"]?.GetValue<string>() ?? "");
             var size = node?["size"]?.GetValue<long>() ?? -1;
             var blob = Path.Combine(Blobs, diffId.Hex);
-            return File.Exists(blob) && new FileInfo(blob).Length == size
-                ? new LayerBlob(blob, diffId, size) { NeedsVerification = true }
-                : null;
+            return File.Exists(blob) && new FileInfo(blob).Length == size ? new FileLayer(blob, diffId, size) : null;
         }
         catch (Exception e) when (e is JsonException or FormatException or IOException or InvalidOperationException)
         {
@@ -75,36 +73,37 @@ public sealed class LayerCache
         }
     }
 
-    /// <summary>Moves a freshly written layer into the store and records <paramref name="key"/> for it.</summary>
-    public LayerBlob Put(Digest key, LayerBlob written)
+    /// <summary>Moves a layer written at <paramref name="writtenPath"/> (a <see cref="NewTempPath"/>) into
+    /// the store and records <paramref name="key"/> for it.</summary>
+    internal FileLayer Put(Digest key, string writtenPath, WrittenTar written)
     {
         Directory.CreateDirectory(Blobs);
         Directory.CreateDirectory(Keys);
-        var blob = Path.Combine(Blobs, written.DiffId.Hex);
+        var blob = BlobPath(written.DiffId);
         if (File.Exists(blob) && new FileInfo(blob).Length == written.Size)
         {
-            File.Delete(written.FilePath); // another build stored the same bytes first
+            File.Delete(writtenPath); // another build stored the same bytes first
         }
         else
         {
-            File.Move(written.FilePath, blob, overwrite: true);
+            File.Move(writtenPath, blob, overwrite: true);
         }
 
         var record = new JsonObject { ["diffId"] = written.DiffId.ToString(), ["size"] = written.Size };
         var temp = Path.Combine(Keys, $".{key.Hex}.{Guid.NewGuid():N}");
         File.WriteAllBytes(temp, CanonicalJson.ToBytes(record));
         File.Move(temp, Path.Combine(Keys, key.Hex + ".json"), overwrite: true);
-        return written with { FilePath = blob };
+        return new FileLayer(blob, written.DiffId, written.Size);
     }
 
-    /// <summary>Removes a layer whose bytes were found not to match its digest.</summary>
-    public void Evict(LayerBlob blob) => Evict(blob.FilePath);
+    /// <summary>Where the store keeps the layer tar of <paramref name="diffId"/>.</summary>
+    internal string BlobPath(Digest diffId) => Path.Combine(Blobs, diffId.Hex);
 
-    /// <summary>Removes the stored layer file <paramref name="path"/>, so every key that names it misses and
-    /// its step is built again; false when the path is not a layer of this cache.</summary>
-    public bool Evict(string path)
+    /// <summary>Removes a stored layer whose bytes no longer match its digest, so every key that names it
+    /// misses and its step is built again; false when it is not a layer of this cache.</summary>
+    internal bool Evict(FileLayer layer)
     {
-        var full = Path.GetFullPath(path);
+        var full = Path.GetFullPath(layer.FilePath);
         if (!full.StartsWith(Blobs + Path.DirectorySeparatorChar, StringComparison.Ordinal) || !File.Exists(full))
         {
             return false;
@@ -117,7 +116,7 @@ public sealed class LayerCache
     /// <summary>Makes sure the cache can be used before a build relies on it: its folders exist and a file
     /// can be written in them; throws the I/O error that says why not. Removes the temporaries of builds
     /// that were killed (their owner's lock is gone, see <see cref="OwnerLock"/>).</summary>
-    public void Prepare()
+    internal void Prepare()
     {
         Directory.CreateDirectory(Blobs);
         Directory.CreateDirectory(Keys);

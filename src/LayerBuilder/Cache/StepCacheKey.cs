@@ -1,5 +1,7 @@
+using LayerBuilder.Base;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
+using LayerBuilder.Layers;
 
 namespace LayerBuilder.Cache;
 

@@ -22,16 +22,3 @@ public sealed record InlineContent(ReadOnlyMemory<byte> Bytes) : ContentSource(B
 {
     public override Stream Open() => new MemoryStream(Bytes.ToArray(), writable: false);
 }
-
-/// <summary>A byte range of an already written layer tar: used to copy a lower-layer file up into a
-/// step's layer (a hardlink's target must sit in the same layer) without keeping it anywhere else.</summary>
-public sealed record LayerSliceContent(Layers.LayerFile LayerFile, long Offset, long Length) : ContentSource(Length)
-{
-    public override Stream Open()
-    {
-        var (path, start) = LayerFile.WaitForPlace();
-        var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-        stream.Position = start + Offset;
-        return stream;
-    }
-}

@@ -125,10 +125,10 @@ public sealed class LowerLayerIndex
             return new ResolvedPath(path, null);
         }
 
-        var parent = Resolve(path.Parent, out var problem);
+        var parent = Resolve(path.Parent, out var problem, out var loop);
         if (parent is null)
         {
-            return new ResolvedPath(path, problem);
+            return new ResolvedPath(path, problem, loop);
         }
 
         // Resolve lets the last component be anything; as a parent it has to be a folder (or new), or a
@@ -144,13 +144,14 @@ public sealed class LowerLayerIndex
     /// <summary>Resolves symlinks in every component, including the last.</summary>
     public ResolvedPath ResolveAll(ImagePath path)
     {
-        var resolved = Resolve(path, out var problem);
-        return new ResolvedPath(resolved ?? path, problem);
+        var resolved = Resolve(path, out var problem, out var loop);
+        return new ResolvedPath(resolved ?? path, problem, loop);
     }
 
-    private ImagePath? Resolve(ImagePath path, out string? problem)
+    private ImagePath? Resolve(ImagePath path, out string? problem, out bool tooManyLinks)
     {
         problem = null;
+        tooManyLinks = false;
         var pending = new Queue<string>(path.Components());
         var current = ImagePath.Root;
         var node = root;
@@ -172,6 +173,7 @@ public sealed class LowerLayerIndex
                 if (++hops > MaxSymlinkHops)
                 {
                     problem = $"more than {MaxSymlinkHops} symbolic links while resolving {path}";
+                    tooManyLinks = true;
                     return null;
                 }
 
@@ -271,4 +273,6 @@ public sealed class LowerLayerIndex
 }
 
 /// <summary>A path after symlink resolution, or why it could not be resolved.</summary>
-public readonly record struct ResolvedPath(ImagePath Path, string? Problem);
+/// <summary>A resolved path, or the problem that stopped the resolution; <see cref="TooManyLinks"/> tells a
+/// symlink loop (LB2008) from a parent that is not a folder.</summary>
+public readonly record struct ResolvedPath(ImagePath Path, string? Problem, bool TooManyLinks = false);

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using LayerBuilder.Layers;
 using LayerBuilder.Text;
 
 namespace LayerBuilder.Image;
@@ -9,11 +8,11 @@ namespace LayerBuilder.Image;
 /// diff ids, the OCI manifest, the legacy v1 data and the names. Both archive formats are written from
 /// this one object, so order, digests and names cannot disagree between them.
 /// </summary>
-public sealed class ImageModel
+internal sealed class ImageModel
 {
     private readonly Lazy<IReadOnlyList<LegacyV1Layer>> legacy;
 
-    public ImageModel(ImageReference reference, IReadOnlyList<string> tags, ImageConfig config, IReadOnlyList<LayerBlob> layers, IReadOnlyDictionary<string, string> annotations)
+    public ImageModel(ImageReference reference, IReadOnlyList<string> tags, ImageConfig config, IReadOnlyList<ILayer> layers, IReadOnlyDictionary<string, string> annotations)
     {
         if (config.DiffIds.Count != layers.Count || !config.DiffIds.SequenceEqual(layers.Select(l => l.DiffId)))
         {
@@ -38,7 +37,7 @@ public sealed class ImageModel
 
     public ImageConfig Config { get; }
 
-    public IReadOnlyList<LayerBlob> Layers { get; }
+    public IReadOnlyList<ILayer> Layers { get; }
 
     /// <summary>Annotations of the OCI manifest (and of its index descriptors).</summary>
     public IReadOnlyDictionary<string, string> Annotations { get; }
@@ -79,10 +78,8 @@ public sealed class ImageModel
         return node;
     }
 
-    /// <summary>The layer as the OCI manifest names it: its compressed blob when there is one.</summary>
-    public static Descriptor LayerDescriptor(LayerBlob layer) => layer.Compressed is { } c
-        ? new Descriptor(c.MediaType, c.Digest, c.Size)
-        : new Descriptor(MediaTypes.Layer, layer.DiffId, layer.Size);
+    /// <summary>The layer as the OCI manifest names it: its blob, compressed or not.</summary>
+    public static Descriptor LayerDescriptor(ILayer layer) => new(layer.MediaType, layer.Digest, layer.Size);
 
     public static JsonObject DescriptorNode(Descriptor descriptor)
     {

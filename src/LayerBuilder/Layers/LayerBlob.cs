@@ -1,24 +1,30 @@
 using LayerBuilder.Image;
+using Microsoft.Win32.SafeHandles;
 
 namespace LayerBuilder.Layers;
 
 /// <summary>
-/// A finished layer: an uncompressed tar on disk with its diff id (sha256 of exactly these bytes) and
-/// size, both taken while it was written.
+/// A layer whose blob LayerBuilder can put into an archive. Each kind knows the cheapest way to copy
+/// itself: a file on disk lets the kernel move it, a layer already written in place moves nothing.
 /// </summary>
-public sealed record LayerBlob(string FilePath, Digest DiffId, long Size)
+internal abstract class LayerBlob : ILayer
 {
-    /// <summary>Where the layer's bytes start in <see cref="FilePath"/>: 0 for a file of its own, the data
-    /// offset for a layer written straight into the archive.</summary>
-    public long Offset { get; init; }
+    public abstract Digest Digest { get; }
 
-    /// <summary>What the image history says created this layer.</summary>
-    public string CreatedBy { get; init; } = "";
+    public abstract Digest DiffId { get; }
 
-    /// <summary>True for layers taken from the cache: their bytes are hashed again while they are copied
-    /// into the archive, and a mismatch fails the build instead of shipping them.</summary>
-    public bool NeedsVerification { get; init; }
+    public abstract long Size { get; }
 
-    /// <summary>The compressed form stored in an <c>oci</c> archive, when one was asked for.</summary>
-    public CompressedBlob? Compressed { get; init; }
+    public abstract string MediaType { get; }
+
+    public abstract Stream OpenBlob();
+
+    /// <summary>Writes the blob into <paramref name="output"/> at <paramref name="offset"/> (the archive file).</summary>
+    public abstract void CopyInto(SafeFileHandle output, long offset, CancellationToken cancellationToken);
+
+    /// <summary>The file and offset the uncompressed tar lies at, for reading entries of it back (a later
+    /// step's copy-up); null when the blob is not an uncompressed tar on disk.</summary>
+    public abstract (string Path, long Offset)? TarFile { get; }
+
+    public override string ToString() => $"{MediaType} {Digest} ({Size} bytes)";
 }

@@ -12,13 +12,13 @@ internal sealed class LayerByteSink : Stream
 {
     public const int BufferSize = 1 << 20;
 
-    private readonly LayerOutput output;
+    private readonly OpenLayerDestination output;
     private readonly BufferHasher hasher = new(BufferSize);
     private byte[] current;
     private int used;
     private long handed;
 
-    public LayerByteSink(LayerOutput output)
+    public LayerByteSink(OpenLayerDestination output)
     {
         this.output = output;
         current = hasher.Rent();

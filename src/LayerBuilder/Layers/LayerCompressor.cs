@@ -1,48 +1,44 @@
 using System.IO.Compression;
-using System.Security.Cryptography;
 using LayerBuilder.Image;
 using ZstdSharp;
 
 namespace LayerBuilder.Layers;
 
 /// <summary>
-/// Compresses a finished layer in one pass, hashing the compressed bytes as they are written. Output is
-/// reproducible: .NET's gzip writes no time or name into its header and its zlib is bundled with the
-/// runtime; zstd is a managed port, so its bytes do not depend on the machine either. The level is fixed.
+/// The compressed form of a layer, made in one pass that hashes the compressed bytes as they are
+/// written. Output is reproducible: .NET's gzip writes no time or name into its header and its zlib is
+/// bundled with the runtime; zstd is a managed port, so its bytes do not depend on the machine either.
+/// The level is fixed.
 /// </summary>
-public static class LayerCompressor
+internal static class LayerCompressor
 {
-    public static async Task<CompressedBlob> CompressAsync(LayerBlob layer, LayerCompression compression, string folder, CancellationToken cancellationToken)
+    private const int BufferSize = 1 << 20;
+
+    /// <summary>Compresses <paramref name="layer"/> into a file of <paramref name="folder"/>; the result
+    /// keeps the layer's diff id and names the compressed blob.</summary>
+    public static async Task<FileLayer> CompressAsync(LayerBlob layer, LayerCompression compression, string folder, CancellationToken cancellationToken)
     {
-        var extension = compression == LayerCompression.Gzip ? ".gz" : ".zst";
-        var path = Path.Combine(folder, layer.DiffId.Hex + extension);
-        await using (var input = new FileStream(layer.FilePath, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 20, FileOptions.SequentialScan))
-        await using (var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
-        using (var hashing = new HashingStream(file, leaveOpen: true))
+        var path = Path.Combine(folder, layer.DiffId.Hex + Extension(compression));
+        await using var input = layer.OpenBlob();
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
+        using var hashing = new HashingStream(file, leaveOpen: true);
+        var buffer = new byte[BufferSize];
+        await using (var compressor = Open(compression, hashing))
         {
-            // The uncompressed bytes are hashed on the way too: a cached layer that rotted must not be shipped.
-            using var plain = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-            var buffer = new byte[1 << 20];
-            await using (var compressor = Open(compression, hashing))
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
             {
-                int read;
-                while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-                {
-                    plain.AppendData(buffer, 0, read);
-                    await compressor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                }
+                await compressor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
             }
-
-            if (Digest.FromHashBytes(plain.GetHashAndReset()) is var actual && actual != layer.DiffId)
-            {
-                throw new Archive.CorruptLayerException(layer.FilePath, layer.DiffId, actual);
-            }
-
-            await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
-            var mediaType = compression == LayerCompression.Gzip ? MediaTypes.LayerGzip : MediaTypes.LayerZstd;
-            return new CompressedBlob(path, hashing.Complete(), hashing.BytesWritten, mediaType);
         }
+
+        await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
+        return new FileLayer(path, hashing.Complete(), layer.DiffId, hashing.BytesWritten, MediaType(compression));
     }
+
+    private static string Extension(LayerCompression compression) => compression == LayerCompression.Gzip ? ".gz" : ".zst";
+
+    private static string MediaType(LayerCompression compression) => compression == LayerCompression.Gzip ? MediaTypes.LayerGzip : MediaTypes.LayerZstd;
 
     private static Stream Open(LayerCompression compression, Stream output) => compression switch
     {

@@ -7,11 +7,11 @@ namespace LayerBuilder.Layers;
 /// deterministic), so a layer taken from the cache can serve copy-ups without being read, and so the
 /// length of a layer is known before a byte of it is written.
 /// </summary>
-public static class LayerOffsets
+internal static class LayerOffsets
 {
     /// <summary>The entries as stored in the layer, files pointing at their bytes inside it, and the
     /// length of the whole layer tar.</summary>
-    public static IReadOnlyList<LayerEntry> Stored(IReadOnlyList<LayerEntry> entries, LayerFile layerFile, out long tarLength)
+    public static IReadOnlyList<LayerEntry> Stored(IReadOnlyList<LayerEntry> entries, LayerLocation location, out long tarLength)
     {
         var stored = new List<LayerEntry>(entries.Count);
         long offset = 0;
@@ -20,7 +20,7 @@ public static class LayerOffsets
             offset += TarHeaderWriter.HeaderLength(entry);
             if (entry.Kind == EntryKind.File && entry.Content is { } content)
             {
-                stored.Add(entry with { Content = new LayerSliceContent(layerFile, offset, content.Length) });
+                stored.Add(entry with { Content = new LayerSliceContent(location, offset, content.Length) { Planned = content } });
                 offset += Padded(content.Length);
             }
             else
@@ -49,5 +49,5 @@ public static class LayerOffsets
         return offset + (2 * TarHeaderWriter.BlockSize);
     }
 
-    private static long Padded(long length) => (length + TarHeaderWriter.BlockSize - 1) / TarHeaderWriter.BlockSize * TarHeaderWriter.BlockSize;
+    private static long Padded(long length) => TarHeaderWriter.PaddedLength(length);
 }

@@ -9,47 +9,46 @@ namespace LayerBuilder.Layers;
 /// and writes it out; the hash runs on another (<see cref="BufferHasher"/>); small files are read ahead
 /// on a third (<see cref="SmallFilePrefetcher"/>).
 /// </summary>
-public static class LayerWriter
+internal static class LayerWriter
 {
     /// <summary>How a file whose length held but whose times moved since the plan's stat changed.</summary>
     private const string Rewritten = "was rewritten in place (its modification or change time moved)";
 
     /// <summary>
-    /// Writes <paramref name="entries"/> (already in layer order) to <paramref name="path"/>.
-    /// <paramref name="written"/> sees each entry as stored, files pointing at their bytes inside the new
-    /// layer, so later steps can copy them up without keeping anything else.
+    /// Writes <paramref name="entries"/> (already in layer order) to a file of its own at
+    /// <paramref name="path"/>. <paramref name="written"/> sees each entry as stored, files pointing at
+    /// their bytes inside the new layer, so later steps can copy them up without keeping anything else.
     /// </summary>
-    public static Task<LayerBlob> WriteAsync(
+    public static Task<WrittenTar> WriteAsync(
         string path, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, CancellationToken cancellationToken) =>
-        WriteAsync(path, LayerFile.At(path), entries, written, null, cancellationToken);
+        WriteAsync(path, LayerLocation.At(path), entries, written, null, cancellationToken);
 
-    /// <summary>As above, to <paramref name="target"/>, with this layer's content addressed through
+    /// <summary>As above, to <paramref name="destination"/>, with this layer's content addressed through
     /// <paramref name="location"/> for a layer that moves elsewhere (the cache) once written; the caller
     /// completes it.</summary>
-    public static Task<LayerBlob> WriteAsync(
-        LayerTarget target, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken) =>
+    public static Task<WrittenTar> WriteAsync(
+        LayerDestination destination, LayerLocation location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken) =>
         // A thread of its own, not a pool thread: it spends the layer blocked in reads, writes and hand-offs.
         Task.Factory.StartNew(
-            () => Write(target, location, entries, written, progress, cancellationToken),
+            () => Write(destination, location, entries, written, progress, cancellationToken),
             cancellationToken,
             TaskCreationOptions.LongRunning,
             TaskScheduler.Default);
 
-    private static LayerBlob Write(LayerTarget target, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken)
+    private static WrittenTar Write(LayerDestination destination, LayerLocation location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, CancellationToken cancellationToken)
     {
-        var (home, start) = target.Home;
-        using var output = new LayerOutput(target);
-        LayerBlob blob;
+        using var output = new OpenLayerDestination(destination);
+        WrittenTar tar;
         using (var sink = new LayerByteSink(output))
         {
-            blob = Produce(home, location, entries, written, progress, sink, cancellationToken) with { Offset = start };
+            tar = Produce(location, entries, written, progress, sink, cancellationToken);
         }
 
         output.Commit();
-        return blob;
+        return tar;
     }
 
-    private static LayerBlob Produce(string path, LayerFile location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, LayerByteSink sink, CancellationToken cancellationToken)
+    private static WrittenTar Produce(LayerLocation location, IEnumerable<LayerEntry> entries, Action<LayerEntry>? written, Action<long, long>? progress, LayerByteSink sink, CancellationToken cancellationToken)
     {
         using var prefetch = entries is IReadOnlyList<LayerEntry> list && list.Count > 1 ? new SmallFilePrefetcher(list, cancellationToken) : null;
         long files = 0;
@@ -93,7 +92,7 @@ public static class LayerWriter
         var size = sink.BytesWritten;
         var digest = sink.Complete();
         progress?.Invoke(files, size);
-        return new LayerBlob(path, digest, size);
+        return new WrittenTar(digest, size);
     }
 
     private static void CopyPrefetched(SmallFilePrefetcher.Prefetched item, HostFileContent host, LayerEntry entry, LayerByteSink sink)

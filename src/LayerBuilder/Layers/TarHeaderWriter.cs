@@ -199,10 +199,16 @@ public static class TarHeaderWriter
         PutChecksum(block);
     }
 
+    /// <summary>How many zero bytes bring <paramref name="size"/> content bytes to a block boundary.</summary>
+    public static int PaddingLength(long size) => (int)((BlockSize - (size % BlockSize)) % BlockSize);
+
+    /// <summary><paramref name="size"/> content bytes with their padding: what they occupy in a tar.</summary>
+    public static long PaddedLength(long size) => size + PaddingLength(size);
+
     /// <summary>Zero padding that brings <paramref name="size"/> content bytes to a block boundary.</summary>
     public static void WritePadding(Stream output, long size)
     {
-        var pad = (int)((BlockSize - (size % BlockSize)) % BlockSize);
+        var pad = PaddingLength(size);
         if (pad > 0)
         {
             Span<byte> zeros = stackalloc byte[BlockSize];

@@ -11,7 +11,7 @@ namespace LayerBuilder.Planning;
 /// their lower metadata, removes become whiteouts (opaque when the folder is written again), hardlink
 /// targets are copied up and precede their links, and a path written twice is an error.
 /// </summary>
-public sealed class StepPlanner
+internal sealed class StepPlanner
 {
     private readonly LowerLayerIndex lower;
     private readonly EntryDefaults defaults;
@@ -21,9 +21,12 @@ public sealed class StepPlanner
     private readonly Dictionary<string, (ImagePath Path, SourcePosition Position)> removed = new(StringComparer.Ordinal);
     private readonly OwnerResolver owners;
 
-    public StepPlanner(LowerLayerIndex lower, EntryDefaults defaults, DateTimeOffset created, string? staging = null)
+    /// <summary>A planner for one step on top of <paramref name="lower"/>. <paramref name="staging"/> is the
+    /// build's staging folder, removed when the build ends: content that exists only for this build (an
+    /// extract's files) is kept there.</summary>
+    public StepPlanner(LowerLayerIndex lower, EntryDefaults defaults, DateTimeOffset created, string staging)
     {
-        Staging = staging ?? Path.Combine(Path.GetTempPath(), "layerbuild-" + Guid.NewGuid().ToString("N"));
+        Staging = staging;
         this.lower = lower;
         this.defaults = defaults;
         mtime = created.ToUnixTimeSeconds();
@@ -107,7 +110,7 @@ public sealed class StepPlanner
             return resolved.Path;
         }
 
-        var code = resolved.Problem.Contains("symbolic links", StringComparison.Ordinal) ? DiagnosticCodes.SymlinkLoop : DiagnosticCodes.ParentIsNotDirectory;
+        var code = resolved.TooManyLinks ? DiagnosticCodes.SymlinkLoop : DiagnosticCodes.ParentIsNotDirectory;
         diagnostics.Error(code, position, $"cannot write {path}: {resolved.Problem}");
         return null;
     }

@@ -44,6 +44,33 @@ public sealed class CacheDamageMatrixTests
         }
     }
 
+    /// <summary>The cache decorates layer making: a damaged entry costs the rebuild of that one layer, the
+    /// others stay hits, and the stream receives the bytes of an undamaged build.</summary>
+    [Test]
+    public async Task Only_the_damaged_layer_is_written_again_and_a_stream_gets_the_right_bytes()
+    {
+        using var fixture = new CacheFixture();
+        var reference = await BuildAsync(fixture, Output.Stream, cache: null, "reference");
+        var (warm, _) = await fixture.BuildAsync(fixture.Output("warm.tar"), fixture.Cache);
+        Assert.That(warm.Layers, Has.Count.GreaterThanOrEqualTo(2), "the fixture has layers to tell apart");
+        Damage(fixture.Cache, warm.Layers[0].DiffId.Hex);
+
+        var progress = new List<LayerProgress>();
+        using var memory = new MemoryStream();
+        var recipe = RecipeParser.ParseFile(Path.Combine(fixture.Root, "layerbuild.yml"));
+        await ImageBuilder.BuildAsync(BuildRequest.ToStream(recipe, memory) with
+        {
+            Cache = fixture.Cache,
+            WorkDirectory = fixture.Output("work-again"),
+            Progress = new Recorder(progress),
+        });
+
+        Assert.That(memory.ToArray(), Is.EqualTo(reference));
+        var fromCache = progress.Where(p => p.Done).GroupBy(p => p.Layer).ToDictionary(g => g.Key, g => g.Any(p => p.FromCache));
+        Assert.That(fromCache[0], Is.False, "the damaged layer was written again");
+        Assert.That(fromCache.Where(p => p.Key > 0).Select(p => p.Value), Has.All.True, "every other layer came from the cache");
+    }
+
     [TestCase(1)]
     [TestCase(2)]
     public void The_cli_streams_a_complete_archive_over_damaged_cached_layers(int damaged)
@@ -96,6 +123,17 @@ public sealed class CacheDamageMatrixTests
         bytes[600] ^= 0xFF;
         File.WriteAllBytes(blob, bytes);
         return blob;
+    }
+
+    private sealed class Recorder(List<LayerProgress> progress) : IProgress<LayerProgress>
+    {
+        public void Report(LayerProgress value)
+        {
+            lock (progress)
+            {
+                progress.Add(value);
+            }
+        }
     }
 
     private static string Sha256(string path) => "sha256:" + Convert.ToHexStringLower(SHA256.HashData(File.ReadAllBytes(path)));

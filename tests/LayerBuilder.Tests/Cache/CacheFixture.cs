@@ -1,4 +1,5 @@
 using LayerBuilder.Build;
+using LayerBuilder.Layers;
 using LayerBuilder.Cache;
 using LayerBuilder.Recipe;
 using LayerBuilder.Tests.Support;

@@ -2,6 +2,7 @@ using LayerBuilder.Archive;
 using LayerBuilder.Build;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
+using LayerBuilder.Planning;
 using LayerBuilder.Recipe;
 using LayerBuilder.Tests.Support;
 
@@ -46,13 +47,13 @@ public sealed class ArchiveLayoutTests
     public void The_layout_puts_the_layer_where_the_offset_said(ArchiveFormat format)
     {
         var recipe = RecipeParser.Parse(Yaml, "layerbuild.yml", Path.GetTempPath());
-        var model = ImageBuilder.CreateModel(recipe, Built(recipe, [Digest.Of("layer")], 99_999));
+        var model = Model(recipe, [Digest.Of("layer")], 99_999);
         var layout = ArchiveLayout.For(model, format);
-        var layer = layout.Members.Single(m => m.Member.IsLayer);
+        var layer = layout.Members.Single(m => m.Member is LayerMember);
 
         Assert.That(layer.DataOffset, Is.EqualTo(ArchiveLayout.SingleLayerDataOffset(model, format)));
         Assert.That(layout.Members.Select(m => m.Member.Name), Is.Ordered.Using((IComparer<string>)StringComparer.Ordinal));
-        Assert.That(layout.Members.Zip(layout.Members.Skip(1)).All(p => p.Second.HeaderOffset == p.First.DataOffset + ((p.First.Member.Content.Length + 511) / 512 * 512)), "members follow each other with no gaps");
+        Assert.That(layout.Members.Zip(layout.Members.Skip(1)).All(p => p.Second.HeaderOffset == p.First.DataOffset + ((p.First.Member.Length + 511) / 512 * 512)), "members follow each other with no gaps");
     }
 
     /// <summary>What the layout promises, checked in a real archive by an independent reader (Python's
@@ -67,7 +68,7 @@ public sealed class ArchiveLayoutTests
         var recipe = two with { Steps = two.Steps.Take(1).ToList() };
         var archive = temp.Combine("one.tar");
         var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, archive) { Format = format });
-        var model = ImageBuilder.CreateModel(recipe, Built(recipe, [result.Layers[0].DiffId], result.Layers[0].Size));
+        var model = Model(recipe, [result.Layers[0].DiffId], result.Layers[0].Size);
 
         var layer = PythonTarfile.Members(archive).Single(m => m.Size == result.Layers[0].Size && (m.Name.EndsWith("layer.tar", StringComparison.Ordinal) || m.Name.EndsWith(result.Layers[0].DiffId.Hex, StringComparison.Ordinal)));
 
@@ -85,18 +86,24 @@ public sealed class ArchiveLayoutTests
     public void Images_of_several_layers_are_not_padded(ArchiveFormat format)
     {
         var recipe = RecipeParser.Parse(Yaml, "layerbuild.yml", Path.GetTempPath());
-        var model = ImageBuilder.CreateModel(recipe, Built(recipe, [Digest.Of("a"), Digest.Of("b")], 2048));
+        var model = Model(recipe, [Digest.Of("a"), Digest.Of("b")], 2048);
 
         Assert.That(ArchiveLayout.SingleLayerDataOffset(model, format), Is.Null);
         Assert.That(ArchiveLayout.For(model, format).Members.Select(m => m.Header.Length), Has.All.EqualTo(512));
     }
 
     private static long? Offset(BuildRecipe recipe, ArchiveFormat format, Digest diffId, long size) =>
-        ArchiveLayout.SingleLayerDataOffset(ImageBuilder.CreateModel(recipe, Built(recipe, [diffId], size)), format);
+        ArchiveLayout.SingleLayerDataOffset(Model(recipe, [diffId], size), format);
 
-    private static BuiltLayers Built(BuildRecipe recipe, IReadOnlyList<Digest> diffIds, long size) => new(
-        diffIds.Select(d => new LayerBlob("/nowhere", d, size)).ToList(),
-        diffIds.Select(_ => new HistoryEntry(recipe.Created, "layerbuild step", "layerbuild")).ToList(),
-        recipe.Platform,
-        new ContainerConfig().With(recipe.Config));
+    private static ImageModel Model(BuildRecipe recipe, IReadOnlyList<Digest> diffIds, long size)
+    {
+        var plan = new ImagePlan(
+            [],
+            [],
+            diffIds.Select(_ => "layerbuild step").ToList(),
+            diffIds.Select(_ => new HistoryEntry(recipe.Created, "layerbuild step", "layerbuild")).ToList(),
+            recipe.Platform,
+            new ContainerConfig().With(recipe.Config));
+        return ImageBuilder.CreateModel(recipe, plan, diffIds.Select(d => (LayerBlob)new FileLayer("/nowhere", d, size)).ToList());
+    }
 }

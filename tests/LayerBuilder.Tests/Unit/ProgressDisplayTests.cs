@@ -1,4 +1,4 @@
-using LayerBuilder.Build;
+using LayerBuilder.Layers;
 using LayerBuilder.Tool;
 
 namespace LayerBuilder.Tests.Unit;

@@ -1,3 +1,5 @@
+using LayerBuilder.Base;
+using LayerBuilder.Layers;
 using LayerBuilder.Cache;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
@@ -75,8 +77,8 @@ public sealed class StepCacheKeyTests
             Assert.That(Key(With(new InlineContent("a"u8.ToArray()))), Is.Not.EqualTo(Key(With(new InlineContent("b"u8.ToArray())))));
             Assert.That(Key(With(new TarMemberContent("/l.tar", "a", 5))), Is.Not.EqualTo(Key(With(new TarMemberContent("/l.tar", "b", 5)))));
             Assert.That(Key(With(new TarMemberContent("/l.tar", "a", 5))), Is.Not.EqualTo(Key(With(new TarMemberContent("/l.tar", "a", 6)))));
-            Assert.That(Key(With(new LayerSliceContent("/l.tar", 512, 5))), Is.Not.EqualTo(Key(With(new LayerSliceContent("/l.tar", 1024, 5)))));
-            Assert.That(Key(With(new LayerSliceContent("/l.tar", 512, 5))), Is.Not.EqualTo(Key(With(new LayerSliceContent("/l.tar", 512, 6)))));
+            Assert.That(Key(With(new LayerSliceContent(LayerLocation.At("/l.tar"), 512, 5))), Is.Not.EqualTo(Key(With(new LayerSliceContent(LayerLocation.At("/l.tar"), 1024, 5)))));
+            Assert.That(Key(With(new LayerSliceContent(LayerLocation.At("/l.tar"), 512, 5))), Is.Not.EqualTo(Key(With(new LayerSliceContent(LayerLocation.At("/l.tar"), 512, 6)))));
         });
     }
 

@@ -27,7 +27,7 @@ public sealed class TarHeaderWriterTests
         Mode = 0x1A4,
         Owner = new Owner(1000, 1001),
         ModifiedTime = 1_704_067_200,
-        Content = new LayerSliceContent("never-opened", 0, size),
+        Content = new LayerSliceContent(LayerLocation.At("never-opened"), 0, size),
     };
 
     [Test]

@@ -1,28 +1,29 @@
 namespace LayerBuilder.Layers;
 
 /// <summary>
-/// Where a layer's tar will be once it is finished. Steps are planned while earlier layers are still
-/// being written (or moved into the cache), so content inside a lower layer is addressed through this
-/// holder: reading it waits until the layer is in its final place.
+/// Where a planned layer's tar will be once it is written. Every step is planned before any layer is
+/// written, so a later step that copies up a file of a lower layer (a hard link's target) addresses its
+/// bytes through this holder: reading them waits until that layer is in its final place.
 /// </summary>
-public sealed class LayerFile
+internal sealed class LayerLocation
 {
     private readonly TaskCompletionSource<(string Path, long Start)> place = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>A layer that is already finished at <paramref name="finished"/>.</summary>
-    public static LayerFile At(string finished)
+    public static LayerLocation At(string finished)
     {
-        var file = new LayerFile();
-        file.Complete(finished);
-        return file;
+        var location = new LayerLocation();
+        location.Complete(finished);
+        return location;
     }
-
-    public static implicit operator LayerFile(string finished) => At(finished);
 
     /// <summary>The layer is finished in <paramref name="finished"/>, its bytes starting at <paramref name="start"/>.</summary>
     public void Complete(string finished, long start = 0) => place.TrySetResult((finished, start));
 
     public void Fail(Exception reason) => place.TrySetException(reason);
+
+    /// <summary>Completes when the layer is in its final place (or failed).</summary>
+    public Task Placed => place.Task;
 
     /// <summary>The final file and where the layer starts in it, waiting for the layer to be written if need be.</summary>
     public (string Path, long Start) WaitForPlace() => place.Task.GetAwaiter().GetResult();

@@ -4,17 +4,17 @@ using Microsoft.Win32.SafeHandles;
 namespace LayerBuilder.Layers;
 
 /// <summary>
-/// The open files of one <see cref="LayerTarget"/> while a layer is written. A layer's own file is
+/// The open files of one <see cref="LayerDestination"/> while a layer is written. A layer's own file is
 /// written under a temporary name and renamed only when complete, so a failed write leaves nothing.
 /// </summary>
-internal sealed class LayerOutput : IDisposable
+internal sealed class OpenLayerDestination : IDisposable
 {
-    private readonly LayerTarget target;
+    private readonly LayerDestination target;
     private readonly string? temp;
     private SafeFileHandle? own;
     private bool committed;
 
-    public LayerOutput(LayerTarget target)
+    public OpenLayerDestination(LayerDestination target)
     {
         this.target = target;
         if (target.FilePath is { } path)
@@ -47,10 +47,10 @@ internal sealed class LayerOutput : IDisposable
                 RandomAccess.Write(slot.Handle, bytes, slot.Offset + position);
             }
         }
-        catch (Exception e) when (Archive.ArchiveFile.IsWriteFailure(e))
+        catch (Exception e) when (FileSystem.WriteFailures.IsWriteFailure(e))
         {
             // A full disk or the file size limit, most likely: that, not whatever the build was doing, is the news.
-            throw NotWritable(target.Home.FilePath, e);
+            throw NotWritable(target.FilePath ?? target.Slot!.FilePath, e);
         }
     }
 

@@ -1,7 +1,8 @@
 using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
 using LayerBuilder.TarInput;
 
-namespace LayerBuilder.FileSystem;
+namespace LayerBuilder.Base;
 
 /// <summary>
 /// A file inside a layer tar that LayerBuilder did not write itself (a base image's layer). Opening it

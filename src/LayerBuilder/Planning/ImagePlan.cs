@@ -1,0 +1,20 @@
+using LayerBuilder.Image;
+using LayerBuilder.Layers;
+
+namespace LayerBuilder.Planning;
+
+/// <summary>
+/// Every layer of an image decided before any step's layer is written: the layers that already exist
+/// (a base image's, a streamed rootfs tar) and, above them, the planned ones with their exact lengths,
+/// plus what goes into the config. From this the archive's layout is known up front.
+/// </summary>
+internal sealed record ImagePlan(
+    IReadOnlyList<LayerBlob> Existing,
+    IReadOnlyList<PlannedLayer> Planned,
+    IReadOnlyList<string> CreatedBy,
+    IReadOnlyList<HistoryEntry> History,
+    Platform Platform,
+    ContainerConfig Config)
+{
+    public int LayerCount => Existing.Count + Planned.Count;
+}

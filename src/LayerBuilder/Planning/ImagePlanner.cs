@@ -1,0 +1,193 @@
+using LayerBuilder.Base;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
+using LayerBuilder.Layers;
+using LayerBuilder.Recipe;
+
+namespace LayerBuilder.Planning;
+
+/// <summary>
+/// Plans a whole image, bottom to top, against a merged view of the layers below each step (metadata
+/// only): the base is read (its layers checked), a rootfs tar is streamed into layer 0, and every step
+/// becomes the exact entry list and length of its layer. Nothing of the steps is written here; the
+/// names the config's user gives are checked against the finished view.
+/// </summary>
+internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSource source, Action<Diagnostic> warn)
+{
+    private readonly LowerLayerIndex index = new();
+    private readonly List<LayerBlob> existing = [];
+    private readonly List<PlannedLayer> planned = [];
+    private readonly List<string> createdBy = [];
+    private readonly List<HistoryEntry> history = [];
+    private Digest? baseChain;
+
+    /// <summary>The work of the highest layer this build makes so far: what the next one stacks on.</summary>
+    private LayerWork? lastWork;
+
+    public async Task<ImagePlan> PlanAsync(CancellationToken cancellationToken)
+    {
+        var platform = recipe.Platform;
+        var config = new ContainerConfig();
+        switch (recipe.Base)
+        {
+            case ImageBase imageBase:
+                var baseImage = await new BaseImageReader(imageBase, staging, recipe.PlatformSet ? recipe.Platform : null).ReadAsync(cancellationToken).ConfigureAwait(false);
+                foreach (var layer in baseImage.Layers)
+                {
+                    LayerIndexer.Apply(index, layer, imageBase.Position);
+                    existing.Add(layer);
+                    createdBy.Add("base image " + baseImage.Name);
+                }
+
+                var chain = ChainId.Compute(baseImage.Layers.Select(l => l.DiffId).ToList());
+                baseChain = chain.Count > 0 ? chain[^1] : null;
+                history.AddRange(baseImage.History);
+                platform = recipe.PlatformSet ? recipe.Platform : baseImage.Platform;
+                config = baseImage.Config;
+                break;
+            case RootfsBase rootfs:
+                await AddRootfsAsync(rootfs, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+
+        PlanSteps();
+        CheckConfigUser();
+        return new ImagePlan(existing, planned, createdBy, history, platform, config.With(recipe.Config));
+    }
+
+    private void PlanSteps()
+    {
+        var problems = new List<Diagnostic>();
+        for (var number = 0; number < recipe.Steps.Count; number++)
+        {
+            var step = recipe.Steps[number];
+            IReadOnlyList<LayerEntry> entries;
+            try
+            {
+                entries = new StepPlanner(index, recipe.Defaults, recipe.Created, staging).Plan(step);
+            }
+            catch (LayerBuildException e)
+            {
+                // Go on planning the later steps so one run reports every problem; but once a step is
+                // missing from the merged view, only problems that do not depend on it are certain.
+                problems.AddRange(problems.Count == 0 ? e.Diagnostics : e.Diagnostics.Where(IndependentOfLowerLayers));
+                continue;
+            }
+
+            if (problems.Count == 0)
+            {
+                Add(entries, $"layerbuild step: {step.Description}", step.Description, top: number == recipe.Steps.Count - 1);
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            var all = new DiagnosticBag();
+            all.AddRange(problems);
+            all.ThrowIfErrors();
+        }
+    }
+
+    /// <summary>Adds a planned layer on top of the others, recording its entries in the merged view.</summary>
+    private void Add(IReadOnlyList<LayerEntry> entries, string created, string label, bool top)
+    {
+        var location = new LayerLocation();
+        var length = Record(entries, location, top);
+        var work = new PlannedLayer(existing.Count + planned.Count, label, lastWork, baseChain, entries, length, location, staging);
+        planned.Add(work);
+        lastWork = work;
+        createdBy.Add(created);
+        history.Add(new HistoryEntry(recipe.Created, created, "layerbuild"));
+    }
+
+    /// <summary>The root filesystem is layer 0. A tar is streamed (its entries reach the merged view as
+    /// they are written); a folder is walked first, like a step.</summary>
+    private async Task AddRootfsAsync(RootfsBase rootfs, CancellationToken cancellationToken)
+    {
+        var created = recipe.Created.ToUnixTimeSeconds();
+        var createdByRootfs = $"layerbuild base rootfs {Path.GetFileName(rootfs.HostPath.TrimEnd(Path.DirectorySeparatorChar))}";
+        if (Directory.Exists(rootfs.HostPath))
+        {
+            var entries = new RootfsFolderSource(rootfs.HostPath, rootfs.Position, created).Entries().ToList();
+            Add(entries, createdByRootfs, "base rootfs", top: recipe.Steps.Count == 0);
+            return;
+        }
+
+        if (!File.Exists(rootfs.HostPath))
+        {
+            throw new LayerBuildException(DiagnosticCodes.SourceNotFound, rootfs.Position,
+                $"base rootfs '{rootfs.HostPath}' does not exist; give a tar, a compressed tar or a folder");
+        }
+
+        var work = new StreamedRootfsLayer(rootfs.HostPath, rootfs.Position, created, warn, index, Apply);
+        LayerBlob layer;
+        try
+        {
+            layer = await source.ObtainAsync(work, null, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            work.Fail(e);
+            throw;
+        }
+
+        work.Finish(layer);
+        lastWork = work;
+        existing.Add(layer);
+        createdBy.Add(createdByRootfs);
+        history.Add(new HistoryEntry(recipe.Created, createdByRootfs, "layerbuild"));
+    }
+
+    /// <summary>Problems of a step that stand whatever the layers below hold: its own inputs and paths.</summary>
+    private static bool IndependentOfLowerLayers(Diagnostic diagnostic) =>
+        diagnostic.Code.Number < 2000 ||
+        diagnostic.Code == DiagnosticCodes.SourceNotFound ||
+        diagnostic.Code == DiagnosticCodes.GlobMatchesNothing ||
+        diagnostic.Code == DiagnosticCodes.SourceUnreadable ||
+        diagnostic.Code == DiagnosticCodes.UnsupportedEntry ||
+        diagnostic.Code == DiagnosticCodes.UnsupportedArchive ||
+        diagnostic.Code == DiagnosticCodes.UnsafeArchiveEntry;
+
+    /// <summary>Records a planned layer in the merged view, for the steps above it and the config's user
+    /// name; returns the layer's length. The top layer of an image whose user is not a name is needed by
+    /// neither, so it is only measured (for 100,000 files that saves a copy of every entry).</summary>
+    private long Record(IReadOnlyList<LayerEntry> entries, LayerLocation location, bool top)
+    {
+        if (top && recipe.Config.UserOwner is not { Numeric: null })
+        {
+            return LayerOffsets.TarLength(entries);
+        }
+
+        var storedEntries = LayerOffsets.Stored(entries, location, out var length);
+        foreach (var stored in storedEntries)
+        {
+            Apply(stored);
+        }
+
+        return length;
+    }
+
+    /// <summary>Records a written entry in the merged view; a hard link is the file it names.</summary>
+    private void Apply(LayerEntry entry)
+    {
+        if (entry.Kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } target)
+        {
+            index.Apply(target with { Path = entry.Path });
+            return;
+        }
+
+        index.Apply(entry);
+    }
+
+    /// <summary>Names stay names in the config (the runtime resolves them), but they must exist in the image.</summary>
+    private void CheckConfigUser()
+    {
+        if (recipe.Config.UserOwner is { Numeric: null } user)
+        {
+            var diagnostics = new DiagnosticBag();
+            new OwnerResolver(index, diagnostics).Resolve(user);
+            diagnostics.ThrowIfErrors();
+        }
+    }
+}
