@@ -140,6 +140,7 @@ public sealed class RecipeBuilder
             Image = new Positioned<Image.ImageReference>(reference!, at),
             BaseDirectory = folder,
             Tags = checks.Tags(tags.Select(t => new Positioned<string>(t, SourcePosition.InCode($"tag {t}"))).ToList(), SourcePosition.InCode("tags")),
+            Platform = platform is null ? Image.Platform.LinuxAmd64 : checks.Platform(new Positioned<string>(platform, SourcePosition.InCode("platform"))),
             PlatformSet = platform is not null,
             Created = created,
             Base = from(folder),
@@ -147,11 +148,6 @@ public sealed class RecipeBuilder
             Config = config.Build(checks),
             Steps = steps.Select((s, index) => s.Step.Build(index, s.Name, folder, checks)).ToList(),
         };
-
-        if (platform is not null)
-        {
-            recipe = recipe with { Platform = checks.Platform(new Positioned<string>(platform, SourcePosition.InCode("platform"))) };
-        }
 
         checks.Diagnostics.ThrowIfErrors();
         return recipe;

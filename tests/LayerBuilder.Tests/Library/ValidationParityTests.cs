@@ -123,7 +123,8 @@ public sealed class ValidationParityTests
 
         var e = Assert.Throws<LayerBuildException>(() => builder.Build());
 
-        Assert.That(e.Diagnostics.Select(d => d.Code.Id), Is.EquivalentTo(new[] { "LB1010", "LB1011", "LB1022", "LB1020", "LB1025", "LB1026" }));
+        // In the recipe's order: the image, its tags, the config, the steps.
+        Assert.That(e.Diagnostics.Select(d => d.Code.Id), Is.EqualTo(new[] { "LB1010", "LB1011", "LB1025", "LB1026", "LB1022", "LB1020" }));
     }
 
     [Test]
