@@ -11,9 +11,27 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
     /// memory stream). Nothing is renamed into place then; the caller owns the stream.</summary>
     public Stream? OutputStream { get; init; }
 
+    /// <summary>A request that writes the archive to the file <paramref name="path"/> (a temporary file beside
+    /// it is renamed into place); layers are staged beside it.</summary>
+    public static BuildRequest ToFile(BuildRecipe recipe, string path)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new(recipe, path);
+    }
+
     /// <summary>A request that writes the archive to <paramref name="output"/>; layers are staged in a temporary folder.</summary>
-    public static BuildRequest ToStream(BuildRecipe recipe, Stream output) =>
-        new(recipe, Path.Combine(Path.GetTempPath(), "layerbuild-stream.tar")) { OutputStream = output };
+    public static BuildRequest ToStream(BuildRecipe recipe, Stream output)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        ArgumentNullException.ThrowIfNull(output);
+        if (!output.CanWrite)
+        {
+            throw new ArgumentException("the stream cannot be written", nameof(output));
+        }
+
+        return new(recipe, Path.Combine(Path.GetTempPath(), "layerbuild-stream.tar")) { OutputStream = output };
+    }
 
     public ArchiveFormat Format { get; init; } = ArchiveFormat.Docker;
 

@@ -16,6 +16,9 @@ public static class ImageBuilder
 {
     public static async Task<BuildResult> BuildAsync(BuildRequest request, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(request.Recipe, nameof(request));
+        ArgumentException.ThrowIfNullOrEmpty(request.OutputPath, nameof(request));
         var output = Path.GetFullPath(request.OutputPath);
         if (request.OutputStream is null)
         {

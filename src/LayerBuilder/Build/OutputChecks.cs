@@ -46,7 +46,11 @@ internal static class OutputChecks
     /// <summary>The host files a build reads whole, with where the recipe names them.</summary>
     private static IEnumerable<(string Path, SourcePosition Position)> Inputs(BuildRecipe recipe, bool expandGlobs)
     {
-        yield return (Path.GetFullPath(recipe.File), SourcePosition.StartOf(recipe.File));
+        if (recipe.File is { } file)
+        {
+            yield return (Path.GetFullPath(file), SourcePosition.StartOf(file));
+        }
+
         switch (recipe.Base)
         {
             case RootfsBase rootfs:

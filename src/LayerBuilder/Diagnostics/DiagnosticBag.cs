@@ -14,13 +14,14 @@ public sealed class DiagnosticBag
 
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => items.AddRange(diagnostics);
 
-    /// <summary>Throws one exception carrying every error collected so far, sorted by position.</summary>
+    /// <summary>Throws one exception carrying every error collected so far, sorted by position. Places in
+    /// a recipe built in code have no line and stay in the order they were found (the recipe's order).</summary>
     public void ThrowIfErrors()
     {
         if (HasErrors)
         {
             throw new LayerBuildException(items
-                .OrderBy(d => d.Position.File, StringComparer.Ordinal)
+                .OrderBy(d => d.Position.HasLine ? d.Position.File : SourcePosition.CodeOrigin, StringComparer.Ordinal)
                 .ThenBy(d => d.Position.Line)
                 .ThenBy(d => d.Position.Column)
                 .ToArray());

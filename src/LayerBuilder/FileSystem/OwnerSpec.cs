@@ -7,7 +7,7 @@ namespace LayerBuilder.FileSystem;
 /// An owner as a recipe writes it: <c>uid[:gid]</c> or names (<c>app:app</c>, <c>app</c>), resolved
 /// against the image's own /etc/passwd and /etc/group when a step is planned.
 /// </summary>
-public sealed record OwnerSpec(string User, string? Group, SourcePosition Position)
+public sealed record OwnerSpec(string User, string? Group, SourcePosition Position = default)
 {
     public static OwnerSpec Root { get; } = new("0", "0", SourcePosition.StartOf("defaults"));
 

@@ -53,7 +53,7 @@ public sealed record ContainerConfig
 
         return this with
         {
-            User = spec.User ?? User,
+            User = spec.User?.ToString() ?? User,
             ExposedPorts = ExposedPorts.Union(spec.ExposedPorts).Order(StringComparer.Ordinal).ToList(),
             Env = env.Select(e => $"{e.Key}={e.Value}").ToList(),
             Entrypoint = spec.Entrypoint ?? Entrypoint,

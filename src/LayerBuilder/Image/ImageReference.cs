@@ -1,4 +1,6 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.RegularExpressions;
+using LayerBuilder.Diagnostics;
 
 namespace LayerBuilder.Image;
 
@@ -19,6 +21,28 @@ public sealed partial record ImageReference
 
     public string Full { get; }
 
+    /// <summary>Parses a repository name (<c>hello</c>, <c>example/hello</c>, <c>localhost:5000/app</c>);
+    /// one that is not valid is a <see cref="LayerBuildException"/> with LB1010, as in a recipe.</summary>
+    public static ImageReference Parse(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (TryParse(name, out var reference, out var problem))
+        {
+            return reference;
+        }
+
+        throw new LayerBuildException(DiagnosticCodes.InvalidImageName, SourcePosition.InCode("image name"),
+            $"image name '{name}' is not valid: {problem}");
+    }
+
+    /// <summary>Parses a repository name; false (and null) when it is not valid.</summary>
+    public static bool TryParse([NotNullWhen(true)] string? name, [NotNullWhen(true)] out ImageReference? reference)
+    {
+        reference = name is not null && TryParse(name, out var parsed, out _) ? parsed : null;
+        return reference is not null;
+    }
+
+    /// <summary>Parses a repository name; when it is not valid, <paramref name="problem"/> says why.</summary>
     public static bool TryParse(string name, out ImageReference reference, out string problem)
     {
         reference = null!;

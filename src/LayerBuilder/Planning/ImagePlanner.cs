@@ -154,7 +154,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     /// neither, so it is only measured (for 100,000 files that saves a copy of every entry).</summary>
     private long Record(IReadOnlyList<LayerEntry> entries, LayerLocation location, bool top)
     {
-        if (top && recipe.Config.UserOwner is not { Numeric: null })
+        if (top && recipe.Config.User is not { Numeric: null })
         {
             return LayerOffsets.TarLength(entries);
         }
@@ -183,7 +183,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     /// <summary>Names stay names in the config (the runtime resolves them), but they must exist in the image.</summary>
     private void CheckConfigUser()
     {
-        if (recipe.Config.UserOwner is { Numeric: null } user)
+        if (recipe.Config.User is { Numeric: null } user)
         {
             var diagnostics = new DiagnosticBag();
             new OwnerResolver(index, diagnostics).Resolve(user);

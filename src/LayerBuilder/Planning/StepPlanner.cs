@@ -141,7 +141,7 @@ internal sealed class StepPlanner
             if (isExplicit && existing.Explicit && (existing.Entry.Mode != entry.Mode || existing.Entry.Owner != entry.Owner))
             {
                 diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
-                    $"folder {key} is given twice with different mode or owner: first by {existing.Entry.Origin} at line {existing.Position.Line}, then by {entry.Origin}");
+                    $"folder {key} is given twice with different mode or owner: first by {existing.Entry.Origin} at {existing.Position.Where}, then by {entry.Origin}");
             }
             else if (isExplicit || !existing.Explicit)
             {
@@ -152,7 +152,7 @@ internal sealed class StepPlanner
         }
 
         diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
-            $"{key} is written twice in this step: first by {existing.Entry.Origin} (line {existing.Position.Line}, column {existing.Position.Column}), then by {entry.Origin}; a step may write each path once");
+            $"{key} is written twice in this step: first by {existing.Entry.Origin} ({existing.Position.Where}), then by {entry.Origin}; a step may write each path once");
     }
 
     private void PlanRemove(Positioned<ImagePath> remove)

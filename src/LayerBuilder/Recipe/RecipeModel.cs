@@ -5,51 +5,62 @@ using LayerBuilder.Image;
 namespace LayerBuilder.Recipe;
 
 /// <summary>
-/// A parsed, validated recipe (docs/recipe.md). Immutable; every value that a later phase may
-/// complain about keeps its position. YamlDotNet types never appear here.
+/// A validated recipe (docs/recipe.md). Immutable; every value that a later phase may complain about
+/// keeps its position. Two producers make it and check it the same way: <see cref="RecipeParser"/> from
+/// YAML and <see cref="RecipeBuilder"/> from code. Positions are optional: one left out (<c>default</c>)
+/// reads "recipe built in code" in diagnostics. Only <see cref="Image"/> has no default; the others
+/// default as the recipe keys do. YamlDotNet types never appear here.
 /// </summary>
 public sealed record BuildRecipe
 {
-    /// <summary>The recipe file as the user named it (used in diagnostics).</summary>
-    public required string File { get; init; }
+    /// <summary>The recipe file as the user named it (used in diagnostics and to keep <c>-o</c> from
+    /// overwriting it); null for a recipe built in code.</summary>
+    public string? File { get; init; }
 
-    /// <summary>Relative host paths in the recipe resolve against this folder.</summary>
-    public required string BaseDirectory { get; init; }
+    /// <summary>The folder relative host paths were resolved against (host paths in the model are full).</summary>
+    public string BaseDirectory { get; init; } = Environment.CurrentDirectory;
 
     public required Positioned<ImageReference> Image { get; init; }
 
-    public required IReadOnlyList<string> Tags { get; init; }
+    public IReadOnlyList<string> Tags { get; init; } = [DefaultTag];
 
-    public required Platform Platform { get; init; }
+    public Platform Platform { get; init; } = Platform.LinuxAmd64;
 
     /// <summary>Whether the recipe (not the default) chose the platform; a base image's platform wins otherwise.</summary>
     public bool PlatformSet { get; init; }
 
-    public required DateTimeOffset Created { get; init; }
+    public DateTimeOffset Created { get; init; } = DateTimeOffset.UnixEpoch;
 
-    public required BaseSpec Base { get; init; }
+    public BaseSpec Base { get; init; } = new ScratchBase();
 
-    public required EntryDefaults Defaults { get; init; }
+    public EntryDefaults Defaults { get; init; } = EntryDefaults.Standard;
 
-    public required ConfigSpec Config { get; init; }
+    public ConfigSpec Config { get; init; } = new();
 
-    public required IReadOnlyList<StepSpec> Steps { get; init; }
+    public IReadOnlyList<StepSpec> Steps { get; init; } = [];
+
+    /// <summary>The tag of a recipe that names none.</summary>
+    public const string DefaultTag = "latest";
 }
 
 /// <summary>Metadata for entries that set none of their own (recipe <c>defaults</c>).</summary>
-public sealed record EntryDefaults(OwnerSpec Owner, int DirMode, int FileMode);
+public sealed record EntryDefaults(OwnerSpec Owner, int DirMode, int FileMode)
+{
+    /// <summary>What a recipe without <c>defaults</c> gets: owner 0:0, folders 0755, files 0644.</summary>
+    public static EntryDefaults Standard { get; } = new(OwnerSpec.Root, Permissions.DefaultDirectory, Permissions.DefaultFile);
+}
 
 /// <summary>The base the steps stack on.</summary>
 public abstract record BaseSpec(SourcePosition Position);
 
-public sealed record ScratchBase(SourcePosition Position) : BaseSpec(Position);
+public sealed record ScratchBase(SourcePosition Position = default) : BaseSpec(Position);
 
 /// <summary>A root filesystem from a tar (optionally compressed) or a host folder; it becomes layer 0.</summary>
-public sealed record RootfsBase(string HostPath, SourcePosition Position) : BaseSpec(Position);
+public sealed record RootfsBase(string HostPath, SourcePosition Position = default) : BaseSpec(Position);
 
 /// <summary>An image from a save-format archive (<c>image:</c>) or an OCI layout folder or tar
 /// (<c>layout:</c>): its layers, config and history are inherited.</summary>
-public sealed record ImageBase(string HostPath, bool IsLayout, Positioned<string>? Ref, SourcePosition Position) : BaseSpec(Position);
+public sealed record ImageBase(string HostPath, bool IsLayout, Positioned<string>? Ref = null, SourcePosition Position = default) : BaseSpec(Position);
 
 /// <summary>The image's runtime config (OCI config.md "config"); null means "not set by the recipe".</summary>
 public sealed record ConfigSpec
@@ -62,10 +73,9 @@ public sealed record ConfigSpec
 
     public string? WorkingDir { get; init; }
 
-    public string? User { get; init; }
-
-    /// <summary><see cref="User"/> as an owner, with its position, so names can be checked against the image.</summary>
-    public OwnerSpec? UserOwner { get; init; }
+    /// <summary>The user the container runs as (<c>uid[:gid]</c> or names), with its position, so names
+    /// can be checked against the image; the config gets its text.</summary>
+    public OwnerSpec? User { get; init; }
 
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new SortedDictionary<string, string>(StringComparer.Ordinal);
 
@@ -91,7 +101,7 @@ public sealed record StepSpec
 
     public string? Name { get; init; }
 
-    public required SourcePosition Position { get; init; }
+    public SourcePosition Position { get; init; }
 
     public IReadOnlyList<CopySpec> Copy { get; init; } = [];
 
@@ -130,15 +140,15 @@ public sealed record CopySpec
 
     public bool PreserveMode { get; init; }
 
-    public required SourcePosition Position { get; init; }
+    public SourcePosition Position { get; init; }
 }
 
 /// <summary>A tar (plain, gzip, bzip2 or zstd) unpacked under <c>dest</c>, entries keeping their own metadata.</summary>
-public sealed record ExtractSpec(Positioned<string> Source, Positioned<ImagePath> Destination, SourcePosition Position);
+public sealed record ExtractSpec(Positioned<string> Source, Positioned<ImagePath> Destination, SourcePosition Position = default);
 
-public sealed record FileSpec(Positioned<ImagePath> Path, ReadOnlyMemory<byte> Content, int? Mode, OwnerSpec? Owner, SourcePosition Position);
+public sealed record FileSpec(Positioned<ImagePath> Path, ReadOnlyMemory<byte> Content, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default);
 
-public sealed record DirSpec(Positioned<ImagePath> Path, int? Mode, OwnerSpec? Owner, SourcePosition Position);
+public sealed record DirSpec(Positioned<ImagePath> Path, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default);
 
 /// <summary>A symlink (target kept as written) or a hardlink (target is an image path).</summary>
-public sealed record LinkSpec(Positioned<ImagePath> Path, Positioned<string> Target, OwnerSpec? Owner, SourcePosition Position);
+public sealed record LinkSpec(Positioned<ImagePath> Path, Positioned<string> Target, OwnerSpec? Owner = null, SourcePosition Position = default);

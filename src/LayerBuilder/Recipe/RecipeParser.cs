@@ -1,5 +1,4 @@
 using LayerBuilder.Diagnostics;
-using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
@@ -15,6 +14,7 @@ public static class RecipeParser
     /// <summary>Parses a recipe file; relative host paths resolve against the file's folder.</summary>
     public static BuildRecipe ParseFile(string path, RecipeOptions? options = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         var text = RecipeText.Decode(RecipeFile.Read(path), path);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return Parse(text, path, folder, options);
@@ -26,6 +26,9 @@ public static class RecipeParser
     /// </summary>
     public static BuildRecipe Parse(string yaml, string file, string baseDirectory, RecipeOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(yaml);
+        ArgumentException.ThrowIfNullOrEmpty(file);
+        ArgumentException.ThrowIfNullOrEmpty(baseDirectory);
         options ??= new RecipeOptions();
         RecipeText.CheckCharacters(yaml, file);
         var diagnostics = new DiagnosticBag();
@@ -131,6 +134,8 @@ public static class RecipeParser
 
     private sealed class Parser(YamlNodeReader reader, IReadOnlyDictionary<string, YamlNode> keys, string file, string baseDirectory, RecipeOptions options)
     {
+        private readonly RecipeChecks checks = new(reader.Diagnostics);
+
         private DiagnosticBag Diagnostics => reader.Diagnostics;
 
         public BuildRecipe? Build(YamlNode root)
@@ -199,19 +204,9 @@ public static class RecipeParser
                 return null;
             }
 
-            var name = reader.PositionedScalar(node, "'image'");
-            if (name is null)
-            {
-                return null;
-            }
-
-            if (!ImageReference.TryParse(name.Value.Value, out var reference, out var problem))
-            {
-                Diagnostics.Error(DiagnosticCodes.InvalidImageName, name.Value.Position, $"image name '{name.Value.Value}' is not valid: {problem}");
-                return null;
-            }
-
-            return new Positioned<ImageReference>(reference, name.Value.Position);
+            return reader.PositionedScalar(node, "'image'") is { } name && checks.ImageName(name) is { } reference
+                ? new Positioned<ImageReference>(reference, name.Position)
+                : null;
         }
 
         private List<string> ReadTags()
@@ -227,38 +222,17 @@ public static class RecipeParser
             }
             else
             {
-                tags.Add(new Positioned<string>("latest", SourcePosition.StartOf(file)));
+                tags.Add(new Positioned<string>(BuildRecipe.DefaultTag, SourcePosition.StartOf(file)));
             }
 
-            foreach (var tag in tags.Where(t => !ImageReference.IsValidTag(t.Value)))
-            {
-                Diagnostics.Error(DiagnosticCodes.InvalidTag, tag.Position,
-                    $"tag '{tag.Value}' is not valid: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'");
-            }
-
-            if (tags.Count == 0 && keys.TryGetValue("tags", out var empty))
-            {
-                Diagnostics.Error(DiagnosticCodes.InvalidTag, reader.Position(empty),
-                    "'tags' is empty; an untagged image vanishes in containerd, so give at least one tag");
-            }
-
-            return tags.Select(t => t.Value).Distinct(StringComparer.Ordinal).ToList();
+            return checks.Tags(tags, keys.TryGetValue("tags", out var list) ? reader.Position(list) : SourcePosition.StartOf(file));
         }
 
         private Platform ReadPlatform()
         {
-            if (!keys.TryGetValue("platform", out var node) || reader.PositionedScalar(node, "'platform'") is not { } text)
-            {
-                return Platform.LinuxAmd64;
-            }
-
-            if (!Platform.TryParse(text.Value, out var platform))
-            {
-                Diagnostics.Error(DiagnosticCodes.InvalidPlatform, text.Position,
-                    $"platform '{text.Value}' is not os/architecture[/variant] (for example linux/amd64 or linux/arm64/v8)");
-            }
-
-            return platform;
+            return keys.TryGetValue("platform", out var node) && reader.PositionedScalar(node, "'platform'") is { } text
+                ? checks.Platform(text)
+                : Platform.LinuxAmd64;
         }
 
         private DateTimeOffset ReadCreated()
@@ -309,7 +283,7 @@ public static class RecipeParser
 
         private EntryDefaults ReadDefaults()
         {
-            var defaults = new EntryDefaults(OwnerSpec.Root, Permissions.DefaultDirectory, Permissions.DefaultFile);
+            var defaults = EntryDefaults.Standard;
             if (!keys.TryGetValue("defaults", out var node) || reader.Mapping(node, "'defaults'", RecipeKeys.Defaults) is not { } map)
             {
                 return defaults;

@@ -1,6 +1,5 @@
 using System.Text;
 using LayerBuilder.Diagnostics;
-using LayerBuilder.FileSystem;
 using YamlDotNet.RepresentationModel;
 
 namespace LayerBuilder.Recipe;
@@ -36,11 +35,10 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
                 .SelectMany(p => p).ToList(),
         };
 
-        if (step.Extract.Count + step.Copy.Count + step.Files.Count + step.Dirs.Count + step.Symlinks.Count + step.Hardlinks.Count + step.Remove.Count == 0 &&
-            !map.Keys.Any(k => k != "name"))
+        if (!map.Keys.Any(k => k != "name"))
         {
-            Diagnostics.Error(DiagnosticCodes.EmptyStep, step.Position,
-                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks, extract or remove");
+            // An operation key with an empty list is left alone: the YAML says what it means.
+            values.Checks.DoesSomething(step, what);
         }
 
         return step;
@@ -74,27 +72,17 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
         }
 
         var src = values.Required(map, "src", $"a 'copy' item of {what}", node);
-        var dest = values.Required(map, "dest", $"a 'copy' item of {what}", node);
-        if (dest is { } d)
-        {
-            CheckCopyDestination(d, what);
-        }
-
+        var written = values.Required(map, "dest", $"a 'copy' item of {what}", node);
+        var dest = written is { } d ? values.Checks.CopyDestination(d, $"a 'copy' item of {what}") : null;
         var include = map.TryGetValue("include", out var inc) ? reader.StringList(inc, "'include'", allowSingle: true) ?? [] : [];
         var exclude = map.TryGetValue("exclude", out var exc) ? reader.StringList(exc, "'exclude'", allowSingle: true) ?? [] : [];
-        foreach (var glob in include.Concat(exclude).Where(g => !Glob.IsValid(g.Value, out _)))
-        {
-            Glob.IsValid(glob.Value, out var problem);
-            Diagnostics.Error(DiagnosticCodes.InvalidGlob, glob.Position, $"glob '{glob.Value}' is not valid: {problem}");
-        }
-
+        values.Checks.Globs(include.Concat(exclude));
         var preserve = map.TryGetValue("preserveMode", out var pm) && reader.Boolean(pm, "'preserveMode'") == true;
         var mode = values.Mode(map, "mode");
         var dirMode = values.Mode(map, "dirMode");
-        if (preserve && (mode is not null || dirMode is not null) && map.TryGetValue("preserveMode", out var pmNode))
+        if (pm is not null)
         {
-            Diagnostics.Error(DiagnosticCodes.ConflictingKeys, reader.Position(pmNode),
-                "preserveMode: true cannot be combined with mode or dirMode; keep one");
+            values.Checks.PreserveModeAlone(preserve, mode is not null || dirMode is not null, reader.Position(pm));
         }
 
         if (src is null || dest is null)
@@ -114,23 +102,6 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             PreserveMode = preserve,
             Position = reader.Position(node),
         };
-    }
-
-    /// <summary>A copy dest keeps its text (a trailing '/' means "into this folder"), but must name a place in the image.</summary>
-    private void CheckCopyDestination(Positioned<string> dest, string what)
-    {
-        if (!dest.Value.StartsWith('/'))
-        {
-            Diagnostics.Error(DiagnosticCodes.InvalidImagePath, dest.Position, $"dest '{dest.Value}' is not absolute: image paths start with '/'");
-        }
-        else if (!ImagePath.TryParse(dest.Value, out var path, out var problem))
-        {
-            Diagnostics.Error(DiagnosticCodes.PathEscapesRoot, dest.Position, $"dest of a 'copy' item of {what}: {problem}");
-        }
-        else
-        {
-            values.IsNotWhiteout(path, dest.Position, $"dest '{dest.Value}' of a 'copy' item of {what}");
-        }
     }
 
     private ExtractSpec? Extract(YamlNode node, string what)
@@ -218,9 +189,9 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
         {
             target = values.SymlinkTarget(map, where, node);
         }
-        else if (values.ImagePathValue(map, "target", where, node) is { } t)
+        else
         {
-            target = new Positioned<string>(t.Value.Value, t.Position);
+            target = values.HardlinkTarget(map, where, node);
         }
 
         var owner = values.Owner(map, "owner");

@@ -106,7 +106,7 @@ public sealed class RecipeParserAcceptsEveryDocumentedKeyTests
             Assert.That(config.Entrypoint, Is.EqualTo(new[] { "/app/hello" }));
             Assert.That(config.Cmd, Is.EqualTo(new[] { "--greet" }));
             Assert.That(config.WorkingDir, Is.EqualTo("/app"));
-            Assert.That(config.User, Is.EqualTo("1000:1000"));
+            Assert.That(config.User?.ToString(), Is.EqualTo("1000:1000"));
             Assert.That(config.Labels, Is.EqualTo(new Dictionary<string, string> { ["org.opencontainers.image.version"] = "1.0" }));
             Assert.That(config.Annotations, Is.EqualTo(new Dictionary<string, string> { ["org.opencontainers.image.title"] = "hello" }));
             Assert.That(config.ExposedPorts, Is.EquivalentTo(new[] { "8080/tcp", "53/udp", "9090/tcp" }));

@@ -1,0 +1,340 @@
+using System.Globalization;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
+
+namespace LayerBuilder.Recipe;
+
+/// <summary>
+/// The checks every recipe value passes, whoever produced it: <see cref="RecipeParser"/> reads a value
+/// out of YAML and <see cref="RecipeBuilder"/> takes it from code, then both hand it here, so a bad
+/// value gets the same LB code either way (docs/diagnostics.md, docs/decisions.md D25). Each check
+/// reports into one bag and returns the checked (normalized) value, or null when it is wrong, so one
+/// run reports every problem.
+/// </summary>
+internal sealed class RecipeChecks(DiagnosticBag diagnostics)
+{
+    public DiagnosticBag Diagnostics => diagnostics;
+
+    public ImageReference? ImageName(Positioned<string> name)
+    {
+        if (ImageReference.TryParse(name.Value, out var reference, out var problem))
+        {
+            return reference;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidImageName, name.Position, $"image name '{name.Value}' is not valid: {problem}");
+        return null;
+    }
+
+    /// <summary>The tags without duplicates; an empty list is refused at <paramref name="listPosition"/>.</summary>
+    public List<string> Tags(IReadOnlyList<Positioned<string>> tags, SourcePosition listPosition)
+    {
+        foreach (var tag in tags.Where(t => !ImageReference.IsValidTag(t.Value)))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidTag, tag.Position,
+                $"tag '{tag.Value}' is not valid: up to 128 letters, digits, '_', '.' and '-', not starting with '.' or '-'");
+        }
+
+        if (tags.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidTag, listPosition,
+                "'tags' is empty; an untagged image vanishes in containerd, so give at least one tag");
+        }
+
+        return tags.Select(t => t.Value).Distinct(StringComparer.Ordinal).ToList();
+    }
+
+    public Platform Platform(Positioned<string> text)
+    {
+        if (Image.Platform.TryParse(text.Value, out var platform))
+        {
+            return platform;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidPlatform, text.Position,
+            $"platform '{text.Value}' is not os/architecture[/variant] (for example linux/amd64 or linux/arm64/v8)");
+        return Image.Platform.LinuxAmd64;
+    }
+
+    /// <summary>A mode as a recipe writes it: octal text.</summary>
+    public int? Mode(Positioned<string> text, string key)
+    {
+        if (Permissions.TryParseOctal(text.Value, out var mode))
+        {
+            return mode;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidMode, text.Position,
+            $"{key} '{text.Value}' is not an octal mode: write 3 or 4 octal digits in quotes, such as \"0755\" or \"0644\"");
+        return null;
+    }
+
+    /// <summary>A mode given as a number: only the permission bits (07777) are a mode.</summary>
+    public int? Mode(Positioned<int> value, string key)
+    {
+        if (value.Value is >= 0 and <= Permissions.Mask)
+        {
+            return value.Value;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidMode, value.Position,
+            $"{key} 0x{value.Value:x} is not a file mode: a mode holds the permission bits only, 0 to 07777");
+        return null;
+    }
+
+    public OwnerSpec? Owner(Positioned<string> text, string key)
+    {
+        if (OwnerSpec.TryParse(text.Value, text.Position, out var owner))
+        {
+            return owner;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidOwner, text.Position,
+            $"{key} '{text.Value}' is not an owner: write \"uid:gid\" such as \"1000:1000\", or names from the image such as \"app:app\"");
+        return null;
+    }
+
+    /// <summary>The config's user, an owner by another code (it is no entry's owner).</summary>
+    public OwnerSpec? User(Positioned<string> text)
+    {
+        if (OwnerSpec.TryParse(text.Value, text.Position, out var user))
+        {
+            return user;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidUser, text.Position,
+            $"user '{text.Value}' is not uid[:gid] or user[:group] names (for example \"1000:1000\" or \"app\")");
+        return null;
+    }
+
+    /// <summary>An absolute image path, normalized; one that is relative or climbs above '/' is refused.</summary>
+    public Positioned<ImagePath>? ImagePath(Positioned<string> text, string what)
+    {
+        if (FileSystem.ImagePath.TryParse(text.Value, out var path, out var problem))
+        {
+            return new Positioned<ImagePath>(path, text.Position);
+        }
+
+        var code = text.Value.StartsWith('/') ? DiagnosticCodes.PathEscapesRoot : DiagnosticCodes.InvalidImagePath;
+        diagnostics.Error(code, text.Position, $"{what}: {problem}");
+        return null;
+    }
+
+    /// <summary>An image path that becomes an entry of the layer, so it may not be named like a whiteout.</summary>
+    public Positioned<ImagePath>? EntryPath(Positioned<string> text, string what) =>
+        ImagePath(text, what) is { } path && IsNotWhiteout(path.Value, path.Position, what) ? path : null;
+
+    /// <summary>Reports a path with a component named like a whiteout; only 'remove' writes whiteouts.</summary>
+    public bool IsNotWhiteout(ImagePath path, SourcePosition position, string what)
+    {
+        if (WhiteoutNames.FirstIn(path) is not { } name)
+        {
+            return true;
+        }
+
+        diagnostics.Error(DiagnosticCodes.WhiteoutPath, position,
+            $"{what}: '{name}' is a whiteout name; in a layer it would delete files of the layers below instead of being a file. To delete a path, use 'remove'");
+        return false;
+    }
+
+    /// <summary>A copy dest keeps its text (a trailing '/' means "into this folder"), but must name a place in the image.</summary>
+    public Positioned<string>? CopyDestination(Positioned<string> dest, string what)
+    {
+        if (!dest.Value.StartsWith('/'))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidImagePath, dest.Position, $"dest '{dest.Value}' is not absolute: image paths start with '/'");
+            return null;
+        }
+
+        if (!FileSystem.ImagePath.TryParse(dest.Value, out var path, out var problem))
+        {
+            diagnostics.Error(DiagnosticCodes.PathEscapesRoot, dest.Position, $"dest of {what}: {problem}");
+            return null;
+        }
+
+        return IsNotWhiteout(path, dest.Position, $"dest '{dest.Value}' of {what}") ? dest : null;
+    }
+
+    /// <summary>A symlink target: any text (relative or absolute, it is not resolved here), but no NUL, which would cut it short in the tar.</summary>
+    public Positioned<string>? SymlinkTarget(Positioned<string> target, string what)
+    {
+        if (!target.Value.Contains('\0'))
+        {
+            return target;
+        }
+
+        diagnostics.Error(DiagnosticCodes.PathEscapesRoot, target.Position,
+            $"'target' of {what}: a symlink target cannot contain NUL characters (the tar entry would end at the first one)");
+        return null;
+    }
+
+    /// <summary>A hard link's target is an image path, kept normalized as text.</summary>
+    public Positioned<string>? HardlinkTarget(Positioned<string> target, string what) =>
+        ImagePath(target, $"'target' of {what}") is { } path ? new Positioned<string>(path.Value.Value, path.Position) : null;
+
+    public void Globs(IEnumerable<Positioned<string>> globs)
+    {
+        foreach (var glob in globs)
+        {
+            if (!Glob.IsValid(glob.Value, out var problem))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidGlob, glob.Position, $"glob '{glob.Value}' is not valid: {problem}");
+            }
+        }
+    }
+
+    /// <summary><c>preserveMode</c> keeps the host's bits, so it cannot also force a mode.</summary>
+    public void PreserveModeAlone(bool preserveMode, bool forcesMode, SourcePosition position)
+    {
+        if (preserveMode && forcesMode)
+        {
+            diagnostics.Error(DiagnosticCodes.ConflictingKeys, position, "preserveMode: true cannot be combined with mode or dirMode; keep one");
+        }
+    }
+
+    /// <summary>A step is one layer; one that writes nothing is a mistake.</summary>
+    public void DoesSomething(StepSpec step, string what)
+    {
+        if (step.Extract.Count + step.Copy.Count + step.Files.Count + step.Dirs.Count + step.Symlinks.Count + step.Hardlinks.Count + step.Remove.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.EmptyStep, step.Position,
+                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks, extract or remove");
+        }
+    }
+
+    /// <summary>An environment variable name: the config stores <c>NAME=value</c>, so no '='.</summary>
+    public bool EnvName(Positioned<string> name)
+    {
+        if (name.Value.Length > 0 && !name.Value.Contains('='))
+        {
+            return true;
+        }
+
+        diagnostics.Error(DiagnosticCodes.WrongType, name.Position, $"environment variable name '{name.Value}' cannot contain '='");
+        return false;
+    }
+
+    public string WorkingDir(Positioned<string> text)
+    {
+        if (!text.Value.StartsWith('/'))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidImagePath, text.Position, $"workdir '{text.Value}' must be an absolute path such as /app");
+        }
+        else if (!FileSystem.ImagePath.TryParse(text.Value, out _, out var problem))
+        {
+            diagnostics.Error(DiagnosticCodes.PathEscapesRoot, text.Position, $"workdir: {problem}");
+        }
+
+        // Kept as written (a valid one is not normalized): the config's bytes stay what they always were.
+        return text.Value;
+    }
+
+    /// <summary>The ports as the config's ExposedPorts keys ("8080/tcp"), sorted, without duplicates.</summary>
+    public List<string> Ports(IEnumerable<Positioned<string>> ports)
+    {
+        var result = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var port in ports)
+        {
+            if (ValueParsers.TryParsePort(port.Value, out var normalized))
+            {
+                result.Add(normalized);
+            }
+            else
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidPort, port.Position,
+                    $"port '{port.Value}' is not PORT[/tcp|udp|sctp] with PORT 1-65535 (for example \"8080/tcp\")");
+            }
+        }
+
+        return result.ToList();
+    }
+
+    /// <summary>The volumes as written, sorted, without duplicates; each an absolute path inside the image.</summary>
+    public List<string> Volumes(IEnumerable<Positioned<string>> volumes)
+    {
+        var result = new SortedSet<string>(StringComparer.Ordinal);
+        foreach (var volume in volumes)
+        {
+            if (!volume.Value.StartsWith('/'))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidImagePath, volume.Position, $"volume '{volume.Value}' must be an absolute path such as /data");
+            }
+            else if (!FileSystem.ImagePath.TryParse(volume.Value, out _, out var problem))
+            {
+                diagnostics.Error(DiagnosticCodes.PathEscapesRoot, volume.Position, $"volume: {problem}");
+            }
+            else
+            {
+                result.Add(volume.Value);
+            }
+        }
+
+        return result.ToList();
+    }
+
+    public string StopSignal(Positioned<string> text)
+    {
+        if (!ValueParsers.IsSignal(text.Value))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidSignal, text.Position,
+                $"stopSignal '{text.Value}' is not a signal: use a name such as SIGTERM or SIGQUIT, or a number 1-64");
+        }
+
+        return text.Value;
+    }
+
+    /// <summary>Docker reads the first word of a healthcheck test as its form.</summary>
+    public void HealthcheckTest(IReadOnlyList<string> test, SourcePosition position)
+    {
+        if (test is { Count: > 0 } && test[0] is not ("CMD" or "CMD-SHELL" or "NONE"))
+        {
+            diagnostics.Error(DiagnosticCodes.WrongType, position,
+                $"healthcheck test must start with CMD, CMD-SHELL or NONE (or be a string for the shell form), not '{test[0]}'");
+        }
+    }
+
+    /// <summary>A duration as a recipe writes it ("30s", "1m30s"), in nanoseconds.</summary>
+    public long? Duration(Positioned<string> text, string key)
+    {
+        if (ValueParsers.TryParseDuration(text.Value, out var nanoseconds))
+        {
+            return nanoseconds;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidDuration, text.Position,
+            $"healthcheck {key} '{text.Value}' is not a duration such as 30s, 1m30s or 500ms");
+        return null;
+    }
+
+    /// <summary>A duration given as a time span, in nanoseconds: never negative, and it must fit the config's number.</summary>
+    public long? Duration(Positioned<TimeSpan> value, string key)
+    {
+        if (value.Value >= TimeSpan.Zero && value.Value.Ticks <= long.MaxValue / NanosecondsPerTick)
+        {
+            return value.Value.Ticks * NanosecondsPerTick;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidDuration, value.Position,
+            $"healthcheck {key} {value.Value} is not a duration the config can hold: 0 or more, up to {long.MaxValue / NanosecondsPerTick / TimeSpan.TicksPerDay} days");
+        return null;
+    }
+
+    /// <summary>Retries as a recipe writes them: a whole number.</summary>
+    public int? Retries(Positioned<string> text)
+    {
+        if (int.TryParse(text.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var retries))
+        {
+            return retries;
+        }
+
+        diagnostics.Error(DiagnosticCodes.WrongType, text.Position, $"healthcheck retries '{text.Value}' must be a whole number");
+        return null;
+    }
+
+    /// <summary>Retries given as a number: a count, so not negative.</summary>
+    public int? Retries(Positioned<int> value) =>
+        value.Value >= 0 ? value.Value : Retries(new Positioned<string>(value.Value.ToString(CultureInfo.InvariantCulture), value.Position));
+
+    private const long NanosecondsPerTick = 100;
+}

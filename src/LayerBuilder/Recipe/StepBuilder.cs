@@ -1,0 +1,245 @@
+using System.Text;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+
+namespace LayerBuilder.Recipe;
+
+/// <summary>
+/// The operations of one step (one layer) of a recipe built in code, as a step of <c>layerbuild.yml</c>
+/// lists them (docs/recipe.md, "Step keys"). Arguments that are missing are programming errors and throw
+/// at once; values that are wrong (a relative path, a whiteout name, a mode past 07777) are reported by
+/// <see cref="RecipeBuilder.Build"/> with the LB code YAML gets. Image paths are absolute POSIX paths;
+/// host paths are relative to <see cref="RecipeBuilder.BaseDirectory"/> unless absolute.
+/// </summary>
+public sealed class StepBuilder
+{
+    private readonly List<FileItem> files = [];
+    private readonly List<DirItem> dirs = [];
+    private readonly List<LinkItem> symlinks = [];
+    private readonly List<LinkItem> hardlinks = [];
+    private readonly List<CopyItem> copies = [];
+    private readonly List<ExtractItem> extracts = [];
+    private readonly List<string> removes = [];
+
+    internal StepBuilder()
+    {
+    }
+
+    /// <summary>A file with text content, written as UTF-8 exactly as given (YAML <c>content</c>).</summary>
+    public StepBuilder File(string path, string text, UnixFileMode? mode = null, EntryOwner? owner = null)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        return File(path, Encoding.UTF8.GetBytes(text), mode, owner);
+    }
+
+    /// <summary>A file with bytes as its content (YAML <c>base64</c>); the bytes are copied.</summary>
+    public StepBuilder File(string path, ReadOnlyMemory<byte> bytes, UnixFileMode? mode = null, EntryOwner? owner = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        files.Add(new FileItem(path, bytes.ToArray(), mode, Checked(owner)));
+        return this;
+    }
+
+    /// <summary>A folder; one that exists below gets this metadata in the step's layer.</summary>
+    public StepBuilder Dir(string path, UnixFileMode? mode = null, EntryOwner? owner = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        dirs.Add(new DirItem(path, mode, Checked(owner)));
+        return this;
+    }
+
+    /// <summary>A symbolic link; <paramref name="target"/> is stored exactly as given (relative or absolute).</summary>
+    public StepBuilder Symlink(string path, string target, EntryOwner? owner = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        symlinks.Add(new LinkItem(path, target, Checked(owner)));
+        return this;
+    }
+
+    /// <summary>A hard link to <paramref name="target"/>, the image path of a regular file of this step or a lower layer.</summary>
+    public StepBuilder Hardlink(string path, string target)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(target);
+        hardlinks.Add(new LinkItem(path, target, null));
+        return this;
+    }
+
+    /// <summary>
+    /// Host files (YAML <c>copy</c>): a file, a folder's contents or a wildcard pattern, to
+    /// <paramref name="destination"/> (into it when it ends in '/'). <paramref name="include"/> and
+    /// <paramref name="exclude"/> are globs relative to the source; <paramref name="mode"/> and
+    /// <paramref name="dirMode"/> force modes; <paramref name="preserveMode"/> keeps the host's bits instead.
+    /// </summary>
+    public StepBuilder Copy(
+        string source,
+        string destination,
+        IEnumerable<string>? include = null,
+        IEnumerable<string>? exclude = null,
+        UnixFileMode? mode = null,
+        UnixFileMode? dirMode = null,
+        EntryOwner? owner = null,
+        bool preserveMode = false)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        copies.Add(new CopyItem(source, destination, Globs(include, nameof(include)), Globs(exclude, nameof(exclude)), mode, dirMode, Checked(owner), preserveMode));
+        return this;
+    }
+
+    /// <summary>A host tar (plain, gzip, bzip2 or zstd) unpacked under <paramref name="destination"/>.</summary>
+    public StepBuilder Extract(string source, string destination)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(source);
+        ArgumentException.ThrowIfNullOrEmpty(destination);
+        extracts.Add(new ExtractItem(source, destination));
+        return this;
+    }
+
+    /// <summary>Paths (or globs) of lower layers to delete; each becomes a whiteout.</summary>
+    public StepBuilder Remove(params string[] paths)
+    {
+        ArgumentNullException.ThrowIfNull(paths);
+        foreach (var path in paths)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(path, nameof(paths));
+        }
+
+        removes.AddRange(paths);
+        return this;
+    }
+
+    /// <summary>The step as the model holds it, every value checked as <see cref="StepReader"/> checks YAML.</summary>
+    internal StepSpec Build(int index, string? name, string baseDirectory, RecipeChecks checks)
+    {
+        var what = $"step {index + 1}";
+        var place = name is null ? what : $"step '{name}'";
+        var step = new StepSpec
+        {
+            Index = index,
+            Name = name,
+            Position = SourcePosition.InCode(place),
+            Files = files.Select(f => BuildFile(f, what, place, checks)).OfType<FileSpec>().ToList(),
+            Dirs = dirs.Select(d => BuildDir(d, what, place, checks)).OfType<DirSpec>().ToList(),
+            Symlinks = symlinks.Select(l => BuildSymlink(l, what, place, checks)).OfType<LinkSpec>().ToList(),
+            Hardlinks = hardlinks.Select(l => BuildHardlink(l, what, place, checks)).OfType<LinkSpec>().ToList(),
+            Copy = copies.Select(c => BuildCopy(c, what, place, baseDirectory, checks)).OfType<CopySpec>().ToList(),
+            Extract = extracts.Select(e => BuildExtract(e, what, place, baseDirectory, checks)).OfType<ExtractSpec>().ToList(),
+            Remove = removes
+                .Select(r => checks.ImagePath(new Positioned<string>(r, SourcePosition.InCode($"{place}, remove {r}")), $"an item of 'remove' in {what}"))
+                .OfType<Positioned<ImagePath>>()
+                .ToList(),
+        };
+
+        if (files.Count + dirs.Count + symlinks.Count + hardlinks.Count + copies.Count + extracts.Count + removes.Count == 0)
+        {
+            checks.DoesSomething(step, what);
+        }
+
+        return step;
+    }
+
+    private static FileSpec? BuildFile(FileItem item, string what, string place, RecipeChecks checks)
+    {
+        var at = SourcePosition.InCode($"{place}, file {item.Path}");
+        var where = $"a 'files' item of {what}";
+        var path = checks.EntryPath(new Positioned<string>(item.Path, at), $"'path' of {where}");
+        var mode = Mode(item.Mode, at, checks);
+        var owner = Owner(item.Owner, at, checks);
+        return path is null ? null : new FileSpec(path.Value, item.Content, mode, owner, at);
+    }
+
+    private static DirSpec? BuildDir(DirItem item, string what, string place, RecipeChecks checks)
+    {
+        var at = SourcePosition.InCode($"{place}, dir {item.Path}");
+        var path = checks.EntryPath(new Positioned<string>(item.Path, at), $"'path' of a 'dirs' item of {what}");
+        var mode = Mode(item.Mode, at, checks);
+        var owner = Owner(item.Owner, at, checks);
+        return path is null ? null : new DirSpec(path.Value, mode, owner, at);
+    }
+
+    private static LinkSpec? BuildSymlink(LinkItem item, string what, string place, RecipeChecks checks)
+    {
+        var at = SourcePosition.InCode($"{place}, symlink {item.Path}");
+        var where = $"a 'symlinks' item of {what}";
+        var path = checks.EntryPath(new Positioned<string>(item.Path, at), $"'path' of {where}");
+        var target = checks.SymlinkTarget(new Positioned<string>(item.Target, at), where);
+        var owner = Owner(item.Owner, at, checks);
+        return path is null || target is null ? null : new LinkSpec(path.Value, target.Value, owner, at);
+    }
+
+    private static LinkSpec? BuildHardlink(LinkItem item, string what, string place, RecipeChecks checks)
+    {
+        var at = SourcePosition.InCode($"{place}, hardlink {item.Path}");
+        var where = $"a 'hardlinks' item of {what}";
+        var path = checks.EntryPath(new Positioned<string>(item.Path, at), $"'path' of {where}");
+        var target = checks.HardlinkTarget(new Positioned<string>(item.Target, at), where);
+        return path is null || target is null ? null : new LinkSpec(path.Value, target.Value, null, at);
+    }
+
+    private static CopySpec? BuildCopy(CopyItem item, string what, string place, string baseDirectory, RecipeChecks checks)
+    {
+        var at = SourcePosition.InCode($"{place}, copy {item.Source} to {item.Destination}");
+        var dest = checks.CopyDestination(new Positioned<string>(item.Destination, at), $"a 'copy' item of {what}");
+        var include = item.Include.Select(g => new Positioned<string>(g, at)).ToList();
+        var exclude = item.Exclude.Select(g => new Positioned<string>(g, at)).ToList();
+        checks.Globs(include.Concat(exclude));
+        var mode = item.Mode is { } m ? checks.Mode(new Positioned<int>((int)m, at), "mode") : null;
+        var dirMode = item.DirMode is { } d ? checks.Mode(new Positioned<int>((int)d, at), "dirMode") : null;
+        checks.PreserveModeAlone(item.PreserveMode, item.Mode is not null || item.DirMode is not null, at);
+        var owner = Owner(item.Owner, at, checks);
+        return dest is null
+            ? null
+            : new CopySpec
+            {
+                Source = new Positioned<string>(HostPaths.Resolve(baseDirectory, item.Source), at),
+                Destination = dest.Value,
+                Include = include,
+                Exclude = exclude,
+                Mode = mode,
+                DirMode = dirMode,
+                Owner = owner,
+                PreserveMode = item.PreserveMode,
+                Position = at,
+            };
+    }
+
+    private static ExtractSpec? BuildExtract(ExtractItem item, string what, string place, string baseDirectory, RecipeChecks checks)
+    {
+        var at = SourcePosition.InCode($"{place}, extract {item.Source} to {item.Destination}");
+        var dest = checks.EntryPath(new Positioned<string>(item.Destination, at), $"'dest' of an 'extract' item of {what}");
+        return dest is null ? null : new ExtractSpec(new Positioned<string>(HostPaths.Resolve(baseDirectory, item.Source), at), dest.Value, at);
+    }
+
+    private static int? Mode(UnixFileMode? mode, SourcePosition at, RecipeChecks checks) =>
+        mode is { } m ? checks.Mode(new Positioned<int>((int)m, at), "mode") : null;
+
+    private static OwnerSpec? Owner(EntryOwner? owner, SourcePosition at, RecipeChecks checks) =>
+        owner is { } o ? checks.Owner(new Positioned<string>(o.Text, at), "owner") : null;
+
+    /// <summary>A <c>default(EntryOwner)</c> names nobody: a programming error, like a null string.</summary>
+    internal static EntryOwner? Checked(EntryOwner? owner, string parameter = "owner") =>
+        owner is { Text: null } ? throw new ArgumentException("an EntryOwner made with 'default' names no owner; use EntryOwner.Ids, EntryOwner.Names or a string", parameter) : owner;
+
+    private static List<string> Globs(IEnumerable<string>? globs, string parameter)
+    {
+        var list = globs?.ToList() ?? [];
+        foreach (var glob in list)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(glob, parameter);
+        }
+
+        return list;
+    }
+
+    private sealed record FileItem(string Path, ReadOnlyMemory<byte> Content, UnixFileMode? Mode, EntryOwner? Owner);
+
+    private sealed record DirItem(string Path, UnixFileMode? Mode, EntryOwner? Owner);
+
+    private sealed record LinkItem(string Path, string Target, EntryOwner? Owner);
+
+    private sealed record CopyItem(string Source, string Destination, IReadOnlyList<string> Include, IReadOnlyList<string> Exclude, UnixFileMode? Mode, UnixFileMode? DirMode, EntryOwner? Owner, bool PreserveMode);
+
+    private sealed record ExtractItem(string Source, string Destination);
+}
