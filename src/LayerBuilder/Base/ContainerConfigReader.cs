@@ -1,5 +1,4 @@
 using LayerBuilder.Image;
-using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Base;
 

@@ -53,7 +53,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
 
         PlanSteps();
         CheckConfigUser();
-        return new ImagePlan(existing, planned, createdBy, history, platform, config.With(recipe.Config));
+        return new ImagePlan(existing, planned, createdBy, history, platform, ConfigMerge.Apply(config, recipe.Config));
     }
 
     private void PlanSteps()

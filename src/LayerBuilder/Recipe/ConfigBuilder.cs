@@ -1,5 +1,6 @@
 using System.Globalization;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Image;
 
 namespace LayerBuilder.Recipe;
 

@@ -1,4 +1,5 @@
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Image;
 using YamlDotNet.RepresentationModel;
 
 namespace LayerBuilder.Recipe;

@@ -91,9 +91,6 @@ public sealed record ConfigSpec
     public HealthcheckSpec? Healthcheck { get; init; }
 }
 
-/// <summary>Docker's HEALTHCHECK; durations in nanoseconds as the config stores them.</summary>
-public sealed record HealthcheckSpec(IReadOnlyList<string> Test, long? Interval, long? Timeout, long? StartPeriod, long? StartInterval, int? Retries);
-
 /// <summary>One step: exactly one layer.</summary>
 public sealed record StepSpec
 {

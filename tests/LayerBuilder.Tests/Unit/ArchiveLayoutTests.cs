@@ -103,7 +103,7 @@ public sealed class ArchiveLayoutTests
             diffIds.Select(_ => "layerbuild step").ToList(),
             diffIds.Select(_ => new HistoryEntry(recipe.Created, "layerbuild step", "layerbuild")).ToList(),
             recipe.Platform,
-            new ContainerConfig().With(recipe.Config));
+            ConfigMerge.Apply(new ContainerConfig(), recipe.Config));
         return ImageBuilder.CreateModel(recipe, plan, diffIds.Select(d => (LayerBlob)new FileLayer("/nowhere", d, size)).ToList());
     }
 }
