@@ -177,12 +177,16 @@ internal sealed class ImageListing
             Report(DiagnosticCodes.ReferencesDisagree, null, $"{listedIn} gives {member} the media type '{descriptor.MediaType}', but the blob says '{own}'");
         }
 
+        foreach (var (named, where) in new[] { (descriptor.MediaType, $"{listedIn} gives {member}"), (own ?? "", $"{member} has") })
+        {
+            if (named.Length > 0 && !IsIndexOrManifest(named))
+            {
+                Report(DiagnosticCodes.UnknownMediaType, null, $"{where} the media type '{named}', which is neither an image index nor an image manifest");
+            }
+        }
+
         var type = own ?? descriptor.MediaType;
         var isIndex = KnownMediaTypes.Indexes.Contains(type) || (!KnownMediaTypes.Manifests.Contains(type) && file.Root["manifests"].Exists);
-        if (!KnownMediaTypes.Indexes.Contains(type) && !KnownMediaTypes.Manifests.Contains(type))
-        {
-            Report(DiagnosticCodes.UnknownMediaType, null, $"{member} has the media type '{type}', which is neither an image index nor an image manifest");
-        }
 
         if (!isIndex)
         {
@@ -457,6 +461,9 @@ internal sealed class ImageListing
         var text = value.RequiredString();
         return Digest.TryParse(text, out var digest) ? digest : throw value.Invalid($"'{text}' is not a sha256 digest");
     }
+
+    private static bool IsIndexOrManifest(string mediaType) =>
+        KnownMediaTypes.Indexes.Contains(mediaType) || KnownMediaTypes.Manifests.Contains(mediaType);
 
     private static string BlobPath(Digest digest) => BlobFolder + digest.Hex;
 

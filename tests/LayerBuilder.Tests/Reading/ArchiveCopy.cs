@@ -9,7 +9,7 @@ namespace LayerBuilder.Tests.Reading;
 /// A test archive's regular members in memory (test images are a few KiB), to be changed and written out
 /// again as a damaged copy: a flipped byte, a JSON field changed, a member removed or renamed.
 /// </summary>
-internal sealed class ArchiveCopy
+public sealed class ArchiveCopy
 {
     private readonly List<(string Name, byte[] Bytes)> members = [];
 
