@@ -6,8 +6,8 @@ using System.Text.Json;
 using CsCheck;
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
-using LayerBuilder.Recipe;
 using LayerBuilder.Reading;
+using LayerBuilder.Recipe;
 using LayerBuilder.Tests.Support;
 using ImageArchive = LayerBuilder.Reading.ImageArchive;
 
