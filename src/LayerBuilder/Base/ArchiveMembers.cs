@@ -39,14 +39,9 @@ public sealed class ArchiveMembers
             var unpacked = 0;
             while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
             {
-                if (!ArchiveMemberNames<string>.TryKey(entry.Name, out var key))
+                if (!ArchiveMemberNames<string>.TryKey(entry.Name, out var key) || key.Length == 0)
                 {
-                    throw new LayerBuildException(DiagnosticCodes.UnsafeArchiveEntry, position, $"base archive '{archive}' has an entry '{entry.Name}' that climbs above its root");
-                }
-
-                if (key.Length == 0)
-                {
-                    continue; // the root folder
+                    continue; // the root folder; an entry that climbs out names nothing the image reads
                 }
 
                 switch (entry.EntryType)
