@@ -1,6 +1,5 @@
 using System.Formats.Tar;
 using LayerBuilder.Diagnostics;
-using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.TarInput;
@@ -17,8 +16,7 @@ public sealed class ArchiveMembers
 {
     private readonly string root;
     private readonly Dictionary<string, Digest> digests = new(StringComparer.Ordinal); // by file on disk
-    private readonly Dictionary<string, string> links = new(StringComparer.Ordinal);
-    private readonly HashSet<string> files = new(StringComparer.Ordinal);
+    private readonly ArchiveMemberNames<string> names = new(); // member name → file on disk
     private readonly bool isFolder;
 
     private ArchiveMembers(string root, bool isFolder)
@@ -41,17 +39,11 @@ public sealed class ArchiveMembers
             var unpacked = 0;
             while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
             {
-                if (!ImagePath.TryNormalize("/" + entry.Name, out var name) || name.IsRoot)
+                if (!ArchiveMemberNames<string>.TryKey(entry.Name, out var key) || key.Length == 0)
                 {
-                    if (name.IsRoot)
-                    {
-                        continue;
-                    }
-
-                    throw new LayerBuildException(DiagnosticCodes.UnsafeArchiveEntry, position, $"base archive '{archive}' has an entry '{entry.Name}' that climbs above its root");
+                    continue; // the root folder; an entry that climbs out names nothing the image reads
                 }
 
-                var key = name.TarName;
                 switch (entry.EntryType)
                 {
                     case TarEntryType.RegularFile or TarEntryType.V7RegularFile:
@@ -73,23 +65,13 @@ public sealed class ArchiveMembers
                             members.digests[file] = hashing.Complete();
                         }
 
-                        members.links[key] = file;
-                        members.files.Add(key);
+                        members.names.AddFile(key, file);
                         break;
                     case TarEntryType.SymbolicLink:
-                        var target = entry.LinkName.StartsWith('/') ? entry.LinkName : name.Parent.Value + "/" + entry.LinkName;
-                        if (ImagePath.TryNormalize(target, out var resolved))
-                        {
-                            members.links[key] = "@" + resolved.TarName;
-                        }
-
+                        members.names.AddSymlink(key, entry.LinkName);
                         break;
                     case TarEntryType.HardLink:
-                        if (ImagePath.TryNormalize("/" + entry.LinkName, out var hard))
-                        {
-                            members.links[key] = "@" + hard.TarName;
-                        }
-
+                        members.names.AddHardLink(key, entry.LinkName);
                         break;
                 }
             }
@@ -102,29 +84,18 @@ public sealed class ArchiveMembers
     /// <summary>The file on disk that holds member <paramref name="name"/>, or null.</summary>
     public string? Locate(string name)
     {
-        if (!ImagePath.TryNormalize("/" + name, out var normalized))
-        {
-            return null;
-        }
-
-        var key = normalized.TarName;
         if (isFolder)
         {
+            if (!ArchiveMemberNames<string>.TryKey(name, out var key))
+            {
+                return null;
+            }
+
             var path = Path.Combine(root, key);
             return File.Exists(path) ? path : null;
         }
 
-        for (var hops = 0; hops < 16 && links.TryGetValue(key, out var value); hops++)
-        {
-            if (!value.StartsWith('@'))
-            {
-                return value;
-            }
-
-            key = value[1..];
-        }
-
-        return null;
+        return names.TryLocate(name, out var file) ? file : null;
     }
 
     /// <summary>The sha256 of a member: known from unpacking, or hashed once for folder inputs.</summary>

@@ -260,7 +260,7 @@ internal sealed class BaseImageReader(ImageBase spec, string staging, Platform? 
     }
 
     /// <summary>"hello" and "docker.io/library/hello:latest" name the same image.</summary>
-    private static string Normalize(string name)
+    internal static string Normalize(string name)
     {
         var slash = name.LastIndexOf('/');
         var colon = name.IndexOf(':', slash + 1);

@@ -24,14 +24,14 @@ internal sealed class BaseJsonFile
     // and which of two values a reader sees is a question no image should pose.
     private static readonly JsonDocumentOptions Parsing = new() { AllowDuplicateProperties = false };
 
-    private readonly string archive;
+    private readonly string container;
     private readonly SourcePosition position;
     private JsonDocument? document;
 
-    private BaseJsonFile(string member, string archive, SourcePosition position)
+    private BaseJsonFile(string member, string container, SourcePosition position)
     {
         Member = member;
-        this.archive = archive;
+        this.container = container;
         this.position = position;
     }
 
@@ -50,25 +50,37 @@ internal sealed class BaseJsonFile
     /// <param name="cancellationToken">Stops the read.</param>
     public static async Task<BaseJsonFile> ReadAsync(ArchiveMembers members, string member, SourcePosition position, CancellationToken cancellationToken)
     {
-        var file = new BaseJsonFile(member, members.Source, position);
-        var path = members.Locate(member) ?? throw file.Invalid("it is not in the archive");
+        var container = $"base '{members.Source}'";
+        var path = members.Locate(member) ?? throw new BaseJsonFile(member, container, position).Invalid("it is not in the archive");
         try
         {
             await using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0);
-            var length = stream.Length;
-            if (length > MaxLength)
-            {
-                throw file.TooLarge($"it is {length.ToString("N0", CultureInfo.InvariantCulture)} bytes, over the {MaxLengthText} limit for a JSON file of a base image");
-            }
-
-            file.Bytes = new byte[length];
-            await stream.ReadExactlyAsync(file.Bytes, cancellationToken).ConfigureAwait(false);
+            return await ReadAsync(stream, stream.Length, member, container, position, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // A layout folder's member the host will not give (permissions, a symlink loop, an I/O error).
             throw new LayerBuildException(DiagnosticCodes.SourceUnreadable, position, $"cannot read {member} of base '{members.Source}': {e.Message}");
         }
+    }
+
+    /// <summary>Reads and parses a JSON member of <paramref name="length"/> bytes from <paramref name="stream"/>.</summary>
+    /// <param name="stream">The member's bytes.</param>
+    /// <param name="length">How many bytes the member has, checked against the limit before any is read.</param>
+    /// <param name="member">The member's name.</param>
+    /// <param name="container">What holds it, as messages name it (<c>base 'x.tar'</c>).</param>
+    /// <param name="position">Where every diagnostic points.</param>
+    /// <param name="cancellationToken">Stops the read.</param>
+    public static async Task<BaseJsonFile> ReadAsync(Stream stream, long length, string member, string container, SourcePosition position, CancellationToken cancellationToken)
+    {
+        var file = new BaseJsonFile(member, container, position);
+        if (length > MaxLength)
+        {
+            throw file.TooLarge($"it is {length.ToString("N0", CultureInfo.InvariantCulture)} bytes, over the {MaxLengthText} limit for a JSON file of an image");
+        }
+
+        file.Bytes = new byte[length];
+        await stream.ReadExactlyAsync(file.Bytes, cancellationToken).ConfigureAwait(false);
 
         // JSON must be UTF-8 (RFC 8259), and the parser checks that only of the text it decodes later:
         // a bad byte inside a string would surface as an InvalidOperationException when a field is read.
@@ -89,11 +101,11 @@ internal sealed class BaseJsonFile
         return file;
     }
 
-    /// <summary>LB2022 at the recipe's base, naming this file of the base.</summary>
+    /// <summary>LB2022 at the recipe's base (or the archive read), naming this file.</summary>
     public LayerBuildException TooLarge(string problem) =>
-        new(DiagnosticCodes.MetadataTooLarge, position, $"{Member} of base '{archive}': {problem}");
+        new(DiagnosticCodes.MetadataTooLarge, position, $"{Member} of {container}: {problem}");
 
-    /// <summary>LB2019 at the recipe's base, naming this file of the base.</summary>
+    /// <summary>LB2019 at the recipe's base (or the archive read), naming this file.</summary>
     public LayerBuildException Invalid(string problem) =>
-        new(DiagnosticCodes.BaseImageInvalid, position, $"{Member} of base '{archive}': {problem}");
+        new(DiagnosticCodes.BaseImageInvalid, position, $"{Member} of {container}: {problem}");
 }

@@ -57,6 +57,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode WhiteoutEntry = new(2021, "Input entry is a whiteout marker");
     public static readonly DiagnosticCode MetadataTooLarge = new(2022, "Archive metadata over the limit");
     public static readonly DiagnosticCode InputDamaged = new(2023, "Input archive is damaged");
+    public static readonly DiagnosticCode ImageArchiveUnreadable = new(2024, "Image archive cannot be read");
 
     // LB3xxx: the output.
     public static readonly DiagnosticCode OutputNotWritable = new(3001, "Output cannot be written");
@@ -64,6 +65,17 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode OutputIsInput = new(3003, "Output is one of the inputs");
     public static readonly DiagnosticCode OutputNotRegularFile = new(3004, "Output is not a regular file");
     public static readonly DiagnosticCode CacheUnusable = new(3005, "Layer cache cannot be used");
+
+    // LB4xxx: problems found in an image by validation (Reading/ImageValidator).
+    public static readonly DiagnosticCode BlobDigestMismatch = new(4001, "Blob does not match its digest");
+    public static readonly DiagnosticCode BlobSizeMismatch = new(4002, "Blob does not have its size");
+    public static readonly DiagnosticCode DiffIdMismatch = new(4003, "Layer does not match its diff id");
+    public static readonly DiagnosticCode CountMismatch = new(4004, "Counts disagree");
+    public static readonly DiagnosticCode MemberMissing = new(4005, "Referenced member is missing");
+    public static readonly DiagnosticCode ReferencesDisagree = new(4006, "Metadata files disagree");
+    public static readonly DiagnosticCode UnknownMediaType = new(4007, "Unknown media type");
+    public static readonly DiagnosticCode LayerUnreadable = new(4008, "Layer is not a readable tar");
+    public static readonly DiagnosticCode MetadataInvalid = new(4009, "Metadata cannot be read");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

@@ -52,6 +52,10 @@ internal sealed class TarInputReader : IDisposable, IAsyncDisposable
         return new TarInputReader(source, new TarBlockGuard(input, source));
     }
 
+    /// <summary>Reads a tar that is already a stream of uncompressed bytes (a layer inside an image archive):
+    /// the same checks and limits; the reader owns <paramref name="tar"/>.</summary>
+    public static TarInputReader Open(TarInputSource source, Stream tar) => new(source, new TarBlockGuard(tar, source));
+
     /// <summary>The next entry, or null after the last one (then the whole input has been read and checked).</summary>
     public TarEntry? Next()
     {

@@ -64,11 +64,21 @@ public sealed class DiagnosticCodesTests
         ("LB2021", "WhiteoutEntry"),
         ("LB2022", "MetadataTooLarge"),
         ("LB2023", "InputDamaged"),
+        ("LB2024", "ImageArchiveUnreadable"),
         ("LB3001", "OutputNotWritable"),
         ("LB3002", "OutputInsideSource"),
         ("LB3003", "OutputIsInput"),
         ("LB3004", "OutputNotRegularFile"),
         ("LB3005", "CacheUnusable"),
+        ("LB4001", "BlobDigestMismatch"),
+        ("LB4002", "BlobSizeMismatch"),
+        ("LB4003", "DiffIdMismatch"),
+        ("LB4004", "CountMismatch"),
+        ("LB4005", "MemberMissing"),
+        ("LB4006", "ReferencesDisagree"),
+        ("LB4007", "UnknownMediaType"),
+        ("LB4008", "LayerUnreadable"),
+        ("LB4009", "MetadataInvalid"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
@@ -109,5 +119,5 @@ public sealed class DiagnosticCodesTests
 
     [Test]
     public void Numbers_fall_in_the_documented_ranges() =>
-        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 9));
+        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 9));
 }

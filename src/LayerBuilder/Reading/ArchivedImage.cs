@@ -1,0 +1,51 @@
+using LayerBuilder.Image;
+
+namespace LayerBuilder.Reading;
+
+/// <summary>One image of an <see cref="ImageArchive"/>: its names, manifest, config and layers.</summary>
+public sealed class ArchivedImage
+{
+    private readonly byte[] rawConfig;
+
+    internal ArchivedImage(IReadOnlyList<string> names, Descriptor? manifest, Descriptor configDescriptor, byte[] rawConfig, ImageConfig config, IReadOnlyList<ArchivedLayer> layers)
+    {
+        Names = names;
+        Manifest = manifest;
+        ConfigDescriptor = configDescriptor;
+        this.rawConfig = rawConfig;
+        Config = config;
+        Layers = layers;
+    }
+
+    /// <summary>The names the archive gives the image: manifest.json's <c>RepoTags</c> (<c>example/hello:1.0</c>),
+    /// then index.json's names (<c>io.containerd.image.name</c>, else <c>org.opencontainers.image.ref.name</c>).
+    /// Empty for an untagged image.</summary>
+    public IReadOnlyList<string> Names { get; }
+
+    /// <summary>The image manifest (digest, size, media type, annotations), or null in a classic
+    /// <c>docker save</c> archive, which stores no manifest.</summary>
+    public Descriptor? Manifest { get; }
+
+    /// <summary>The config blob: its digest (the image id), size and media type.</summary>
+    public Descriptor ConfigDescriptor { get; }
+
+    /// <summary>The image id <c>docker images</c> shows: the sha256 of the config's bytes.</summary>
+    public Digest Id => ConfigDescriptor.Digest;
+
+    /// <summary>The config's exact bytes.</summary>
+    public ReadOnlyMemory<byte> RawConfig => rawConfig;
+
+    /// <summary>The config, parsed: platform, created, the runtime config (entrypoint, cmd, env, user,
+    /// workdir, labels, ports, volumes...), the history and the diff ids.</summary>
+    public ImageConfig Config { get; }
+
+    public Platform Platform => Config.Platform;
+
+    /// <summary>The layers, bottom first.</summary>
+    public IReadOnlyList<ArchivedLayer> Layers { get; }
+
+    public override string ToString() => Describe(Names, Id);
+
+    internal static string Describe(IReadOnlyList<string> names, Digest? config) =>
+        names.Count > 0 ? string.Join(", ", names) : config is { } id ? $"untagged image {id.Hex[..12]}" : "untagged image";
+}
