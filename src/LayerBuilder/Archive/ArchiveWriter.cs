@@ -125,7 +125,8 @@ internal static class ArchiveWriter
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         try
         {
-            using var input = member.Blob.OpenBlob();
+            // The file writer runs on a thread of its own (Task.Run), so waiting here blocks no caller.
+            using var input = member.Blob.OpenBlobAsync(cancellationToken).GetAwaiter().GetResult();
             long done = 0;
             while (done < member.Length)
             {
@@ -149,7 +150,7 @@ internal static class ArchiveWriter
     /// <summary>Copies exactly the layer's bytes; a blob that ends early is an I/O failure, never a short archive.</summary>
     private static async Task CopyLayerAsync(LayerMember member, Stream output, byte[] buffer, CancellationToken cancellationToken)
     {
-        await using var input = member.Blob.OpenBlob();
+        await using var input = await member.Blob.OpenBlobAsync(cancellationToken).ConfigureAwait(false);
         var remaining = member.Length;
         while (remaining > 0)
         {

@@ -21,5 +21,5 @@ public interface ILayer
     string MediaType { get; }
 
     /// <summary>Opens the blob's bytes as stored, from the first to the last.</summary>
-    Stream OpenBlob();
+    Task<Stream> OpenBlobAsync(CancellationToken cancellationToken = default);
 }

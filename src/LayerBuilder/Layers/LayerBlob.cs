@@ -17,6 +17,9 @@ internal abstract class LayerBlob : ILayer
 
     public abstract string MediaType { get; }
 
+    public Task<Stream> OpenBlobAsync(CancellationToken cancellationToken = default) => Task.FromResult(OpenBlob());
+
+    /// <summary>Opens the blob's bytes: every kind LayerBuilder makes is a file it can open at once.</summary>
     public abstract Stream OpenBlob();
 
     /// <summary>Writes the blob into <paramref name="output"/> at <paramref name="offset"/> (the archive file).</summary>

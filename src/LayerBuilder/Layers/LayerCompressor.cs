@@ -19,7 +19,7 @@ internal static class LayerCompressor
     public static async Task<FileLayer> CompressAsync(LayerBlob layer, LayerCompression compression, string folder, CancellationToken cancellationToken)
     {
         var path = Path.Combine(folder, layer.DiffId.Hex + Extension(compression));
-        await using var input = layer.OpenBlob();
+        await using var input = await layer.OpenBlobAsync(cancellationToken).ConfigureAwait(false);
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         using var hashing = new HashingStream(file, leaveOpen: true);
         var buffer = new byte[BufferSize];

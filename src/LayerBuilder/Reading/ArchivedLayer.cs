@@ -11,7 +11,7 @@ namespace LayerBuilder.Reading;
 /// reader, so damage or hostile content is a <see cref="Diagnostics.LayerBuildException"/> naming the
 /// archive and the layer.
 /// </summary>
-public sealed class ArchivedLayer
+public sealed class ArchivedLayer : ILayer
 {
     /// <summary>Hops from a hard link to the file it names; more means a loop.</summary>
     private const int MaxLinkHops = 16;
