@@ -20,7 +20,7 @@ internal static class RecipeOptionsMapper
         foreach (var item in args ?? [])
         {
             var name = item.ItemSpec.Trim();
-            if (!ArgExpander.IsName(name))
+            if (!RecipeOptions.IsArgName(name))
             {
                 log?.LogError(null, DiagnosticCodes.InvalidArgSyntax.Id, null, projectFile, 0, 0, 0, 0,
                     $"LayerBuildArg '{name}' is not an arg name: start with a letter or '_' and use only letters, digits and '_'");

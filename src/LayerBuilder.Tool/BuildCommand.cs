@@ -108,7 +108,7 @@ public sealed class BuildCommand
         foreach (var pair in result.GetValue(args) ?? [])
         {
             var eq = pair.IndexOf('=', StringComparison.Ordinal);
-            if (eq <= 0 || !ArgExpander.IsName(pair[..eq]))
+            if (eq <= 0 || !RecipeOptions.IsArgName(pair[..eq]))
             {
                 await stderr.WriteLineAsync($"error: --arg '{pair}' is not NAME=VALUE").ConfigureAwait(false);
                 return ExitCodes.Usage;

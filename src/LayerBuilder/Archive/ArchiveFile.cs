@@ -11,7 +11,7 @@ namespace LayerBuilder.Archive;
 /// locked (<see cref="OwnerLock"/>) from its creation until after its rename, so a later build can tell
 /// a temporary that a killed build left from one a running build is still writing.
 /// </summary>
-public sealed class ArchiveFile : IDisposable
+internal sealed class ArchiveFile : IDisposable
 {
     /// <summary>What the temporary's name ends with; a later build removes abandoned ones.</summary>
     public const string PartialSuffix = ".partial";

@@ -12,7 +12,7 @@ namespace LayerBuilder.Base;
 /// digests are checked without reading anything twice. Links inside the tar (Docker ≤ 24 links
 /// repeated layers) are followed by name, never created on disk.
 /// </summary>
-public sealed class ArchiveMembers
+internal sealed class ArchiveMembers
 {
     private readonly string root;
     private readonly Dictionary<string, Digest> digests = new(StringComparer.Ordinal); // by file on disk

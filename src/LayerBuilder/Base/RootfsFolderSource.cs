@@ -8,7 +8,7 @@ namespace LayerBuilder.Base;
 /// bits (setuid included), owner, link target and device numbers; mtimes become the recipe's
 /// <c>created</c> so the layer reproduces; sockets are skipped, as tar does.
 /// </summary>
-public sealed class RootfsFolderSource(string folder, SourcePosition position, long createdSeconds)
+internal sealed class RootfsFolderSource(string folder, SourcePosition position, long createdSeconds)
 {
     public IEnumerable<LayerEntry> Entries()
     {

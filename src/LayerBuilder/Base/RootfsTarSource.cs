@@ -12,7 +12,7 @@ namespace LayerBuilder.Base;
 /// metadata kept. The tar's own order is kept, so the layer is produced in one pass; the same input
 /// file always gives the same layer.
 /// </summary>
-public sealed class RootfsTarSource(string path, SourcePosition position, long createdSeconds, Action<Diagnostic> warn)
+internal sealed class RootfsTarSource(string path, SourcePosition position, long createdSeconds, Action<Diagnostic> warn)
 {
     private static readonly string[] LinuxXattrNamespaces = ["security.", "user.", "trusted."];
 

@@ -10,7 +10,7 @@ namespace LayerBuilder.Base;
 /// copy-up, /etc/passwd), so nothing is indexed or kept in memory for it. The scan goes through the
 /// same checks as every tar input; the layer was indexed through them already, so they do not fail here.
 /// </summary>
-public sealed record TarMemberContent(string LayerFile, string MemberName, long Length) : ContentSource(Length)
+internal sealed record TarMemberContent(string LayerFile, string MemberName, long Length) : ContentSource(Length)
 {
     public override Stream Open()
     {

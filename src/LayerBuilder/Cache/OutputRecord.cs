@@ -13,7 +13,7 @@ namespace LayerBuilder.Cache;
 /// handle of the file that was renamed into place, never by looking at the path again: a rival build may
 /// have renamed its own archive there in between.
 /// </summary>
-public static class OutputRecord
+internal static class OutputRecord
 {
     public static bool IsUnchanged(LayerCache cache, string output, Digest archive)
     {

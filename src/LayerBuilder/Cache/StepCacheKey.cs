@@ -11,7 +11,7 @@ namespace LayerBuilder.Cache;
 /// (ctime changes on any write, even one that restores the mtime), inline bytes as they are, lower
 /// content by its place in a lower layer. A layer whose content is staged per build (extract) has no key.
 /// </summary>
-public static class StepCacheKey
+internal static class StepCacheKey
 {
     /// <summary>Names the byte layout of a layer key; a new layout gets a new name, so it never matches an old key.</summary>
     private const string Version = "layerbuild-cache-v2";

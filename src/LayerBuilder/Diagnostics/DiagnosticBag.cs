@@ -1,7 +1,7 @@
 namespace LayerBuilder.Diagnostics;
 
 /// <summary>Collects every problem of one phase so the user sees all of them in one run.</summary>
-public sealed class DiagnosticBag
+internal sealed class DiagnosticBag
 {
     private readonly List<Diagnostic> items = [];
 

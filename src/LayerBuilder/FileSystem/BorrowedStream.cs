@@ -51,7 +51,7 @@ internal sealed class BorrowedStream(Stream inner, IDisposable? owner = null) : 
 
 /// <summary>The data of the tar entry a reader is positioned on; valid until the reader moves on,
 /// which is exactly as long as the layer writer needs it.</summary>
-public sealed record BorrowedContent(Stream Data, long Length) : ContentSource(Length)
+internal sealed record BorrowedContent(Stream Data, long Length) : ContentSource(Length)
 {
     public override Stream Open() => new BorrowedStream(Data);
 }

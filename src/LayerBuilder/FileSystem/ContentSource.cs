@@ -2,13 +2,13 @@ namespace LayerBuilder.FileSystem;
 
 /// <summary>Where a regular file's bytes come from. Content is opened only while the layer is written,
 /// one file at a time, so no layer is ever held in memory.</summary>
-public abstract record ContentSource(long Length)
+internal abstract record ContentSource(long Length)
 {
     public abstract Stream Open();
 }
 
 /// <summary>A file on the build host. Its length was recorded when the plan was made; a change is an error.</summary>
-public sealed record HostFileContent(string HostPath, long Length) : ContentSource(Length)
+internal sealed record HostFileContent(string HostPath, long Length) : ContentSource(Length)
 {
     /// <summary>The file's identity as seen when the plan was made (the cache key uses it; no second stat).</summary>
     public HostFileInfo? Info { get; init; }
@@ -18,7 +18,7 @@ public sealed record HostFileContent(string HostPath, long Length) : ContentSour
 }
 
 /// <summary>Bytes written in the recipe itself (<c>files:</c>), small by nature.</summary>
-public sealed record InlineContent(ReadOnlyMemory<byte> Bytes) : ContentSource(Bytes.Length)
+internal sealed record InlineContent(ReadOnlyMemory<byte> Bytes) : ContentSource(Bytes.Length)
 {
     public override Stream Open() => new MemoryStream(Bytes.ToArray(), writable: false);
 }

@@ -1,7 +1,7 @@
 namespace LayerBuilder.FileSystem;
 
 /// <summary>The kinds of layer entries LayerBuilder writes (tar typeflags 0, 5, 2, 1, and whiteouts).</summary>
-public enum EntryKind
+internal enum EntryKind
 {
     File,
     Directory,

@@ -7,7 +7,7 @@ namespace LayerBuilder.FileSystem;
 /// a folder before its children, and inside a folder its opaque marker first, then whiteouts, then the
 /// rest in ordinal (byte) order. Whiteouts before siblings is what image-spec layer.md asks producers for.
 /// </summary>
-public sealed class EntryOrder : IComparer<LayerEntry>
+internal sealed class EntryOrder : IComparer<LayerEntry>
 {
     public static EntryOrder Instance { get; } = new();
 

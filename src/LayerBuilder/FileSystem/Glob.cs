@@ -8,7 +8,7 @@ namespace LayerBuilder.FileSystem;
 /// <c>**</c> crosses folders (<c>**/x</c> also matches <c>x</c>), <c>[abc]</c> is a character class.
 /// Matching is ordinal and case-sensitive, as on Linux.
 /// </summary>
-public sealed class Glob
+internal sealed class Glob
 {
     private readonly Regex regex;
 

@@ -5,7 +5,7 @@ namespace LayerBuilder.FileSystem;
 /// bits, owner, size, link count and identity (device, inode) for hard-link detection. Linux uses
 /// statx(2) (<see cref="LinuxStatx"/>); elsewhere the BCL's view is used.
 /// </summary>
-public sealed record HostFileInfo(EntryKind Kind, int Mode, int Uid, int Gid, long Size, uint LinkCount, ulong Device, ulong Inode, int DeviceMajor, int DeviceMinor, bool IsSocket)
+internal sealed record HostFileInfo(EntryKind Kind, int Mode, int Uid, int Gid, long Size, uint LinkCount, ulong Device, ulong Inode, int DeviceMajor, int DeviceMinor, bool IsSocket)
 {
     /// <summary>Last modification, nanoseconds since 1970 (0 where unknown).</summary>
     public long ModifiedNanoseconds { get; init; }

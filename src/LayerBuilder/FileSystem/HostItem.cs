@@ -5,7 +5,7 @@ namespace LayerBuilder.FileSystem;
 /// one per file, so the relative path is kept as a place in the host path and made into a string
 /// only when asked for.
 /// </summary>
-public sealed class HostItem
+internal sealed class HostItem
 {
     private readonly int relativeStart;
     private string? relativePath;

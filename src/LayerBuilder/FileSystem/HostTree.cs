@@ -4,7 +4,7 @@ namespace LayerBuilder.FileSystem;
 /// Walks host folders without following symlinks, in ordinal order of relative paths so results never
 /// depend on the file system's own order, applying a copy's include/exclude globs.
 /// </summary>
-public static class HostTree
+internal static class HostTree
 {
     public static List<HostItem> Walk(string root, IReadOnlyList<Glob> include, IReadOnlyList<Glob> exclude)
     {

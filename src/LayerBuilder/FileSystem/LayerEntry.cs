@@ -5,7 +5,7 @@ namespace LayerBuilder.FileSystem;
 /// content. Nothing about the host leaks in after this point; the tar header is built from these
 /// fields only.
 /// </summary>
-public sealed record LayerEntry
+internal sealed record LayerEntry
 {
     public required ImagePath Path { get; init; }
 

@@ -6,7 +6,7 @@ namespace LayerBuilder.FileSystem;
 /// removes and to copy hardlink targets up. Entries keep a pointer into their layer file instead of
 /// content, so the index stays small however big the layers are.
 /// </summary>
-public sealed class LowerLayerIndex
+internal sealed class LowerLayerIndex
 {
     private const int MaxSymlinkHops = 40;
 
@@ -275,4 +275,4 @@ public sealed class LowerLayerIndex
 /// <summary>A path after symlink resolution, or why it could not be resolved.</summary>
 /// <summary>A resolved path, or the problem that stopped the resolution; <see cref="TooManyLinks"/> tells a
 /// symlink loop (LB2008) from a parent that is not a folder.</summary>
-public readonly record struct ResolvedPath(ImagePath Path, string? Problem, bool TooManyLinks = false);
+internal readonly record struct ResolvedPath(ImagePath Path, string? Problem, bool TooManyLinks = false);

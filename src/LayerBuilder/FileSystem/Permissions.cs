@@ -4,7 +4,7 @@ namespace LayerBuilder.FileSystem;
 /// File permission bits (the low 12 bits of st_mode: setuid, setgid, sticky, rwx for user/group/other).
 /// Recipes spell them in octal, as chmod does: "0755", "755", "4755".
 /// </summary>
-public static class Permissions
+internal static class Permissions
 {
     public const int DefaultFile = 0x1A4; // 0644
     public const int DefaultExecutable = 0x1ED; // 0755

@@ -4,7 +4,7 @@ namespace LayerBuilder.Image;
 /// Layer ChainIDs (image-spec config.md "Layer ChainID"): ChainID(L0) = DiffID(L0),
 /// ChainID(L0..Ln) = sha256(ChainID(L0..Ln-1) + " " + DiffID(Ln)). Docker keys its layer store by them.
 /// </summary>
-public static class ChainId
+internal static class ChainId
 {
     public static IReadOnlyList<Digest> Compute(IReadOnlyList<Digest> diffIds)
     {

@@ -9,9 +9,9 @@ namespace LayerBuilder.Image;
 /// CreateID-style (sha256 over the layer's v1 JSON with its chain id and parent id added, keys sorted).
 /// No loader verifies the ids; they only have to be unique and reproducible.
 /// </summary>
-public sealed record LegacyV1Layer(string Id, byte[] Json);
+internal sealed record LegacyV1Layer(string Id, byte[] Json);
 
-public static class LegacyV1
+internal static class LegacyV1
 {
     private static readonly string Epoch = CanonicalJson.Timestamp(DateTimeOffset.UnixEpoch);
 

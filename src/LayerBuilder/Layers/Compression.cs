@@ -3,7 +3,7 @@ using ZstdSharp;
 namespace LayerBuilder.Layers;
 
 /// <summary>Recognizes compressed tars by their magic bytes (not their file names) and opens them.</summary>
-public static class Compression
+internal static class Compression
 {
     public enum Kind
     {

@@ -8,7 +8,7 @@ namespace LayerBuilder.Layers;
 /// pages (or shares blocks where the file system can), so a staged layer reaches the archive without
 /// passing through this process. Elsewhere, or where the kernel refuses, it falls back to read/write.
 /// </summary>
-public static partial class FileCopy
+internal static partial class FileCopy
 {
     private const int ChunkSize = 1 << 30;
 

@@ -7,7 +7,7 @@ namespace LayerBuilder.Layers;
 /// A write-only pass-through that hashes (SHA-256) and counts every byte on its way to the inner stream,
 /// so a digest is known the moment the last byte is written, without reading anything back.
 /// </summary>
-public sealed class HashingStream : Stream
+internal sealed class HashingStream : Stream
 {
     private readonly Stream inner;
     private readonly bool leaveOpen;

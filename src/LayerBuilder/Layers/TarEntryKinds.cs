@@ -5,7 +5,7 @@ namespace LayerBuilder.Layers;
 
 /// <summary>The tar typeflags loaders can extract, as layer entry kinds; everything else (sparse,
 /// multi-volume, dump-dir) has none.</summary>
-public static class TarEntryKinds
+internal static class TarEntryKinds
 {
     public static bool TryMap(TarEntryType type, out EntryKind kind)
     {

@@ -12,7 +12,7 @@ namespace LayerBuilder.Layers;
 /// empty uname/gname, no atime/ctime records, a fixed PAX header name (no process id), records sorted.
 /// See docs/decisions.md for why this is not a library's tar writer.
 /// </summary>
-public static class TarHeaderWriter
+internal static class TarHeaderWriter
 {
     public const int BlockSize = 512;
 

@@ -10,7 +10,7 @@ namespace LayerBuilder.Planning;
 /// Docker's COPY --chown does. A name the image does not know is an error naming the known ones.
 /// A user without a group gets that user's primary group; a numeric user without a group gets gid = uid.
 /// </summary>
-public sealed class OwnerResolver(LowerLayerIndex lower, DiagnosticBag diagnostics)
+internal sealed class OwnerResolver(LowerLayerIndex lower, DiagnosticBag diagnostics)
 {
     private Dictionary<string, (int Uid, int Gid)>? users;
     private Dictionary<string, int>? groups;

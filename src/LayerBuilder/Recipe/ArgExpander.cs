@@ -7,7 +7,7 @@ namespace LayerBuilder.Recipe;
 /// Replaces <c>${NAME}</c> in recipe strings. <c>$${</c> writes a literal <c>${</c>. An unknown name is an
 /// error at the scalar that uses it, never a silent empty string.
 /// </summary>
-public sealed class ArgExpander
+internal sealed class ArgExpander
 {
     private readonly IReadOnlyDictionary<string, string> args;
 

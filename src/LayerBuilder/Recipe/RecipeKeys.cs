@@ -2,7 +2,7 @@ namespace LayerBuilder.Recipe;
 
 /// <summary>Every key the recipe language knows, per mapping (docs/recipe.md). The schema test
 /// compares these lists with the JSON Schema, so the two cannot drift apart.</summary>
-public static class RecipeKeys
+internal static class RecipeKeys
 {
     public static readonly string[] Root = ["image", "tags", "platform", "created", "base", "args", "defaults", "config", "steps"];
     public static readonly string[] Base = ["rootfs", "image", "layout", "ref"];

@@ -3,6 +3,9 @@ namespace LayerBuilder.Recipe;
 /// <summary>What a front end may override in a recipe (CLI flags, MSBuild properties).</summary>
 public sealed record RecipeOptions
 {
+    /// <summary>Whether <paramref name="name"/> can name an arg (<c>--arg NAME=VALUE</c>, <c>LayerBuildArg</c>).</summary>
+    public static bool IsArgName(string name) => ArgExpander.IsName(name);
+
     /// <summary><c>--arg NAME=VALUE</c>: override or add recipe args.</summary>
     public IReadOnlyDictionary<string, string> Args { get; init; } = new Dictionary<string, string>();
 

@@ -9,7 +9,7 @@ namespace LayerBuilder.Text;
 /// The one way LayerBuilder turns JSON into bytes: compact, keys in the order they were added, UTF-8
 /// without needless escapes. Digests are taken over these exact bytes, so nothing here may vary.
 /// </summary>
-public static class CanonicalJson
+internal static class CanonicalJson
 {
     private static readonly JsonWriterOptions Options = new()
     {

@@ -1,7 +1,7 @@
 namespace LayerBuilder.Text;
 
 /// <summary>Edit distance, used to suggest the nearest known key for a misspelt one.</summary>
-public static class Levenshtein
+internal static class Levenshtein
 {
     public static int Distance(string a, string b)
     {

@@ -7,7 +7,7 @@ using LayerBuilder.Image;
 namespace LayerBuilder.Tests.Unit;
 
 /// <summary>A layer's cache key changes with every input it stands for, and with nothing else.</summary>
-public sealed class StepCacheKeyTests
+internal sealed class StepCacheKeyTests
 {
     private const string Staging = "/tmp/layerbuild-staging-for-tests";
 

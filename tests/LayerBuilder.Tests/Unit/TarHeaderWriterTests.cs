@@ -9,7 +9,7 @@ namespace LayerBuilder.Tests.Unit;
 /// Header bytes only: PAX records appear just when a field does not fit, under a fixed header name,
 /// with no atime/ctime, and ustar fields carry nothing about the host (empty uname/gname).
 /// </summary>
-public sealed class TarHeaderWriterTests
+internal sealed class TarHeaderWriterTests
 {
     private const long NineGiB = 9L << 30;
 
