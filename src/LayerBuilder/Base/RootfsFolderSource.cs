@@ -41,7 +41,6 @@ public sealed class RootfsFolderSource(string folder, SourcePosition position, l
                 ModifiedTime = createdSeconds,
                 DeviceMajor = info.DeviceMajor,
                 DeviceMinor = info.DeviceMinor,
-                Origin = "base rootfs",
             };
 
             if (info.Kind == EntryKind.Symlink)
