@@ -1,5 +1,3 @@
-using System.Text;
-
 namespace LayerBuilder.FileSystem;
 
 /// <summary>
@@ -9,12 +7,10 @@ namespace LayerBuilder.FileSystem;
 /// </summary>
 internal sealed class FolderListing
 {
-    private StringBuilder? pending = new();
-    private List<HostStat>? pendingStats = [];
-    private List<int>? pendingEnds = [];
-    private string names = "";
+    private char[] names = [];
     private int[] ends = [];
     private HostStat[] stats = [];
+    private int count;
 
     /// <param name="hostPath">The folder's full host path.</param>
     /// <param name="relativeStart">Where, in its members' full paths, the part relative to the walked root starts.</param>
@@ -28,7 +24,7 @@ internal sealed class FolderListing
 
     public int RelativeStart { get; }
 
-    public int Count => ends.Length;
+    public int Count => count;
 
     /// <summary>Subfolders by member index, walked after this folder.</summary>
     public Dictionary<int, FolderListing>? Subfolders { get; set; }
@@ -36,30 +32,33 @@ internal sealed class FolderListing
     /// <summary>What stopped the listing of this folder, raised when a walk reaches it.</summary>
     public Exception? Failure { get; set; }
 
-    /// <summary>Members added so far (while the folder is read).</summary>
-    public int Added => pendingStats?.Count ?? Count;
+    /// <summary>Makes room, at their exact size, for <paramref name="members"/> members whose names are
+    /// <paramref name="nameChars"/> characters in all: nothing is copied or left over as the folder is read.</summary>
+    public void Expect(int members, int nameChars)
+    {
+        names = new char[nameChars];
+        ends = new int[members];
+        stats = new HostStat[members];
+    }
 
     public void Add(ReadOnlySpan<char> name, HostFileInfo info)
     {
-        pending!.Append(name);
-        pendingEnds!.Add(pending.Length);
-        pendingStats!.Add(new HostStat(info));
+        var start = Start(count);
+        name.CopyTo(names.AsSpan(start));
+        ends[count] = start + name.Length;
+        stats[count] = new HostStat(info);
+        count++;
     }
 
-    /// <summary>Ends the reading: names and stats move to arrays of their exact size.</summary>
+    /// <summary>Ends the reading; members excluded or not reached leave no room behind.</summary>
     public void Seal()
     {
-        if (pending is null || pendingStats is null || pendingEnds is null)
+        if (count < ends.Length)
         {
-            return;
+            Array.Resize(ref names, Start(count));
+            Array.Resize(ref ends, count);
+            Array.Resize(ref stats, count);
         }
-
-        names = pending.ToString();
-        stats = [.. pendingStats];
-        ends = [.. pendingEnds];
-        pending = null;
-        pendingStats = null;
-        pendingEnds = null;
     }
 
     public ReadOnlySpan<char> Name(int member) => names.AsSpan(Start(member), ends[member] - Start(member));

@@ -120,6 +120,13 @@ internal sealed class FolderWalk
             var paths = new List<string>(new FileSystemEnumerable<string>(path, (ref FileSystemEntry entry) => System.IO.Path.Join(path.AsSpan(), entry.FileName), Members));
             paths.Sort(StringComparer.Ordinal);
             var nameStart = RelativeStart(path);
+            var nameChars = 0;
+            foreach (var member in paths)
+            {
+                nameChars += member.Length - nameStart;
+            }
+
+            folder.Expect(paths.Count, nameChars);
             using var members = HostFolder.Open(path);
             foreach (var hostPath in paths)
             {
@@ -132,7 +139,7 @@ internal sealed class FolderWalk
                 if (info.Kind == EntryKind.Directory)
                 {
                     var subfolder = new FolderListing(hostPath, relativeStart);
-                    (folder.Subfolders ??= [])[folder.Added] = subfolder;
+                    (folder.Subfolders ??= [])[folder.Count] = subfolder;
                     found.Add(subfolder);
                 }
 
