@@ -37,6 +37,17 @@ if [ ! -d "$small" ]; then
     head -c 1024000 /dev/urandom | split -b 1024 -a 3 -d - "$small/d$d/f"
   done
 fi
+million="$work/data/million"
+if [ ! -d "$million" ]; then
+  # 1,000 folders of 1,000 files of 100 bytes: the plan's memory per entry, not the bytes, is measured
+  # here. About 4 GB of disk at 4 KiB blocks, 1,000,000 inodes; made once, about 75 s.
+  echo "== generating 1,000,000 files of 100 bytes"
+  mkdir -p "$million"
+  for d in $(seq -w 0 999); do
+    mkdir -p "$million/d$d"
+    head -c 100000 /dev/urandom | split -b 100 -a 3 -d - "$million/d$d/f"
+  done
+fi
 if [ ! -f "$big/file.bin" ]; then
   echo "== generating one 2 GiB file"
   mkdir -p "$big"
@@ -65,8 +76,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", a / b }'; }
 check() { awk -v v="$1" -v op="$2" -v t="$3" 'BEGIN { ok = (op == "<=") ? v <= t : v >= t; print ok ? "met" : "MISSED" }'; }
 
 declare -a report
-measure() { # name folder ratio-target
-  local name=$1 folder=$2 target=$3
+measure() { # name folder ratio-target [rss-target-MB]
+  local name=$1 folder=$2 target=$3 rss_target=${4:-200}
   recipe "$name" "$folder"
   rm -f "$work/$name".lb "$work/$name".tar.t "$work/$name".re
   echo "== $name: $runs runs each, alternating"
@@ -93,13 +104,16 @@ measure() { # name folder ratio-target
   r=$(ratio "$lb" "$tar")
   rr=$(ratio "$re" "$lb")
   report+=("$(printf '%-12s layerbuild %7.2fs  tar|tee|sha256sum %7.2fs  ratio %s (target <= %s: %s)' "$name" "$lb" "$tar" "$r" "$target" "$(check "$r" "<=" "$target")")")
-  report+=("$(printf '%-12s peak RSS %d MB (target <= 200 MB: %s)   unchanged rebuild %.2fs = %s x cold (target <= 0.1: %s)' "$name" $((rss / 1024)) "$(check $((rss / 1024)) "<=" 200)" "$re" "$rr" "$(check "$rr" "<=" 0.1)")")
+  report+=("$(printf '%-12s peak RSS %d MB (target <= %d MB: %s)   unchanged rebuild %.2fs = %s x cold (target <= 0.1: %s)' "$name" $((rss / 1024)) "$rss_target" "$(check $((rss / 1024)) "<=" "$rss_target")" "$re" "$rr" "$(check "$rr" "<=" 0.1)")")
   rm -f "$work/base-$name.tar" "$work/out-$name.tar"
 }
 
 measure sdk "$sdk" 0.35
 measure small-files "$small" 0.8
 measure one-2gib "$big" 0.3
+# The plan of a million entries must not grow memory with it: peak RSS <= 200 MB (about 150 bytes per
+# entry and the runtime), and the whole build at most 0.6 x the baseline.
+measure million "$million" 0.6 200
 
 # Start-up: the whole process for --version.
 rm -f "$work/version.t"

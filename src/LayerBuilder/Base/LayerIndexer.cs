@@ -46,7 +46,6 @@ internal static class LayerIndexer
                 ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
                 LinkTarget = kind == EntryKind.Hardlink && ImagePath.TryNormalize("/" + tar.LinkName, out var target) ? target.Value : tar.LinkName,
                 Content = kind == EntryKind.File ? new TarMemberContent(layer.FilePath, path.TarName, tar.Length) : null,
-                Origin = "base image",
             };
 
             if (kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } file)

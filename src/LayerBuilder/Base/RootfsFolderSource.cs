@@ -41,7 +41,6 @@ internal sealed class RootfsFolderSource(string folder, SourcePosition position,
                 ModifiedTime = createdSeconds,
                 DeviceMajor = info.DeviceMajor,
                 DeviceMinor = info.DeviceMinor,
-                Origin = "base rootfs",
             };
 
             if (info.Kind == EntryKind.Symlink)

@@ -57,7 +57,7 @@ internal sealed class RootfsTarSource(string path, SourcePosition position, long
                 if (!seen.TryGetValue(ancestor.Value, out var kind))
                 {
                     seen[ancestor.Value] = EntryKind.Directory;
-                    yield return new LayerEntry { Path = ancestor, Kind = EntryKind.Directory, Mode = Permissions.DefaultDirectory, ModifiedTime = createdSeconds, Origin = "implied parent" };
+                    yield return new LayerEntry { Path = ancestor, Kind = EntryKind.Directory, Mode = Permissions.DefaultDirectory, ModifiedTime = createdSeconds };
                 }
                 else if (kind != EntryKind.Directory)
                 {
@@ -117,7 +117,6 @@ internal sealed class RootfsTarSource(string path, SourcePosition position, long
             DeviceMajor = tar is PosixTarEntry p && kind is EntryKind.CharDevice or EntryKind.BlockDevice ? p.DeviceMajor : 0,
             DeviceMinor = tar is PosixTarEntry q && kind is EntryKind.CharDevice or EntryKind.BlockDevice ? q.DeviceMinor : 0,
             Xattrs = Xattrs(tar, path),
-            Origin = "base rootfs",
         };
     }
 

@@ -17,7 +17,7 @@ internal sealed class FolderWalk
 
     private readonly int relativeStart;
     private readonly IReadOnlyList<Glob> exclude;
-    private readonly Queue<Folder> waiting = new();
+    private readonly Queue<FolderListing> waiting = new();
     private readonly object gate = new(); // a Monitor, for Wait and PulseAll
     private int running;
     private Thread? helper;
@@ -31,29 +31,30 @@ internal sealed class FolderWalk
     /// <summary>Everything under <paramref name="root"/> (not the root itself), in walk order.</summary>
     /// <param name="root">The folder to walk.</param>
     /// <param name="exclude">Globs over relative paths; an excluded folder takes its subtree with it.</param>
-    public static List<HostItem> Collect(string root, IReadOnlyList<Glob> exclude)
+    public static WalkedTree Collect(string root, IReadOnlyList<Glob> exclude)
     {
         var walk = new FolderWalk(root, exclude);
-        var top = new Folder(root);
+        var top = new FolderListing(root, walk.relativeStart);
         walk.waiting.Enqueue(top);
         walk.Work();
         walk.helper?.Join();
-        var all = new List<HostItem>();
-        Emit(top, all);
-        return all;
+        return new WalkedTree(top, CountOrThrow(top));
     }
 
     /// <summary>Where the part relative to <paramref name="folder"/> starts in the paths of its members.</summary>
     private static int RelativeStart(string folder) => Path.Join(folder, "x").Length - 1;
 
-    private static void Emit(Folder folder, List<HostItem> into)
+    /// <summary>The members below <paramref name="folder"/>; the first failure in walk order is raised,
+    /// after everything a walk on one thread would have reported before it.</summary>
+    private static int CountOrThrow(FolderListing folder)
     {
-        for (var i = 0; i < folder.Members.Count; i++)
+        var count = 0;
+        for (var i = 0; i < folder.Count; i++)
         {
-            into.Add(folder.Members[i]);
+            count++;
             if (folder.Subfolders?.GetValueOrDefault(i) is { } below)
             {
-                Emit(below, into);
+                count += CountOrThrow(below);
             }
         }
 
@@ -61,6 +62,8 @@ internal sealed class FolderWalk
         {
             ExceptionDispatchInfo.Throw(failure);
         }
+
+        return count;
     }
 
     /// <summary>Takes folders until none is waiting and none is being read (by either thread).</summary>
@@ -68,7 +71,7 @@ internal sealed class FolderWalk
     {
         while (true)
         {
-            Folder folder;
+            FolderListing folder;
             lock (gate)
             {
                 while (waiting.Count == 0 && running > 0)
@@ -107,16 +110,23 @@ internal sealed class FolderWalk
     }
 
     /// <summary>Lists and stats one folder's members; returns its subfolders, still to be read.</summary>
-    private List<Folder> Read(Folder folder)
+    private List<FolderListing> Read(FolderListing folder)
     {
-        var found = new List<Folder>();
+        var found = new List<FolderListing>();
         try
         {
             // Full paths, as the items keep them; sharing the folder's prefix, they sort as the names do.
-            var path = folder.Path;
+            var path = folder.HostPath;
             var paths = new List<string>(new FileSystemEnumerable<string>(path, (ref FileSystemEntry entry) => System.IO.Path.Join(path.AsSpan(), entry.FileName), Members));
             paths.Sort(StringComparer.Ordinal);
             var nameStart = RelativeStart(path);
+            var nameChars = 0;
+            foreach (var member in paths)
+            {
+                nameChars += member.Length - nameStart;
+            }
+
+            folder.Expect(paths.Count, nameChars);
             using var members = HostFolder.Open(path);
             foreach (var hostPath in paths)
             {
@@ -128,17 +138,21 @@ internal sealed class FolderWalk
                 var info = members.Stat(hostPath.AsSpan(nameStart), hostPath);
                 if (info.Kind == EntryKind.Directory)
                 {
-                    var subfolder = new Folder(hostPath);
-                    (folder.Subfolders ??= [])[folder.Members.Count] = subfolder;
+                    var subfolder = new FolderListing(hostPath, relativeStart);
+                    (folder.Subfolders ??= [])[folder.Count] = subfolder;
                     found.Add(subfolder);
                 }
 
-                folder.Members.Add(new HostItem(hostPath, relativeStart, info));
+                folder.Add(hostPath.AsSpan(nameStart), info);
             }
         }
         catch (Exception e)
         {
             folder.Failure = e; // raised when the walk gets here, after what comes before it
+        }
+        finally
+        {
+            folder.Seal();
         }
 
         return found;
@@ -156,18 +170,5 @@ internal sealed class FolderWalk
         }
 
         return false;
-    }
-
-    /// <summary>One folder's part of the walk: its members in order, which of them are folders, and what stopped it.</summary>
-    private sealed class Folder(string path)
-    {
-        public string Path => path;
-
-        public List<HostItem> Members { get; } = [];
-
-        /// <summary>By index in <see cref="Members"/>.</summary>
-        public Dictionary<int, Folder>? Subfolders { get; set; }
-
-        public Exception? Failure { get; set; }
     }
 }

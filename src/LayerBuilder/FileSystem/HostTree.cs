@@ -8,24 +8,26 @@ internal static class HostTree
 {
     public static List<HostItem> Walk(string root, IReadOnlyList<Glob> include, IReadOnlyList<Glob> exclude)
     {
-        var all = FolderWalk.Collect(root, exclude);
-        if (include.Count == 0)
+        var tree = Listing(root, include, exclude);
+        var items = new List<HostItem>(tree.Count);
+        foreach (var (folder, member) in tree.Items())
         {
-            return all;
+            items.Add(new HostItem(folder.MemberPath(member), folder.RelativeStart, folder.Stat(member).ToInfo()));
         }
 
-        // Keep what an include matches, plus the folders that lead to it.
-        var kept = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var item in all.Where(i => include.Any(g => g.IsMatch(i.RelativePath))))
+        return items;
+    }
+
+    /// <summary><see cref="Walk"/> without an object per member: what a copy plans from.</summary>
+    internal static WalkedTree Listing(string root, IReadOnlyList<Glob> include, IReadOnlyList<Glob> exclude)
+    {
+        var tree = FolderWalk.Collect(root, exclude);
+        if (include.Count > 0)
         {
-            kept.Add(item.RelativePath);
-            for (var slash = item.RelativePath.IndexOf('/'); slash > 0; slash = item.RelativePath.IndexOf('/', slash + 1))
-            {
-                kept.Add(item.RelativePath[..slash]);
-            }
+            tree.Include(include);
         }
 
-        return all.Where(i => kept.Contains(i.RelativePath)).ToList();
+        return tree;
     }
 
     /// <summary>Expands a host path whose components hold wildcards into the matching paths, sorted.</summary>

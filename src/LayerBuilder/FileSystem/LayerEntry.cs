@@ -31,9 +31,6 @@ internal sealed record LayerEntry
     /// <summary>Extended attributes (PAX SCHILY.xattr.*), values as raw bytes.</summary>
     public IReadOnlyDictionary<string, byte[]>? Xattrs { get; init; }
 
-    /// <summary>Human words for where the entry came from, for "written twice" errors.</summary>
-    public string Origin { get; init; } = "";
-
     public long Size => Kind == EntryKind.File ? Content?.Length ?? 0 : 0;
 
     /// <summary>The name as it appears in the tar: relative, folders end in '/', whiteouts renamed.</summary>

@@ -34,8 +34,12 @@ internal sealed class PlainPathOrder : IComparer<LayerEntry>
     {
         ArgumentNullException.ThrowIfNull(x);
         ArgumentNullException.ThrowIfNull(y);
-        var a = x.Path.Value.AsSpan();
-        var b = y.Path.Value.AsSpan();
+        return Compare(x.Path.Value, y.Path.Value);
+    }
+
+    /// <summary>Two paths (or folder paths) in this order.</summary>
+    public static int Compare(ReadOnlySpan<char> a, ReadOnlySpan<char> b)
+    {
         var common = a.CommonPrefixLength(b);
         if (common == a.Length || common == b.Length)
         {

@@ -9,28 +9,26 @@ namespace LayerBuilder.Layers;
 /// </summary>
 internal static class LayerOffsets
 {
-    /// <summary>The entries as stored in the layer, files pointing at their bytes inside it, and the
-    /// length of the whole layer tar.</summary>
-    public static IReadOnlyList<LayerEntry> Stored(IReadOnlyList<LayerEntry> entries, LayerLocation location, out long tarLength)
+    /// <summary>Hands each entry, as stored in the layer (files pointing at their bytes inside it), to
+    /// <paramref name="stored"/> one at a time, keeping none; returns the length of the whole layer tar.</summary>
+    public static long Store(IReadOnlyList<LayerEntry> entries, LayerLocation location, Action<LayerEntry> stored)
     {
-        var stored = new List<LayerEntry>(entries.Count);
         long offset = 0;
         foreach (var entry in entries)
         {
             offset += TarHeaderWriter.HeaderLength(entry);
             if (entry.Kind == EntryKind.File && entry.Content is { } content)
             {
-                stored.Add(entry with { Content = new LayerSliceContent(location, offset, content.Length) { Planned = content } });
+                stored(entry with { Content = new LayerSliceContent(location, offset, content.Length) { Planned = content } });
                 offset += Padded(content.Length);
             }
             else
             {
-                stored.Add(entry);
+                stored(entry);
             }
         }
 
-        tarLength = offset + (2 * TarHeaderWriter.BlockSize);
-        return stored;
+        return offset + (2 * TarHeaderWriter.BlockSize);
     }
 
     /// <summary>The length of the layer tar these entries make.</summary>

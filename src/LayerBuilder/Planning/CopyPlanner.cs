@@ -17,13 +17,16 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
 
     private readonly Dictionary<(ulong Device, ulong Inode), ImagePath> inodes = [];
 
-    /// <summary>The same words for every entry of this copy, made once.</summary>
-    private readonly string origin = $"copy of '{copy.Source.Value}'";
-
     private Owner? owner;
+    private int? itemSource;
 
     /// <summary>The owner of every entry of this copy, resolved when the first entry needs it.</summary>
     private Owner EntryOwner => owner ??= step.OwnerOf(copy.Owner);
+
+    /// <summary>The one source of every entry this copy brings (walked ones take their owner from it).</summary>
+    private int ItemSource => itemSource ??= step.Store.AddSource(new PlanSource(Origin, copy.Position) { Owner = EntryOwner });
+
+    private string Origin => $"copy of '{copy.Source.Value}'";
 
     public void Plan()
     {
@@ -129,25 +132,58 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         if (!root.IsRoot && step.Lower.Get(root) is null)
         {
             // The destination folder is new: it gets this copy's folder metadata.
-            step.Add(Folder(root, HostFileInfo.Stat(folder)), copy.Destination.Position, isExplicit: false);
+            step.Add(Folder(root, HostFileInfo.Stat(folder)), step.Source(Origin, copy.Destination.Position), isExplicit: false);
         }
 
         var include = copy.Include.Select(g => Glob.Compile(g.Value)).ToList();
         var exclude = copy.Exclude.Select(g => Glob.Compile(g.Value)).ToList();
-        var items = HostTree.Walk(folder, include, exclude);
-        if (items.Count == 0 && include.Count > 0)
+        var tree = HostTree.Listing(folder, include, exclude);
+        if (tree.Count == 0 && include.Count > 0)
         {
             step.Diagnostics.Error(DiagnosticCodes.GlobMatchesNothing, copy.Include[0].Position,
                 $"include {string.Join(", ", copy.Include.Select(g => $"'{g.Value}'"))} matches nothing under '{folder}'");
             return;
         }
 
-        step.Reserve(items.Count);
-        foreach (var item in items)
+        step.Reserve(tree.Count);
+        FolderListing? current = null;
+        int listing = 0, imageFolder = 0;
+        foreach (var (walked, member) in tree.Items())
         {
-            AddHostItem(item, root.Combine(item.RelativeChars));
+            if (walked != current)
+            {
+                // Once per walked folder: its number in the plan and the image folder its members go to.
+                current = walked;
+                listing = step.Store.AddListing(walked);
+                var top = walked.HostPath.Length < walked.RelativeStart;
+                imageFolder = step.Store.FolderId(top ? root : root.Combine(HostItem.ToSlashes(walked.HostPath.AsSpan(walked.RelativeStart))));
+            }
+
+            AddWalked(walked, listing, member, imageFolder);
         }
     }
+
+    /// <summary>A member of a walked folder: folders and plain files stay packed in the plan; links are
+    /// looked at (a symlink's target, a hard link's first name) and kept whole.</summary>
+    private void AddWalked(FolderListing walked, int listing, int member, int imageFolder)
+    {
+        ref readonly var stat = ref walked.Stat(member);
+        var name = walked.Name(member);
+        var hardlinked = stat.Kind == EntryKind.File && stat.LinkCount > 1 && stat.Inode != 0;
+        if (stat.IsSocket || stat.Kind is not (EntryKind.Directory or EntryKind.File) || hardlinked || WhiteoutNames.IsWhiteout(name))
+        {
+            var path = step.Store.Folders[imageFolder].Combine(name);
+            AddHostItem(new HostItem(walked.MemberPath(member), walked.RelativeStart, stat.ToInfo()), path);
+            return;
+        }
+
+        var mode = stat.Kind == EntryKind.Directory
+            ? copy.DirMode ?? (copy.PreserveMode ? stat.Mode : step.Defaults.DirMode)
+            : FileMode(stat.Mode);
+        step.AddWalked(imageFolder, listing, member, stat.Kind, mode, ItemSource);
+    }
+
+    private int FileMode(int hostMode) => copy.Mode ?? (copy.PreserveMode ? hostMode : Permissions.FromHostFile(hostMode));
 
     private void AddHostItem(HostItem item, ImagePath path)
     {
@@ -177,11 +213,10 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
                 Owner = EntryOwner,
                 ModifiedTime = step.ModifiedTime,
                 LinkTarget = new FileInfo(item.HostPath).LinkTarget ?? "",
-                Origin = origin,
             },
             _ => FileOrLink(item, path),
         };
-        step.Add(entry, copy.Position, isExplicit: false);
+        step.Add(entry, ItemSource, isExplicit: false);
     }
 
     /// <summary>Whether the entry's own name would make it a whiteout in the layer. The walk already holds
@@ -196,7 +231,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         {
             if (inodes.TryGetValue((info.Device, info.Inode), out var first))
             {
-                return new LayerEntry { Path = path, Kind = EntryKind.Hardlink, LinkTarget = first.Value, ModifiedTime = step.ModifiedTime, Origin = origin };
+                return new LayerEntry { Path = path, Kind = EntryKind.Hardlink, LinkTarget = first.Value, ModifiedTime = step.ModifiedTime };
             }
 
             inodes[(info.Device, info.Inode)] = path;
@@ -206,11 +241,10 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         {
             Path = path,
             Kind = EntryKind.File,
-            Mode = copy.Mode ?? (copy.PreserveMode ? info.Mode : Permissions.FromHostFile(info.Mode)),
+            Mode = FileMode(info.Mode),
             Owner = EntryOwner,
             ModifiedTime = step.ModifiedTime,
             Content = new HostFileContent(item.HostPath, info.Size) { Info = info },
-            Origin = origin,
         };
     }
 
@@ -221,6 +255,5 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         Mode = copy.DirMode ?? (copy.PreserveMode ? info.Mode : step.Defaults.DirMode),
         Owner = EntryOwner,
         ModifiedTime = step.ModifiedTime,
-        Origin = origin,
     };
 }

@@ -34,11 +34,12 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
         var folder = Directory.CreateDirectory(Path.Combine(step.Staging, "extract-" + Guid.NewGuid().ToString("N"))).FullName;
         using var reader = TarInputReader.Open(TarInputSource.Extract(source, extract.Source.Position));
         var count = 0;
+        var origin = step.Store.AddSource(new PlanSource($"extract of '{extract.Source.Value}'", extract.Position) { EntriesUnder = dest });
         while (reader.Next() is { } tar)
         {
             if (Convert(tar, dest, folder, count++) is { } entry)
             {
-                step.Add(entry, extract.Position, isExplicit: false);
+                step.Add(entry, origin, isExplicit: false);
             }
         }
     }
@@ -78,7 +79,6 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
             Mode = (int)tar.Mode & Permissions.Mask,
             Owner = new Owner(tar.Uid, tar.Gid),
             ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
-            Origin = $"extract of '{extract.Source.Value}' entry '{name}'",
         };
 
         switch (tar.EntryType)

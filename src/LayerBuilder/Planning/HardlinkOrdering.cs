@@ -6,44 +6,39 @@ namespace LayerBuilder.Planning;
 /// Makes every hard-link group loadable: extractors need the linked file earlier in the same layer,
 /// so within a group the member that sorts first carries the content and the others link to it.
 /// Hard links are one inode under several names, so which name holds the bytes changes nothing.
+/// Only the groups' members are looked at and rewritten, in place in the plan.
 /// </summary>
-internal sealed class HardlinkOrdering(List<LayerEntry> entries)
+internal sealed class HardlinkOrdering(PlanStore plan)
 {
-    private readonly Dictionary<string, LayerEntry> regrouped = new(StringComparer.Ordinal);
-
-    /// <summary>After <see cref="Apply"/>, the entries it replaced, by path; every other entry is unchanged.</summary>
-    public IReadOnlyDictionary<string, LayerEntry> Regrouped => regrouped;
-
-    /// <summary>The entries in their original order, each hard-link group's members rewritten.</summary>
-    public List<LayerEntry> Apply()
+    public void Apply()
     {
-        if (!entries.Exists(e => e.Kind == EntryKind.Hardlink))
+        var groups = new Dictionary<int, List<int>>();
+        for (var row = 0; row < plan.Count; row++)
         {
-            return entries; // nothing to regroup: no index of every path is needed
-        }
-
-        var byPath = entries.ToDictionary(e => e.Path.Value, StringComparer.Ordinal);
-        var groups = new Dictionary<string, List<LayerEntry>>(StringComparer.Ordinal);
-        foreach (var link in byPath.Values.Where(e => e.Kind == EntryKind.Hardlink))
-        {
-            var file = Ultimate(link, byPath);
-            if (!groups.TryGetValue(file.Path.Value, out var members))
+            if (plan.KindOf(row) != EntryKind.Hardlink)
             {
-                groups[file.Path.Value] = members = [file];
+                continue;
             }
 
-            members.Add(link);
+            var file = Ultimate(row);
+            if (!groups.TryGetValue(file, out var members))
+            {
+                groups[file] = members = [file];
+            }
+
+            members.Add(row);
         }
 
-        foreach (var (_, members) in groups)
+        foreach (var (fileRow, rows) in groups)
         {
-            members.Sort(EntryOrder.Instance);
-            var file = members.First(m => m.Kind == EntryKind.File);
-            var carrier = members[0];
-            foreach (var member in members)
+            var file = plan[fileRow];
+            var members = rows.Select(row => (Row: row, Entry: plan[row])).ToList();
+            members.Sort((x, y) => EntryOrder.Instance.Compare(x.Entry, y.Entry));
+            var carrier = members[0].Entry;
+            foreach (var (row, member) in members)
             {
-                byPath[member.Path.Value] = regrouped[member.Path.Value] = member == carrier
-                    ? file with { Path = carrier.Path, Origin = member.Origin }
+                var rewritten = member == carrier
+                    ? file with { Path = carrier.Path }
                     : new LayerEntry
                     {
                         Path = member.Path,
@@ -52,22 +47,22 @@ internal sealed class HardlinkOrdering(List<LayerEntry> entries)
                         Mode = file.Mode,
                         Owner = file.Owner,
                         ModifiedTime = file.ModifiedTime,
-                        Origin = member.Origin,
                     };
+                plan.Replace(row, rewritten, plan.SourceIdOf(row), plan.IsExplicit(row));
             }
         }
-
-        return byPath.Values.ToList();
     }
 
-    private static LayerEntry Ultimate(LayerEntry link, Dictionary<string, LayerEntry> byPath)
+    private int Ultimate(int link)
     {
         var current = link;
-        for (var hops = 0; current.Kind == EntryKind.Hardlink; hops++)
+        for (var hops = 0; plan.KindOf(current) == EntryKind.Hardlink; hops++)
         {
-            if (hops > byPath.Count || !byPath.TryGetValue(current.LinkTarget!, out var next))
+            var target = plan[current].LinkTarget!;
+            var next = plan.Find(ImagePath.Parse(target));
+            if (hops > plan.Count || next == PlanStore.None)
             {
-                throw new InvalidOperationException($"hardlink {link.Path} has no file to point at in its layer");
+                throw new InvalidOperationException($"hardlink {plan.PathOf(link)} has no file to point at in its layer");
             }
 
             current = next;

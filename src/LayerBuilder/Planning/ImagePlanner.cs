@@ -159,13 +159,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
             return LayerOffsets.TarLength(entries);
         }
 
-        var storedEntries = LayerOffsets.Stored(entries, location, out var length);
-        foreach (var stored in storedEntries)
-        {
-            Apply(stored);
-        }
-
-        return length;
+        return LayerOffsets.Store(entries, location, Apply);
     }
 
     /// <summary>Records a written entry in the merged view; a hard link is the file it names.</summary>

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Recipe;
@@ -17,7 +16,7 @@ internal sealed class StepPlanner
     private readonly EntryDefaults defaults;
     private readonly long mtime;
     private readonly DiagnosticBag diagnostics = new();
-    private readonly Dictionary<string, PlannedEntry> writes = new(StringComparer.Ordinal);
+    private readonly PlanStore plan;
     private readonly Dictionary<string, (ImagePath Path, SourcePosition Position)> removed = new(StringComparer.Ordinal);
     private readonly OwnerResolver owners;
 
@@ -30,6 +29,7 @@ internal sealed class StepPlanner
         this.lower = lower;
         this.defaults = defaults;
         mtime = created.ToUnixTimeSeconds();
+        plan = new PlanStore(mtime);
         owners = new OwnerResolver(lower, diagnostics);
     }
 
@@ -72,18 +72,11 @@ internal sealed class StepPlanner
         }
 
         diagnostics.ThrowIfErrors();
-        var planned = new List<LayerEntry>(writes.Count);
-        foreach (var write in writes.Values)
-        {
-            planned.Add(write.Entry);
-        }
-
-        var hardlinks = new HardlinkOrdering(planned);
-        var entries = hardlinks.Apply();
-        entries.AddRange(RemovalsAndParents(entries, hardlinks.Regrouped));
+        new HardlinkOrdering(plan).Apply();
+        AddRemovalsAndParents();
         diagnostics.ThrowIfErrors();
-        EntryOrder.Sort(entries);
-        return entries;
+        plan.Sort();
+        return plan;
     }
 
     internal LowerLayerIndex Lower => lower;
@@ -116,43 +109,62 @@ internal sealed class StepPlanner
     }
 
     /// <summary>Makes room for <paramref name="count"/> more entries at once (a copy knows how many it brings).</summary>
-    internal void Reserve(int count) => writes.EnsureCapacity(writes.Count + count);
+    internal void Reserve(int count) => plan.Reserve(count);
+
+    /// <summary>The plan itself, for what a copy walked (<see cref="AddWalked"/>).</summary>
+    internal PlanStore Store => plan;
+
+    /// <summary>Registers where the entries to come are from; they refer to it by the number returned.</summary>
+    internal int Source(string origin, SourcePosition position) => plan.AddSource(new PlanSource(origin, position));
 
     /// <summary>Adds an entry; folders merge, anything else written twice is an error naming both.</summary>
-    internal void Add(LayerEntry entry, SourcePosition position, bool isExplicit)
+    internal void Add(LayerEntry entry, int source, bool isExplicit)
     {
-        var key = entry.Path.Value;
         if (entry.Path.IsRoot)
         {
-            diagnostics.Error(DiagnosticCodes.InvalidImagePath, position, "the image root '/' itself cannot be written");
+            diagnostics.Error(DiagnosticCodes.InvalidImagePath, plan.Source(source).Position, "the image root '/' itself cannot be written");
             return;
         }
 
-        ref var slot = ref CollectionsMarshal.GetValueRefOrAddDefault(writes, key, out var exists);
-        if (!exists)
+        var existing = plan.Add(entry, source, isExplicit);
+        if (existing != PlanStore.None && Merges(existing, entry.Path, entry.Kind, entry.Mode, entry.Owner, source, isExplicit))
         {
-            slot = new PlannedEntry(entry, position, isExplicit);
-            return;
+            plan.Replace(existing, entry, source, isExplicit);
         }
+    }
 
-        var existing = slot;
-        if (existing.Entry.Kind == EntryKind.Directory && entry.Kind == EntryKind.Directory)
+    /// <summary>Adds member <paramref name="member"/> of a walked folder (see <see cref="PlanStore.AddWalked"/>), as <see cref="Add"/> does.</summary>
+    internal void AddWalked(int folder, int listing, int member, EntryKind kind, int mode, int source)
+    {
+        var existing = plan.AddWalked(folder, listing, member, kind, mode, source);
+        if (existing != PlanStore.None && Merges(existing, plan.PathOf(existing), kind, mode, plan.Source(source).Owner, source, isExplicit: false))
         {
-            if (isExplicit && existing.Explicit && (existing.Entry.Mode != entry.Mode || existing.Entry.Owner != entry.Owner))
+            plan.ReplaceWalked(existing, listing, member, kind, mode, source);
+        }
+    }
+
+    /// <summary>A second entry for the path of <paramref name="existing"/>: whether it takes that entry's
+    /// place (folders merge, an explicit one wins); anything else is an error naming both.</summary>
+    private bool Merges(int existing, ImagePath path, EntryKind kind, int mode, Owner owner, int source, bool isExplicit)
+    {
+        var first = plan.SourceOf(existing);
+        var second = plan.Source(source);
+        var position = second.Position;
+        if (plan.KindOf(existing) == EntryKind.Directory && kind == EntryKind.Directory)
+        {
+            if (isExplicit && plan.IsExplicit(existing) && (plan.ModeOf(existing) != mode || plan.OwnerOf(existing) != owner))
             {
                 diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
-                    $"folder {key} is given twice with different mode or owner: first by {existing.Entry.Origin} at {existing.Position.Where}, then by {entry.Origin}");
-            }
-            else if (isExplicit || !existing.Explicit)
-            {
-                slot = new PlannedEntry(entry, position, isExplicit);
+                    $"folder {path} is given twice with different mode or owner: first by {plan.Describe(existing)} at {first.Position.Where}, then by {second.Describe(path)}");
+                return false;
             }
 
-            return;
+            return isExplicit || !plan.IsExplicit(existing);
         }
 
         diagnostics.Error(DiagnosticCodes.DuplicatePath, position,
-            $"{key} is written twice in this step: first by {existing.Entry.Origin} ({existing.Position.Where}), then by {entry.Origin}; a step may write each path once");
+            $"{path} is written twice in this step: first by {plan.Describe(existing)} ({first.Position.Where}), then by {second.Describe(path)}; a step may write each path once");
+        return false;
     }
 
     private void PlanRemove(Positioned<ImagePath> remove)
@@ -227,8 +239,7 @@ internal sealed class StepPlanner
             Mode = dir.Mode ?? defaults.DirMode,
             Owner = OwnerOf(dir.Owner),
             ModifiedTime = mtime,
-            Origin = $"dirs entry {dir.Path.Value}",
-        }, dir.Position, isExplicit: true);
+        }, Source($"dirs entry {dir.Path.Value}", dir.Position), isExplicit: true);
     }
 
     private void PlanFile(FileSpec file)
@@ -246,8 +257,7 @@ internal sealed class StepPlanner
             Owner = OwnerOf(file.Owner),
             ModifiedTime = mtime,
             Content = new InlineContent(file.Content),
-            Origin = $"files entry {file.Path.Value}",
-        }, file.Position, isExplicit: true);
+        }, Source($"files entry {file.Path.Value}", file.Position), isExplicit: true);
     }
 
     private void PlanSymlink(LinkSpec link)
@@ -265,8 +275,7 @@ internal sealed class StepPlanner
             Owner = OwnerOf(link.Owner),
             ModifiedTime = mtime,
             LinkTarget = link.Target.Value,
-            Origin = $"symlinks entry {link.Path.Value}",
-        }, link.Position, isExplicit: true);
+        }, Source($"symlinks entry {link.Path.Value}", link.Position), isExplicit: true);
     }
 
     private void PlanHardlink(LinkSpec link)
@@ -277,16 +286,16 @@ internal sealed class StepPlanner
             return;
         }
 
-        var inStep = writes.TryGetValue(target.Value, out var planned) ? planned.Entry : null;
+        var inStep = plan.Find(target);
         var inLower = lower.Get(target);
-        if (inStep is null && inLower is null)
+        if (inStep == PlanStore.None && inLower is null)
         {
             diagnostics.Error(DiagnosticCodes.HardlinkTargetMissing, link.Target.Position,
                 $"hardlink target {link.Target.Value} does not exist in this step or a lower layer");
             return;
         }
 
-        var kind = (inStep ?? inLower)!.Kind;
+        var kind = inStep != PlanStore.None ? plan.KindOf(inStep) : inLower!.Kind;
         if (kind is not (EntryKind.File or EntryKind.Hardlink))
         {
             diagnostics.Error(DiagnosticCodes.HardlinkTargetNotFile, link.Target.Position,
@@ -294,10 +303,10 @@ internal sealed class StepPlanner
             return;
         }
 
-        if (inStep is null && inLower is not null)
+        if (inStep == PlanStore.None && inLower is not null)
         {
             // Loaders need the target in the same layer, so the lower file is copied up, metadata and all.
-            Add(inLower with { Origin = $"copy-up of {target} for hardlink {link.Path.Value}" }, link.Position, isExplicit: false);
+            Add(inLower, Source($"copy-up of {target} for hardlink {link.Path.Value}", link.Position), isExplicit: false);
         }
 
         Add(new LayerEntry
@@ -306,38 +315,37 @@ internal sealed class StepPlanner
             Kind = EntryKind.Hardlink,
             LinkTarget = target.Value,
             ModifiedTime = mtime,
-            Origin = $"hardlinks entry {link.Path.Value}",
-        }, link.Position, isExplicit: true);
+        }, Source($"hardlinks entry {link.Path.Value}", link.Position), isExplicit: true);
     }
 
     /// <summary>Whiteouts for removes, and every parent folder the entries need, in their final form.</summary>
-    /// <param name="entries">The step's own entries, after hard-link regrouping.</param>
-    /// <param name="regrouped">The entries regrouping replaced; any other path's entry is still in <see cref="writes"/>.</param>
-    private List<LayerEntry> RemovalsAndParents(List<LayerEntry> entries, IReadOnlyDictionary<string, LayerEntry> regrouped)
+    private void AddRemovalsAndParents()
     {
-        LayerEntry? Written(string key) =>
-            regrouped.TryGetValue(key, out var entry) ? entry : writes.TryGetValue(key, out var planned) ? planned.Entry : null;
+        int Written(string key) => plan.Find(ImagePath.Parse(key));
 
         var opaque = new HashSet<string>(StringComparer.Ordinal);
         var extra = new List<LayerEntry>();
 
-        // Every folder that holds something this step writes: walk up from each entry and stop at the
-        // first folder already seen, linear in the entries. Whiteouts add theirs below.
+        // Every folder that holds something this step writes: the plan keeps each such folder once, so
+        // this walks up from each folder, not each entry, and stops at the first folder already seen.
         var needed = new HashSet<string>(StringComparer.Ordinal);
         var neededByName = needed.GetAlternateLookup<ReadOnlySpan<char>>();
-        foreach (var e in entries)
+        foreach (var folder in plan.Folders)
         {
-            AddParents(neededByName, e.Path);
+            if (!folder.IsRoot && needed.Add(folder.Value))
+            {
+                AddParents(neededByName, folder);
+            }
         }
 
         var whiteouts = new List<ImagePath>();
         foreach (var (key, (path, _)) in removed)
         {
             var wasFolder = lower.Get(path)?.Kind == EntryKind.Directory;
-            if (Written(key) is { } replacement)
+            if (Written(key) is var replacement and not PlanStore.None)
             {
                 // A file or link at the same path simply replaces the lower one; a folder hides its old children.
-                if (replacement.Kind == EntryKind.Directory && wasFolder)
+                if (plan.KindOf(replacement) == EntryKind.Directory && wasFolder)
                 {
                     opaque.Add(key);
                 }
@@ -371,15 +379,16 @@ internal sealed class StepPlanner
             extra.Add(new LayerEntry { Path = ImagePath.Parse(key), Kind = EntryKind.OpaqueWhiteout, Mode = 0, ModifiedTime = mtime });
         }
 
+        var parents = new List<(LayerEntry Entry, bool FromLower)>();
         foreach (var key in needed)
         {
-            if (Written(key) is { } own)
+            if (Written(key) is var own and not PlanStore.None)
             {
-                if (own.Kind != EntryKind.Directory)
+                if (plan.KindOf(own) != EntryKind.Directory)
                 {
-                    var child = entries.First(e => e.Path.Value.StartsWith(key + "/", StringComparison.Ordinal));
-                    diagnostics.Error(DiagnosticCodes.ParentIsNotDirectory, writes[child.Path.Value].Position,
-                        $"{child.Path} needs {key} to be a folder, but this step writes it as a {LowerLayerIndex.Describe(own.Kind)} ({own.Origin})");
+                    var child = FirstBelow(key);
+                    diagnostics.Error(DiagnosticCodes.ParentIsNotDirectory, plan.SourceOf(child).Position,
+                        $"{plan.PathOf(child)} needs {key} to be a folder, but this step writes it as a {LowerLayerIndex.Describe(plan.KindOf(own))} ({plan.Describe(own)})");
                 }
 
                 continue;
@@ -387,20 +396,47 @@ internal sealed class StepPlanner
 
             var path = ImagePath.Parse(key);
             var existing = lower.Get(path);
-            extra.Add(existing is { Kind: EntryKind.Directory } && !opaque.Contains(key) && !removed.ContainsKey(key)
-                ? existing with { Content = null, Origin = "lower layer" }
-                : new LayerEntry
+            parents.Add(existing is { Kind: EntryKind.Directory } && !opaque.Contains(key) && !removed.ContainsKey(key)
+                ? (existing with { Content = null }, true)
+                : (new LayerEntry
                 {
                     Path = path,
                     Kind = EntryKind.Directory,
                     Mode = defaults.DirMode,
                     Owner = OwnerOf(null),
                     ModifiedTime = mtime,
-                    Origin = "parent folder",
-                });
+                }, false));
         }
 
-        return extra;
+        var lowerSource = Source("lower layer", default);
+        var parentSource = Source("parent folder", default);
+        foreach (var (entry, fromLower) in parents)
+        {
+            plan.Add(entry, fromLower ? lowerSource : parentSource, isExplicit: false);
+        }
+
+        // After the folders: an opaque marker has the path of the folder it empties.
+        var whiteoutSource = Source("a remove", default);
+        foreach (var entry in extra)
+        {
+            plan.AddMarker(entry, whiteoutSource);
+        }
+    }
+
+    /// <summary>The first entry of the plan below folder <paramref name="key"/> (for an error).</summary>
+    private int FirstBelow(string key)
+    {
+        var folder = ImagePath.Parse(key);
+        for (var row = 0; row < plan.Count; row++)
+        {
+            var path = plan.PathOf(row);
+            if (path != folder && path.IsSameOrUnder(folder))
+            {
+                return row;
+            }
+        }
+
+        throw new InvalidOperationException($"no entry of the plan is below {key}");
     }
 
     /// <summary>Adds the folders above <paramref name="path"/> (not the root), nearest first, up to the
