@@ -1,6 +1,6 @@
 using LayerBuilder.Build;
-using LayerBuilder.Layers;
 using LayerBuilder.Cache;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 using LayerBuilder.Tests.Support;
 

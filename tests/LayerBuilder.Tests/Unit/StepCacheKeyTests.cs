@@ -1,8 +1,8 @@
 using LayerBuilder.Base;
-using LayerBuilder.Layers;
 using LayerBuilder.Cache;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
+using LayerBuilder.Layers;
 
 namespace LayerBuilder.Tests.Unit;
 
