@@ -29,8 +29,7 @@ internal static class StepCacheKey
     /// <summary>The key of a planned layer; null when some content has no stable identity.</summary>
     /// <param name="lower">The identity of everything below: the key or diff id of the layer under this one.</param>
     /// <param name="entries">The layer's entries, in order.</param>
-    /// <param name="stagingFolder">Content under this folder is per-build and makes the layer uncacheable.</param>
-    public static Digest? Compute(Digest? lower, IReadOnlyList<LayerEntry> entries, string stagingFolder)
+    public static Digest? Compute(Digest? lower, IReadOnlyList<LayerEntry> entries)
     {
         using var fields = new FieldHasher();
         fields.Add(Version);
@@ -51,7 +50,7 @@ internal static class StepCacheKey
             fields.Add(entry.DeviceMajor);
             fields.Add(entry.DeviceMinor);
             AddXattrs(fields, entry.Xattrs);
-            if (!AddContent(fields, entry.Content, stagingFolder))
+            if (!AddContent(fields, entry.Content))
             {
                 return null;
             }
@@ -84,14 +83,14 @@ internal static class StepCacheKey
     }
 
     /// <summary>Adds the content's identity; false when it has none that outlives this build.</summary>
-    private static bool AddContent(FieldHasher fields, ContentSource? content, string stagingFolder)
+    private static bool AddContent(FieldHasher fields, ContentSource? content)
     {
         switch (content)
         {
             case null:
                 fields.Add(NoContent);
                 return true;
-            case HostFileContent host when host.HostPath.StartsWith(stagingFolder, StringComparison.Ordinal):
+            case HostFileContent { PerBuild: true }:
                 return false;
             case HostFileContent host:
                 // ctime changes on any write, even one that restores the mtime.

@@ -13,6 +13,10 @@ internal sealed record HostFileContent(string HostPath, long Length) : ContentSo
     /// <summary>The file's identity as seen when the plan was made (the cache key uses it; no second stat).</summary>
     public HostFileInfo? Info { get; init; }
 
+    /// <summary>A file this build made (an extract's member, staged): it lives only as long as the build, so
+    /// it has no identity a cache could key on.</summary>
+    public bool PerBuild { get; init; }
+
     public override Stream Open() =>
         new FileStream(HostPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
 }

@@ -91,7 +91,7 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
                 }
 
                 files.Add(path.Value);
-                return entry with { Content = new HostFileContent(staged, tar.Length) };
+                return entry with { Content = new HostFileContent(staged, tar.Length) { PerBuild = true } };
             case TarEntryType.Directory:
                 return entry with { Kind = EntryKind.Directory };
             case TarEntryType.SymbolicLink:

@@ -94,7 +94,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     {
         var location = new LayerLocation();
         var length = Record(entries, location, top);
-        var work = new PlannedLayer(existing.Count + planned.Count, label, lastWork, baseChain, entries, length, location, staging);
+        var work = new PlannedLayer(existing.Count + planned.Count, label, lastWork, baseChain, entries, length, location);
         planned.Add(work);
         lastWork = work;
         createdBy.Add(created);

@@ -10,7 +10,7 @@ namespace LayerBuilder.Planning;
 /// byte of it is written, which is what lets the archive's layout be fixed first.
 /// </summary>
 internal sealed class PlannedLayer(
-    int number, string label, LayerWork? below, Digest? baseChain, IReadOnlyList<LayerEntry> entries, long length, LayerLocation location, string staging)
+    int number, string label, LayerWork? below, Digest? baseChain, IReadOnlyList<LayerEntry> entries, long length, LayerLocation location)
     : LayerWork(number, label, below, baseChain, location)
 {
     public IReadOnlyList<LayerEntry> Entries { get; } = entries;
@@ -28,7 +28,7 @@ internal sealed class PlannedLayer(
         .Where(lower => lower != location)
         .Select(lower => lower.Placed));
 
-    public override Digest? CacheKey(Digest? below) => StepCacheKey.Compute(below, Entries, staging);
+    public override Digest? CacheKey(Digest? below) => StepCacheKey.Compute(below, Entries);
 
     public override Task<WrittenTar> WriteAsync(LayerDestination destination, Action<long, long>? progress, CancellationToken cancellationToken) =>
         LayerWriter.WriteAsync(destination, Location, Entries, null, progress, cancellationToken);
