@@ -1,6 +1,7 @@
 namespace LayerBuilder.FileSystem;
 
-/// <summary>The kinds of layer entries LayerBuilder writes (tar typeflags 0, 5, 2, 1, and whiteouts).</summary>
+/// <summary>The kinds of layer entries LayerBuilder writes: tar typeflags 0 (file), 5 (folder), 2 (symlink), 1 (hard
+/// link), 3 and 4 (character and block devices), 6 (FIFO), and the two whiteouts, which are regular files by name.</summary>
 internal enum EntryKind
 {
     File,

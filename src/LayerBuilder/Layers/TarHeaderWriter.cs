@@ -14,7 +14,10 @@ namespace LayerBuilder.Layers;
 /// </summary>
 internal static class TarHeaderWriter
 {
-    public const int BlockSize = 512;
+    public const int BlockSize = UstarFields.BlockLength;
+
+    /// <summary>First byte of a numeric field in GNU base-256 form (a value too large for octal).</summary>
+    private const byte Base256Flag = 0x80;
 
     // C# has no octal literals: these are octal 77777777777 (8 GiB - 1) and 7777777, the largest
     // values 11 and 7 octal digits hold.
@@ -65,7 +68,7 @@ internal static class TarHeaderWriter
         var path = entry.Path.Value;
         block.Clear();
         var folder = entry.Kind == EntryKind.Directory ? 1 : 0;
-        if (!Encoding.UTF8.TryGetBytes(path.AsSpan(1), block[..(100 - folder)], out var nameLength))
+        if (!Encoding.UTF8.TryGetBytes(path.AsSpan(1), block[..(UstarFields.NameLength - folder)], out var nameLength))
         {
             return false;
         }
@@ -75,7 +78,7 @@ internal static class TarHeaderWriter
             block[nameLength] = (byte)'/';
         }
 
-        if (entry.Kind == EntryKind.Symlink && entry.LinkTarget is { } target && !Encoding.UTF8.TryGetBytes(target, block.Slice(157, 100), out _))
+        if (entry.Kind == EntryKind.Symlink && entry.LinkTarget is { } target && !Encoding.UTF8.TryGetBytes(target, block.Slice(UstarFields.LinkNameOffset, UstarFields.LinkNameLength), out _))
         {
             return false;
         }
@@ -94,7 +97,7 @@ internal static class TarHeaderWriter
         entry.Path.Value.Length > 1;
 
     private static bool FitsUstar(string? text, int extra) =>
-        text is null || (text.Length + extra <= 100 && Encoding.UTF8.GetByteCount(text) + extra <= 100);
+        text is null || (text.Length + extra <= UstarFields.NameLength && Encoding.UTF8.GetByteCount(text) + extra <= UstarFields.NameLength);
 
     /// <summary>
     /// Writes the header of one entry taking exactly <paramref name="exactLength"/> bytes (a multiple of
@@ -118,12 +121,12 @@ internal static class TarHeaderWriter
 
         var nameBytes = Encoding.UTF8.GetBytes(name);
         var linkBytes = link.Length == 0 ? [] : Encoding.UTF8.GetBytes(link);
-        if (nameBytes.Length > 100)
+        if (nameBytes.Length > UstarFields.NameLength)
         {
             Record("path", nameBytes);
         }
 
-        if (linkBytes.Length > 100)
+        if (linkBytes.Length > UstarFields.LinkNameLength)
         {
             Record("linkpath", linkBytes);
         }
@@ -173,8 +176,8 @@ internal static class TarHeaderWriter
 
         Span<byte> block = stackalloc byte[BlockSize];
         block.Clear();
-        PutBytes(block[..100], nameBytes);
-        PutBytes(block.Slice(157, 100), linkBytes);
+        PutBytes(block[..UstarFields.NameLength], nameBytes);
+        PutBytes(block.Slice(UstarFields.LinkNameOffset, UstarFields.LinkNameLength), linkBytes);
         FillFields(block, entry, size);
         output.Write(block);
     }
@@ -182,18 +185,18 @@ internal static class TarHeaderWriter
     /// <summary>Every field but the name and link target, then the checksum.</summary>
     private static void FillFields(Span<byte> block, LayerEntry entry, long size)
     {
-        PutOctal(block.Slice(100, 8), entry.Mode & Permissions.Mask);
-        PutOctal(block.Slice(108, 8), Math.Min(entry.Owner.Uid, MaxOctal7));
-        PutOctal(block.Slice(116, 8), Math.Min(entry.Owner.Gid, MaxOctal7));
-        PutNumber12(block.Slice(124, 12), size);
-        PutOctal(block.Slice(136, 12), Math.Clamp(entry.ModifiedTime, 0, MaxOctal11));
-        block[156] = TypeFlag(entry.Kind);
-        "ustar\0"u8.CopyTo(block.Slice(257, 6));
-        "00"u8.CopyTo(block.Slice(263, 2));
+        PutOctal(block.Slice(UstarFields.ModeOffset, UstarFields.ModeLength), entry.Mode & Permissions.Mask);
+        PutOctal(block.Slice(UstarFields.UidOffset, UstarFields.IdLength), Math.Min(entry.Owner.Uid, MaxOctal7));
+        PutOctal(block.Slice(UstarFields.GidOffset, UstarFields.IdLength), Math.Min(entry.Owner.Gid, MaxOctal7));
+        PutNumber12(block.Slice(UstarFields.SizeOffset, UstarFields.SizeLength), size);
+        PutOctal(block.Slice(UstarFields.MTimeOffset, UstarFields.TimeLength), Math.Clamp(entry.ModifiedTime, 0, MaxOctal11));
+        block[UstarFields.TypeFlagOffset] = TypeFlag(entry.Kind);
+        "ustar\0"u8.CopyTo(block.Slice(UstarFields.MagicOffset, UstarFields.MagicLength));
+        "00"u8.CopyTo(block.Slice(UstarFields.VersionOffset, UstarFields.VersionLength));
         if (entry.Kind is EntryKind.CharDevice or EntryKind.BlockDevice)
         {
-            PutOctal(block.Slice(329, 8), entry.DeviceMajor);
-            PutOctal(block.Slice(337, 8), entry.DeviceMinor);
+            PutOctal(block.Slice(UstarFields.DevMajorOffset, UstarFields.DeviceLength), entry.DeviceMajor);
+            PutOctal(block.Slice(UstarFields.DevMinorOffset, UstarFields.DeviceLength), entry.DeviceMinor);
         }
 
         PutChecksum(block);
@@ -295,15 +298,15 @@ internal static class TarHeaderWriter
 
         Span<byte> block = stackalloc byte[BlockSize];
         block.Clear();
-        PutBytes(block[..100], paxNameBytes.AsSpan(0, Math.Min(100, paxNameBytes.Length)));
-        PutOctal(block.Slice(100, 8), Permissions.DefaultFile);
-        PutOctal(block.Slice(108, 8), 0);
-        PutOctal(block.Slice(116, 8), 0);
-        PutNumber12(block.Slice(124, 12), body.WrittenCount);
-        PutOctal(block.Slice(136, 12), Math.Clamp(mtime, 0, MaxOctal11));
-        block[156] = (byte)'x';
-        "ustar\0"u8.CopyTo(block.Slice(257, 6));
-        "00"u8.CopyTo(block.Slice(263, 2));
+        PutBytes(block[..UstarFields.NameLength], paxNameBytes.AsSpan(0, Math.Min(UstarFields.NameLength, paxNameBytes.Length)));
+        PutOctal(block.Slice(UstarFields.ModeOffset, UstarFields.ModeLength), Permissions.DefaultFile);
+        PutOctal(block.Slice(UstarFields.UidOffset, UstarFields.IdLength), 0);
+        PutOctal(block.Slice(UstarFields.GidOffset, UstarFields.IdLength), 0);
+        PutNumber12(block.Slice(UstarFields.SizeOffset, UstarFields.SizeLength), body.WrittenCount);
+        PutOctal(block.Slice(UstarFields.MTimeOffset, UstarFields.TimeLength), Math.Clamp(mtime, 0, MaxOctal11));
+        block[UstarFields.TypeFlagOffset] = (byte)'x';
+        "ustar\0"u8.CopyTo(block.Slice(UstarFields.MagicOffset, UstarFields.MagicLength));
+        "00"u8.CopyTo(block.Slice(UstarFields.VersionOffset, UstarFields.VersionLength));
         PutChecksum(block);
         output.Write(block);
         output.Write(body.WrittenSpan);
@@ -340,7 +343,7 @@ internal static class TarHeaderWriter
         }
 
         field.Clear();
-        field[0] = 0x80;
+        field[0] = Base256Flag;
         for (var i = field.Length - 1; i > 0 && value > 0; i--)
         {
             field[i] = (byte)(value & 0xFF);
@@ -350,18 +353,19 @@ internal static class TarHeaderWriter
 
     private static void PutChecksum(Span<byte> block)
     {
-        block.Slice(148, 8).Fill((byte)' ');
+        block.Slice(UstarFields.ChecksumOffset, UstarFields.ChecksumLength).Fill((byte)' ');
         var sum = ByteSum(block);
 
         // Six octal digits, NUL, space: the historical layout every reader accepts.
-        for (var i = 5; i >= 0; i--)
+        const int Digits = 6;
+        for (var i = Digits - 1; i >= 0; i--)
         {
-            block[148 + i] = (byte)('0' + (sum & 7));
+            block[UstarFields.ChecksumOffset + i] = (byte)('0' + (sum & 7));
             sum >>= 3;
         }
 
-        block[154] = 0;
-        block[155] = (byte)' ';
+        block[UstarFields.ChecksumOffset + Digits] = 0;
+        block[UstarFields.ChecksumOffset + Digits + 1] = (byte)' ';
     }
 
     /// <summary>The sum of a block's bytes, sixteen at a time: this runs for every entry of every layer.</summary>

@@ -1,5 +1,6 @@
 using System.Text;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Layers;
 
 namespace LayerBuilder.TarInput;
 
@@ -11,25 +12,25 @@ namespace LayerBuilder.TarInput;
 /// </summary>
 internal static class TarHeaderBlock
 {
-    public const int Length = 512;
+    public const int Length = UstarFields.BlockLength;
 
-    private const int NameOffset = 0;
-    private const int NameLength = 100;
-    private const int ModeOffset = 100;
-    private const int UidOffset = 108;
-    private const int GidOffset = 116;
-    private const int IdLength = 8;
-    private const int SizeOffset = 124;
-    private const int TimeLength = 12;
-    private const int MTimeOffset = 136;
-    private const int ChecksumOffset = 148;
-    private const int ChecksumLength = 8;
-    private const int TypeOffset = 156;
-    private const int MagicOffset = 257;
-    private const int DevMajorOffset = 329;
-    private const int DevMinorOffset = 337;
-    private const int PrefixOffset = 345;
-    private const int PrefixLength = 155;
+    private const int NameOffset = UstarFields.NameOffset;
+    private const int NameLength = UstarFields.NameLength;
+    private const int ModeOffset = UstarFields.ModeOffset;
+    private const int UidOffset = UstarFields.UidOffset;
+    private const int GidOffset = UstarFields.GidOffset;
+    private const int IdLength = UstarFields.IdLength;
+    private const int SizeOffset = UstarFields.SizeOffset;
+    private const int TimeLength = UstarFields.TimeLength;
+    private const int MTimeOffset = UstarFields.MTimeOffset;
+    private const int ChecksumOffset = UstarFields.ChecksumOffset;
+    private const int ChecksumLength = UstarFields.ChecksumLength;
+    private const int TypeOffset = UstarFields.TypeFlagOffset;
+    private const int MagicOffset = UstarFields.MagicOffset;
+    private const int DevMajorOffset = UstarFields.DevMajorOffset;
+    private const int DevMinorOffset = UstarFields.DevMinorOffset;
+    private const int PrefixOffset = UstarFields.PrefixOffset;
+    private const int PrefixLength = UstarFields.PrefixLength;
     private const int GnuATimeOffset = 345;
     private const int GnuCTimeOffset = 357;
     private const byte Base256Flag = 0x80;
