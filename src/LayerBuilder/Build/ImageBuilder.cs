@@ -86,13 +86,23 @@ public static class ImageBuilder
             }
 
             var uncompressed = await LayerProduction.ProduceAsync(plan, source, slot, cancellationToken).ConfigureAwait(false);
-            var layers = request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None
-                ? await CompressAsync(uncompressed, request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
+
+            // Compressing reads every layer, so they are checked first; otherwise they are checked only
+            // when the archive is written at all: an unchanged archive costs no re-hashing of cached layers.
+            var compress = request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None;
+            var layers = compress
+                ? await CompressAsync(await LayerProduction.CheckAsync(plan, source, uncompressed, cancellationToken).ConfigureAwait(false), request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
                 : uncompressed;
 
             var image = CreateModel(recipe, plan, layers);
             var identity = ArchiveIdentity(image, request.Format, output);
             var unchanged = request.OutputStream is null && cache is not null && cache.IsUnchanged(output, identity);
+            if (!compress && !unchanged)
+            {
+                layers = await LayerProduction.CheckAsync(plan, source, layers, cancellationToken).ConfigureAwait(false);
+                image = CreateModel(recipe, plan, layers);
+            }
+
             if (request.OutputStream is { } stream)
             {
                 await ArchiveWriter.WriteAsync(image, request.Format, stream, cancellationToken).ConfigureAwait(false);

@@ -41,6 +41,16 @@ internal static class LayerProduction
         }
     }
 
+    /// <summary>The layers as they may go into an archive: each made layer is handed back to
+    /// <paramref name="source"/> to be checked (a cached one re-hashed, and made again if it rotted), all
+    /// at once; called only when an archive is about to be written.</summary>
+    public static async Task<IReadOnlyList<LayerBlob>> CheckAsync(ImagePlan plan, ILayerSource source, IReadOnlyList<LayerBlob> layers, CancellationToken cancellationToken)
+    {
+        var existing = plan.Existing.Count;
+        var made = await Task.WhenAll(plan.Planned.Select((work, i) => source.CheckedAsync(layers[existing + i], work, cancellationToken))).ConfigureAwait(false);
+        return [.. layers.Take(existing), .. made];
+    }
+
     private static async Task<LayerBlob> ObtainAsync(ILayerSource source, LayerWork work, ArchiveSlot? slot, CancellationToken cancellationToken)
     {
         try

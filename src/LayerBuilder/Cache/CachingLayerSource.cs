@@ -7,10 +7,12 @@ using LayerBuilder.Layers;
 namespace LayerBuilder.Cache;
 
 /// <summary>
-/// The layer cache as a decorator over layer writing. A layer whose key is stored is re-hashed first; if
-/// its bytes still match it is used as it is (a hit), if not it is evicted and only that layer is written
-/// again, all before any byte of the archive exists, whatever the output. A miss is written into the
-/// cache's temporary folder (and into its archive slot, when it has one) and then stored under its key.
+/// The layer cache as a decorator over layer writing. A layer whose key is stored is a hit. Its bytes are
+/// re-hashed before they are used: at once when a later step or the merged view reads them, else just
+/// before the archive is written (<see cref="CheckedAsync"/>), so an unchanged archive costs no hashing.
+/// A hit whose bytes no longer match is evicted and only that layer is written again, before any byte of
+/// the archive exists, whatever the output. A miss is written into the cache's temporary folder (and into
+/// its archive slot, when it has one) and then stored under its key.
 /// </summary>
 internal sealed class CachingLayerSource(LayerWriting writing, BuildCache cache) : ILayerSource
 {
@@ -58,17 +60,38 @@ internal sealed class CachingLayerSource(LayerWriting writing, BuildCache cache)
         var key = await keyTask.ConfigureAwait(false);
         if (key is { } known && cache.TryGet(known) is { } stored)
         {
-            if (await MatchesAsync(stored, cancellationToken).ConfigureAwait(false))
+            // Read before the archive (a later step copies from it, the merged view indexes it): checked now.
+            // Otherwise it is checked only if the archive is written at all (CheckedAsync).
+            if (!work.ReadBeforeArchive || await MatchesAsync(stored, cancellationToken).ConfigureAwait(false))
             {
                 work.Reused(stored);
                 writing.ReportReused(work, stored.Size);
-                return stored;
+                return work.ReadBeforeArchive ? stored : new CachedLayer(stored, known);
             }
 
-            // Rotted on disk: evicted, and this one layer is written again below.
+            // Rotted on disk: evicted, and this one layer is written again.
             cache.Evict(stored);
         }
 
+        return await WriteAsync(work, key, slot, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<LayerBlob> CheckedAsync(LayerBlob layer, LayerWork work, CancellationToken cancellationToken)
+    {
+        if (layer is not CachedLayer cached || await MatchesAsync(cached.Stored, cancellationToken).ConfigureAwait(false))
+        {
+            return layer is CachedLayer ok ? ok.Stored : layer;
+        }
+
+        // Rotted on disk: evicted, and this one layer is written again, before any byte of the archive.
+        cache.Evict(cached.Stored);
+        return await WriteAsync(work, cached.Key, slot: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Writes a layer the cache does not have: into the cache's temporary folder (and its slot in the
+    /// archive, when it has one), then stored under <paramref name="key"/>; without a key, as if uncached.</summary>
+    private async Task<LayerBlob> WriteAsync(LayerWork work, Digest? key, ArchiveSlot? slot, CancellationToken cancellationToken)
+    {
         var temp = key is null ? null : cache.NewTempPath();
         if (temp is null)
         {
@@ -86,8 +109,7 @@ internal sealed class CachingLayerSource(LayerWriting writing, BuildCache cache)
             return await writing.ObtainAsync(work, slot, cancellationToken).ConfigureAwait(false);
         }
 
-        var tar = new WrittenTar(written.DiffId, written.Size);
-        var kept = cache.Put(key!.Value, temp, tar);
+        var kept = cache.Put(key!.Value, temp, new WrittenTar(written.DiffId, written.Size));
 
         // Written into the archive too: the archive's copy is the one the image uses.
         return slot is null ? kept : written;

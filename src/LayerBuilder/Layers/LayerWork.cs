@@ -24,6 +24,11 @@ internal abstract class LayerWork(int number, string label, LayerWork? below, Di
     /// <summary>Where the tar will be, for later steps that copy up its content; completed by <see cref="Finish"/>.</summary>
     public LayerLocation Location { get; } = location;
 
+    /// <summary>Whether something reads this layer's content before the archive is written: a later step's
+    /// copy-up, or the merged view (a streamed rootfs is indexed from its own tar). Such a layer taken from
+    /// the cache is checked as soon as it is taken; any other only when its bytes are about to be used.</summary>
+    public bool ReadBeforeArchive { get; set; }
+
     /// <summary>How many entries the layer has, for progress; -1 when that is only known once it is written.</summary>
     public abstract long EntryCount { get; }
 

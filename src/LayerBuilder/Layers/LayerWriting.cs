@@ -14,6 +14,9 @@ internal sealed class LayerWriting(string staging, IProgress<LayerProgress>? pro
     public Task<LayerBlob> ObtainAsync(LayerWork work, ArchiveSlot? slot, CancellationToken cancellationToken) =>
         WriteAsync(work, new LayerDestination(slot is null ? Path.Combine(staging, $"layer-{work.Number}.tar") : null, slot), cancellationToken);
 
+    /// <summary>A layer this writer wrote was hashed while it was written: nothing to check.</summary>
+    public Task<LayerBlob> CheckedAsync(LayerBlob layer, LayerWork work, CancellationToken cancellationToken) => Task.FromResult(layer);
+
     /// <summary>Writes the layer to <paramref name="destination"/>: the layer is the slot's when there is
     /// one, else its own file.</summary>
     public async Task<LayerBlob> WriteAsync(LayerWork work, LayerDestination destination, CancellationToken cancellationToken)

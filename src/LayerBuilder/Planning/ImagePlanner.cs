@@ -95,6 +95,11 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         var location = new LayerLocation();
         var length = Record(entries, location, top);
         var work = new PlannedLayer(existing.Count + planned.Count, label, lastWork, baseChain, entries, length, location);
+        foreach (var lower in planned.Where(p => work.LowerInputs.Contains(p.Location)))
+        {
+            lower.ReadBeforeArchive = true;
+        }
+
         planned.Add(work);
         lastWork = work;
         createdBy.Add(created);
@@ -120,7 +125,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
                 $"base rootfs '{rootfs.HostPath}' does not exist; give a tar, a compressed tar or a folder");
         }
 
-        var work = new StreamedRootfsLayer(rootfs.HostPath, rootfs.Position, created, warn, index, Apply);
+        var work = new StreamedRootfsLayer(rootfs.HostPath, rootfs.Position, created, warn, index, Apply) { ReadBeforeArchive = true };
         LayerBlob layer;
         try
         {

@@ -20,13 +20,16 @@ internal sealed class PlannedLayer(
 
     public override long EntryCount => Entries.Count;
 
-    public override Task InputsPlaced { get; } = Task.WhenAll(entries
+    /// <summary>The lower layers whose content this one copies up.</summary>
+    public IReadOnlyList<LayerLocation> LowerInputs { get; } = entries
         .Select(e => e.Content)
         .OfType<LayerSliceContent>()
         .Select(slice => slice.Location)
         .Distinct()
         .Where(lower => lower != location)
-        .Select(lower => lower.Placed));
+        .ToList();
+
+    public override Task InputsPlaced => Task.WhenAll(LowerInputs.Select(lower => lower.Placed));
 
     public override Digest? CacheKey(Digest? below) => StepCacheKey.Compute(below, Entries);
 
