@@ -18,12 +18,12 @@ internal sealed class BaseImageReader(ImageBase spec, string staging, Platform? 
     /// <summary>How many image indexes may lead to a manifest (Docker 25+ saves index.json → index → manifest).</summary>
     private const int MaxIndexNesting = 8;
 
-    public async Task<BaseImage> ReadAsync(CancellationToken cancellationToken)
+    public async Task<InheritedImage> ReadAsync(CancellationToken cancellationToken)
     {
         var members = Directory.Exists(spec.HostPath)
-            ? ArchiveMembers.OpenFolder(spec.HostPath)
+            ? BaseArchiveFiles.OpenFolder(spec.HostPath)
             : File.Exists(spec.HostPath)
-                ? await ArchiveMembers.UnpackAsync(spec.HostPath, Path.Combine(staging, "base-archive"), spec.Position, cancellationToken).ConfigureAwait(false)
+                ? await BaseArchiveFiles.UnpackAsync(spec.HostPath, Path.Combine(staging, "base-archive"), spec.Position, cancellationToken).ConfigureAwait(false)
                 : throw Error(DiagnosticCodes.SourceNotFound, $"base {(spec.IsLayout ? "layout" : "image")} '{spec.HostPath}' does not exist");
 
         var candidates = await FindImagesAsync(members, cancellationToken).ConfigureAwait(false);
@@ -67,10 +67,10 @@ internal sealed class BaseImageReader(ImageBase spec, string staging, Platform? 
             .OfType<JsonObject>()
             .Select(h => new HistoryEntry(null, null, null) { Inherited = h })
             .ToList();
-        return new BaseImage(chosen.Describe, platform, ContainerConfigReader.Read(config["config"]), history, layers);
+        return new InheritedImage(chosen.Describe, platform, ContainerConfigReader.Read(config["config"]), history, layers);
     }
 
-    private async Task<FileLayer> VerifiedLayerAsync(ArchiveMembers members, BaseImageCandidate image, int index, string diffId, CancellationToken cancellationToken)
+    private async Task<FileLayer> VerifiedLayerAsync(BaseArchiveFiles members, BaseImageCandidate image, int index, string diffId, CancellationToken cancellationToken)
     {
         var path = image.LayerPaths[index];
         var file = members.Locate(path) ?? throw Error(DiagnosticCodes.BaseImageInvalid, $"layer {index + 1} of {image.Describe} ('{path}') is missing from the archive");
@@ -120,7 +120,7 @@ internal sealed class BaseImageReader(ImageBase spec, string staging, Platform? 
         return new FileLayer(file, expected, size);
     }
 
-    private async Task<List<BaseImageCandidate>> FindImagesAsync(ArchiveMembers members, CancellationToken cancellationToken)
+    private async Task<List<BaseImageCandidate>> FindImagesAsync(BaseArchiveFiles members, CancellationToken cancellationToken)
     {
         var hasManifest = members.Exists("manifest.json");
         var hasIndex = members.Exists("index.json");
@@ -154,7 +154,7 @@ internal sealed class BaseImageReader(ImageBase spec, string staging, Platform? 
             item["Layers"].Items().Select(l => l.MemberName()).ToList())).ToList();
     }
 
-    private async Task<List<BaseImageCandidate>> FromIndexAsync(ArchiveMembers members, CancellationToken cancellationToken)
+    private async Task<List<BaseImageCandidate>> FromIndexAsync(BaseArchiveFiles members, CancellationToken cancellationToken)
     {
         var index = await BaseJsonFile.ReadAsync(members, "index.json", spec.Position, cancellationToken).ConfigureAwait(false);
         var result = new List<BaseImageCandidate>();
@@ -189,7 +189,7 @@ internal sealed class BaseImageReader(ImageBase spec, string staging, Platform? 
     }
 
     /// <summary>Follows an index descriptor to an image manifest, choosing the platform in nested indexes.</summary>
-    private async Task<BaseJsonValue?> ResolveManifestAsync(ArchiveMembers members, BaseJsonValue descriptor, CancellationToken cancellationToken, int depth = 0)
+    private async Task<BaseJsonValue?> ResolveManifestAsync(BaseArchiveFiles members, BaseJsonValue descriptor, CancellationToken cancellationToken, int depth = 0)
     {
         if (depth > MaxIndexNesting)
         {

@@ -48,7 +48,7 @@ internal sealed class BaseJsonFile
     /// <param name="member">The member's name.</param>
     /// <param name="position">The recipe's base, where every diagnostic points.</param>
     /// <param name="cancellationToken">Stops the read.</param>
-    public static async Task<BaseJsonFile> ReadAsync(ArchiveMembers members, string member, SourcePosition position, CancellationToken cancellationToken)
+    public static async Task<BaseJsonFile> ReadAsync(BaseArchiveFiles members, string member, SourcePosition position, CancellationToken cancellationToken)
     {
         var container = $"base '{members.Source}'";
         var path = members.Locate(member) ?? throw new BaseJsonFile(member, container, position).Invalid("it is not in the archive");

@@ -12,14 +12,14 @@ namespace LayerBuilder.Base;
 /// digests are checked without reading anything twice. Links inside the tar (Docker ≤ 24 links
 /// repeated layers) are followed by name, never created on disk.
 /// </summary>
-internal sealed class ArchiveMembers
+internal sealed class BaseArchiveFiles
 {
     private readonly string root;
     private readonly Dictionary<string, Digest> digests = new(StringComparer.Ordinal); // by file on disk
     private readonly ArchiveMemberNames<string> names = new(); // member name → file on disk
     private readonly bool isFolder;
 
-    private ArchiveMembers(string root, bool isFolder)
+    private BaseArchiveFiles(string root, bool isFolder)
     {
         this.root = root;
         this.isFolder = isFolder;
@@ -27,11 +27,11 @@ internal sealed class ArchiveMembers
 
     public string Source { get; private init; } = "";
 
-    public static ArchiveMembers OpenFolder(string folder) => new(folder, isFolder: true) { Source = folder };
+    public static BaseArchiveFiles OpenFolder(string folder) => new(folder, isFolder: true) { Source = folder };
 
-    public static async Task<ArchiveMembers> UnpackAsync(string archive, string staging, SourcePosition position, CancellationToken cancellationToken)
+    public static async Task<BaseArchiveFiles> UnpackAsync(string archive, string staging, SourcePosition position, CancellationToken cancellationToken)
     {
-        var members = new ArchiveMembers(staging, isFolder: false) { Source = archive };
+        var members = new BaseArchiveFiles(staging, isFolder: false) { Source = archive };
         Directory.CreateDirectory(staging);
         await using (var reader = TarInputReader.Open(TarInputSource.BaseArchive(archive, position)))
         {
