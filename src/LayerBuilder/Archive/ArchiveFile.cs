@@ -50,11 +50,11 @@ internal sealed class ArchiveFile : IDisposable
     }
 
     /// <summary>A new temporary name beside <paramref name="fullOutputPath"/>: <c>.NAME.GUID.partial</c>.</summary>
-    public static string TempPathFor(string fullOutputPath) =>
+    private static string TempPathFor(string fullOutputPath) =>
         Path.Combine(Path.GetDirectoryName(fullOutputPath)!, $".{Path.GetFileName(fullOutputPath)}.{Guid.NewGuid():N}{PartialSuffix}");
 
     /// <summary>The pattern of the temporaries of <paramref name="fullOutputPath"/>, for the sweep of abandoned ones.</summary>
-    public static string TempPattern(string fullOutputPath) => $".{Path.GetFileName(fullOutputPath)}.*{PartialSuffix}";
+    private static string TempPattern(string fullOutputPath) => $".{Path.GetFileName(fullOutputPath)}.*{PartialSuffix}";
 
     /// <summary>Removes the temporaries of <paramref name="fullOutputPath"/> that killed builds left. Best effort.</summary>
     public static void RemoveAbandoned(string fullOutputPath)

@@ -167,42 +167,34 @@ internal static class ArchiveWriter
 
     private static async Task<HostFileInfo> WriteGzipFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
     {
-        var full = Path.GetFullPath(path);
-        var temp = ArchiveFile.TempPathFor(full);
-        FileStream? file = null;
-        var renamed = false;
+        using var file = ArchiveFile.Create(path);
+        FileStream? stream = null;
+        var committed = false;
         try
         {
-            file = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-            OwnerLock.Hold(file.SafeFileHandle);
+            // The stream writes through the archive file's handle; the archive file renames and closes it.
+            stream = new FileStream(file.Handle, FileAccess.ReadWrite, 1 << 16);
 
             // .NET's gzip header carries no time or name, so the bytes reproduce with the same zlib.
-            await using (var gzip = new GZipStream(file, CompressionLevel.Optimal, leaveOpen: true))
+            await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal, leaveOpen: true))
             {
                 await WriteAsync(image, format, gzip, cancellationToken).ConfigureAwait(false);
             }
 
-            await file.FlushAsync(cancellationToken).ConfigureAwait(false);
-
-            // Renamed while still open and locked, as ArchiveFile.Commit does.
-            File.Move(temp, full, overwrite: true);
-            renamed = true;
-            return OperatingSystem.IsLinux() ? LinuxStatx.Stat(file.SafeFileHandle, full) : HostFileInfo.Stat(full);
+            await stream.FlushAsync(cancellationToken).ConfigureAwait(false);
+            var written = file.Commit();
+            committed = true;
+            return written;
         }
         catch (Exception e) when (WriteFailures.IsWriteFailure(e))
         {
-            throw ArchiveFile.NotWritable(path, e);
+            throw ArchiveFile.NotWritable(file.OutputPath, e);
         }
         finally
         {
-            if (!renamed)
+            if (stream is not null)
             {
-                File.Delete(temp);
-            }
-
-            if (file is not null)
-            {
-                await DisposeQuietlyAsync(file, renamed).ConfigureAwait(false);
+                await DisposeQuietlyAsync(stream, committed).ConfigureAwait(false);
             }
         }
     }

@@ -90,9 +90,7 @@ public sealed class LayerCache
         }
 
         var record = new JsonObject { ["diffId"] = written.DiffId.ToString(), ["size"] = written.Size };
-        var temp = Path.Combine(Keys, $".{key.Hex}.{Guid.NewGuid():N}");
-        File.WriteAllBytes(temp, CanonicalJson.ToBytes(record));
-        File.Move(temp, Path.Combine(Keys, key.Hex + ".json"), overwrite: true);
+        AtomicFile.WriteAllBytes(Path.Combine(Keys, key.Hex + ".json"), CanonicalJson.ToBytes(record));
         return new FileLayer(blob, written.DiffId, written.Size);
     }
 

@@ -39,9 +39,7 @@ internal static class OutputRecord
     {
         var record = RecordPath(cache, output);
         Directory.CreateDirectory(Path.GetDirectoryName(record)!);
-        var temp = record + "." + Guid.NewGuid().ToString("N");
-        File.WriteAllBytes(temp, CanonicalJson.ToBytes(new JsonObject { ["archive"] = archive.ToString(), ["file"] = Identity(written) }));
-        File.Move(temp, record, overwrite: true);
+        AtomicFile.WriteAllBytes(record, CanonicalJson.ToBytes(new JsonObject { ["archive"] = archive.ToString(), ["file"] = Identity(written) }));
     }
 
     private static string RecordPath(LayerCache cache, string output) =>
