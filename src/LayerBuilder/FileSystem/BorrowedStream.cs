@@ -2,22 +2,8 @@ namespace LayerBuilder.FileSystem;
 
 /// <summary>A read-only view of another stream. Disposing it leaves that stream open (a tar entry's data
 /// belongs to the reader walking the archive) and disposes only <paramref name="owner"/>, if given.</summary>
-internal sealed class BorrowedStream(Stream inner, IDisposable? owner = null) : Stream
+internal sealed class BorrowedStream(Stream inner, IDisposable? owner = null) : ReadOnlyStream
 {
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
     public override int Read(byte[] buffer, int offset, int count) => inner.Read(buffer, offset, count);
 
     public override int Read(Span<byte> buffer) => inner.Read(buffer);
@@ -27,16 +13,6 @@ internal sealed class BorrowedStream(Stream inner, IDisposable? owner = null) : 
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         inner.ReadAsync(buffer, offset, count, cancellationToken);
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,17 +1,12 @@
+using LayerBuilder.FileSystem;
 namespace LayerBuilder.Layers;
 
 /// <summary>A read-only view of the next <c>length</c> bytes of a stream (a layer inside a larger
 /// file); it owns the inner stream.</summary>
-internal sealed class BoundedReadStream(Stream inner, long length) : Stream
+internal sealed class BoundedReadStream(Stream inner, long length) : ReadOnlyStream
 {
     private readonly long total = length;
     private long remaining = length;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
 
     public override long Length => total;
 
@@ -20,8 +15,6 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         get => total - remaining;
         set => throw new NotSupportedException();
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -34,16 +27,6 @@ internal sealed class BoundedReadStream(Stream inner, long length) : Stream
         remaining -= read;
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

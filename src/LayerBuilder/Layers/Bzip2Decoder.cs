@@ -1,4 +1,5 @@
 using ICSharpCode.SharpZipLib.BZip2;
+using LayerBuilder.FileSystem;
 
 namespace LayerBuilder.Layers;
 
@@ -11,27 +12,13 @@ namespace LayerBuilder.Layers;
 /// <see cref="InvalidDataException"/>. The decoder reads its first block when it is made, so the
 /// constructor is covered as well as every read.
 /// </summary>
-internal sealed class Bzip2Decoder : Stream
+internal sealed class Bzip2Decoder : ReadOnlyStream
 {
     private readonly BZip2InputStream inner;
 
     private Bzip2Decoder(BZip2InputStream inner)
     {
         this.inner = inner;
-    }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
     }
 
     /// <summary>A decoder of <paramref name="compressed"/>, which it owns.</summary>
@@ -53,16 +40,6 @@ internal sealed class Bzip2Decoder : Stream
             System.Buffers.ArrayPool<byte>.Shared.Return(rented);
         }
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.IO.Compression;
 using ICSharpCode.SharpZipLib;
 using ICSharpCode.SharpZipLib.GZip;
+using LayerBuilder.FileSystem;
 
 namespace LayerBuilder.Layers;
 
@@ -14,7 +15,7 @@ namespace LayerBuilder.Layers;
 /// or several members one after the other) the file is read once more by a decompressor that checks
 /// every member's trailer itself, so a valid multi-member file is never refused.
 /// </summary>
-internal sealed class GzipEndCheck(FileStream file, string path) : Stream
+internal sealed class GzipEndCheck(FileStream file, string path) : ReadOnlyStream
 {
     private const int TrailerLength = 8;
     private const int SizeFieldOffset = 4;
@@ -22,22 +23,6 @@ internal sealed class GzipEndCheck(FileStream file, string path) : Stream
     private readonly GZipStream inner = new(file, CompressionMode.Decompress);
     private long produced;
     private bool checkedEnd;
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -71,16 +56,6 @@ internal sealed class GzipEndCheck(FileStream file, string path) : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {

@@ -1,31 +1,18 @@
 using System.Security.Cryptography;
+using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 
 namespace LayerBuilder.Reading;
 
 /// <summary>Hashes and counts the bytes read through it, so a blob's digest and size come from the one
 /// pass that also decompresses and parses it. It cannot seek: a reader above must read every byte.</summary>
-internal sealed class HashingReadStream(Stream inner) : Stream
+internal sealed class HashingReadStream(Stream inner) : ReadOnlyStream
 {
     private const int DrainBuffer = 1 << 16;
 
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public long BytesRead { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
-
-    public override long Position
-    {
-        get => throw new NotSupportedException();
-        set => throw new NotSupportedException();
-    }
 
     /// <summary>Reads what is left, then gives the digest of every byte.</summary>
     public async Task<Digest> CompleteAsync(CancellationToken cancellationToken)
@@ -37,8 +24,6 @@ internal sealed class HashingReadStream(Stream inner) : Stream
 
         return Digest.FromHashBytes(hash.GetHashAndReset());
     }
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -56,16 +41,6 @@ internal sealed class HashingReadStream(Stream inner) : Stream
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
