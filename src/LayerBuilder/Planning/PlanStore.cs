@@ -79,6 +79,10 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>
     /// <summary>Every image folder that holds an entry of the plan (and the root).</summary>
     public IReadOnlyList<ImagePath> Folders => folders;
 
+    /// <summary>The entries kept whole (not walked host files): every copy-up of lower content is one, so
+    /// a look for those need not make an entry of every walked file.</summary>
+    public IReadOnlyList<LayerEntry> KeptWholeEntries => whole;
+
     /// <summary>Makes room for <paramref name="more"/> entries at once.</summary>
     public void Reserve(int more)
     {

@@ -21,7 +21,7 @@ internal sealed class PlannedLayer(
     public override long EntryCount => Entries.Count;
 
     /// <summary>The lower layers whose content this one copies up.</summary>
-    public IReadOnlyList<LayerLocation> LowerInputs { get; } = entries
+    public IReadOnlyList<LayerLocation> LowerInputs { get; } = (entries is PlanStore plan ? plan.KeptWholeEntries : entries)
         .Select(e => e.Content)
         .OfType<LayerSliceContent>()
         .Select(slice => slice.Location)
