@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
@@ -19,7 +18,6 @@ namespace LayerBuilder.Tests.RoundTrip;
 /// </summary>
 public sealed class GeneratedTreesRoundTripTests
 {
-    private static readonly string Reader = Path.Combine(RepositoryRoot.Path, "tests", "LayerBuilder.Tests", "Support", "independent_reader.py");
 
     /// <summary>Enough cases to meet every entry kind, long names and large ids many times; each is one build and one reader process.</summary>
     private const int Cases = 60;
@@ -157,7 +155,7 @@ public sealed class GeneratedTreesRoundTripTests
 
     private static List<Expected> ReadBack(string archive)
     {
-        var entries = RunReader(archive)
+        var entries = IndependentReader.Entries(archive)
             .Select(e => new Expected(
                 e.GetProperty("name").GetString()!, e.GetProperty("kind").GetString()!, e.GetProperty("mode").GetInt32(),
                 e.GetProperty("uid").GetInt64(), e.GetProperty("gid").GetInt64(), e.GetProperty("sha256").GetString()!,
@@ -171,25 +169,7 @@ public sealed class GeneratedTreesRoundTripTests
         return resolved.Select(e => e with { Group = groups[e.Group] }).OrderBy(e => e.Name, StringComparer.Ordinal).ToList();
     }
 
-    private static List<long> ReadTimes(string archive) => RunReader(archive).Select(e => e.GetProperty("mtime").GetInt64()).ToList();
-
-    private static List<JsonElement> RunReader(string archive)
-    {
-        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
-        start.ArgumentList.Add(Reader);
-        start.ArgumentList.Add(archive);
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
-        {
-            process.Kill();
-            Assert.Fail("python3 did not finish within 60 s");
-        }
-
-        Assert.That(process.ExitCode, Is.Zero, stderr.Result);
-        return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
-    }
+    private static List<long> ReadTimes(string archive) => IndependentReader.Entries(archive).Select(e => e.GetProperty("mtime").GetInt64()).ToList();
 
     private static string Quote(string text) => JsonSerializer.Serialize(text); // a JSON string is a YAML double-quoted scalar
 

@@ -1,0 +1,32 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json;
+
+namespace LayerBuilder.Tests.Support;
+
+/// <summary>
+/// Runs independent_reader.py (Python's tarfile, no product code) over a save-format archive: one JSON
+/// object per entry of every layer, in the order the script prints them.
+/// </summary>
+public static class IndependentReader
+{
+    private static readonly string Script = Path.Combine(RepositoryRoot.Path, "tests", "LayerBuilder.Tests", "Support", "independent_reader.py");
+
+    public static List<JsonElement> Entries(string archive)
+    {
+        var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
+        start.ArgumentList.Add(Script);
+        start.ArgumentList.Add(archive);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        if (!process.WaitForExit(TimeSpan.FromSeconds(60)))
+        {
+            process.Kill();
+            Assert.Fail("python3 did not finish within 60 s");
+        }
+
+        Assert.That(process.ExitCode, Is.Zero, stderr.Result);
+        return stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+    }
+}
