@@ -43,7 +43,8 @@ internal static class LayerIndexer
                 Kind = kind,
                 Mode = (int)tar.Mode & Permissions.Mask,
                 Owner = new Owner(tar.Uid, tar.Gid),
-                ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
+                ModifiedTime = EntryTime.Split(tar.ModificationTime).Seconds,
+                ModifiedFraction = EntryTime.Split(tar.ModificationTime).Fraction,
                 LinkTarget = kind == EntryKind.Hardlink && ImagePath.TryNormalize("/" + tar.LinkName, out var target) ? target.Value : tar.LinkName,
                 Content = kind == EntryKind.File ? new TarMemberContent(layer.FilePath, path.TarName, tar.Length) : null,
             };

@@ -78,7 +78,8 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
             Kind = EntryKind.File,
             Mode = (int)tar.Mode & Permissions.Mask,
             Owner = new Owner(tar.Uid, tar.Gid),
-            ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
+            ModifiedTime = EntryTime.Split(tar.ModificationTime).Seconds,
+            ModifiedFraction = EntryTime.Split(tar.ModificationTime).Fraction,
         };
 
         switch (tar.EntryType)
