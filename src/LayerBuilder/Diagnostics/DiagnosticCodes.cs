@@ -65,7 +65,6 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode MetadataTooLarge = new(2022, "Archive metadata over the limit");
     public static readonly DiagnosticCode InputDamaged = new(2023, "Input archive is damaged");
     public static readonly DiagnosticCode ImageArchiveUnreadable = new(2024, "Image archive cannot be read");
-    public static readonly DiagnosticCode XattrsUnreadable = new(2025, "Host extended attributes cannot be read");
     public static readonly DiagnosticCode MarkerConflict = new(2026, "Whiteout or opaque marker conflicts with the step");
 
     // LB3xxx: the output.

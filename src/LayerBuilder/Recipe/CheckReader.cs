@@ -14,7 +14,7 @@ internal sealed class CheckReader(YamlNodeReader reader)
         var result = new List<ImageCheck>();
         foreach (var item in reader.Sequence(node, "'checks'"))
         {
-            var map = reader.Mapping(item, "a 'checks' item", [.. RecipeKeys.PathCheck, "config"]);
+            var map = reader.Mapping(item, "a 'checks' item", RecipeKeys.Check);
             if (map is null)
             {
                 continue;

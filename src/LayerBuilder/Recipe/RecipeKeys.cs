@@ -17,6 +17,6 @@ internal static class RecipeKeys
     public static readonly string[] Symlink = ["path", "target", "owner", "mtime"];
     public static readonly string[] Hardlink = ["path", "target", "mtime"];
     public static readonly string[] Node = ["path", "type", "major", "minor", "mode", "owner", "xattrs", "mtime"];
-    public static readonly string[] PathCheck = ["path", "exists", "type", "mode", "owner", "size", "sha256", "contains", "target"];
+    public static readonly string[] Check = ["path", "exists", "type", "mode", "owner", "size", "sha256", "contains", "target", "config"];
     public static readonly string[] ConfigCheck = ["user", "entrypoint", "cmd", "workdir", "env", "labels"];
 }
