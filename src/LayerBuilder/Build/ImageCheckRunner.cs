@@ -21,7 +21,7 @@ internal static class ImageCheckRunner
     private const int ReadBuffer = 1 << 16;
 
     /// <summary>Where a failed <see cref="BuildRequest.ExpectedImageId"/> is reported.</summary>
-    private static readonly SourcePosition ExpectedIdOrigin = SourcePosition.StartOf("expected image id");
+    private static readonly SourcePosition ExpectedIdOrigin = SourcePosition.StartOf("expected-image-id");
 
     public static void Run(IReadOnlyList<ImageCheck> checks, LowerLayerIndex? merged, ContainerConfig config, Digest imageId, Digest? expected)
     {
