@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using LayerBuilder.Diagnostics;
@@ -218,5 +217,5 @@ internal static class ImageCheckRunner
         _ => EntryKind.Fifo,
     };
 
-    private static string Octal(int mode) => "0" + Convert.ToString(mode, 8).PadLeft(3, '0').ToString(CultureInfo.InvariantCulture);
+    private static string Octal(int mode) => "0" + Convert.ToString(mode, 8).PadLeft(3, '0');
 }

@@ -316,7 +316,7 @@ internal sealed class RecipeChecks(DiagnosticBag diagnostics)
         }
     }
 
-    /// <summary>A device number as YAML writes it: a whole number.</summary>
+    /// <summary>A device number as YAML writes it: a whole number; null (reported) when it is not one.</summary>
     public int? DeviceNumber(Positioned<string> text, string key)
     {
         if (int.TryParse(text.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
@@ -325,7 +325,7 @@ internal sealed class RecipeChecks(DiagnosticBag diagnostics)
         }
 
         diagnostics.Error(DiagnosticCodes.InvalidDeviceNumber, text.Position, $"{key} '{text.Value}' is not a whole number from 0 to {MaxDeviceNumber}");
-        return -1;
+        return null;
     }
 
     /// <summary>A path check with its typed values checked: <paramref name="type"/>, <paramref name="size"/> and

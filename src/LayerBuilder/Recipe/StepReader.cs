@@ -204,9 +204,12 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
 
         var path = values.EntryPathValue(map, "path", where, node);
         var type = values.Required(map, "type", where, node) is { } text ? values.Checks.NodeType(text) : null;
-        var major = map.TryGetValue("major", out var ma) && reader.PositionedScalar(ma, "'major'") is { } majorText ? values.Checks.DeviceNumber(majorText, "major") : null;
-        var minor = map.TryGetValue("minor", out var mi) && reader.PositionedScalar(mi, "'minor'") is { } minorText ? values.Checks.DeviceNumber(minorText, "minor") : null;
-        if (type is { } t && major is not -1 && minor is not -1)
+        var majorText = map.TryGetValue("major", out var ma) ? reader.PositionedScalar(ma, "'major'") : null;
+        var minorText = map.TryGetValue("minor", out var mi) ? reader.PositionedScalar(mi, "'minor'") : null;
+        var major = majorText is { } a ? values.Checks.DeviceNumber(a, "major") : null;
+        var minor = minorText is { } b ? values.Checks.DeviceNumber(b, "minor") : null;
+        var numbersRead = (majorText is null || major is not null) && (minorText is null || minor is not null);
+        if (type is { } t && numbersRead)
         {
             values.Checks.DeviceNumbers(t, major, minor, reader.Position(node));
         }
