@@ -7,9 +7,15 @@ namespace LayerBuilder.MSBuild;
 /// the archive and what overrides the recipe. Declared once so the tasks cannot drift apart.</summary>
 public abstract class RecipeTask : Task
 {
-    /// <summary>The recipe file, absolute.</summary>
+    /// <summary>The recipe file, absolute; empty when the project has none (the properties make the image).</summary>
+    public string? Recipe { get; set; }
+
+    /// <summary>The recipe the properties make (<see cref="WritePublishRecipe"/>), absolute.</summary>
     [Required]
-    public string Recipe { get; set; } = "";
+    public string GeneratedRecipe { get; set; } = "";
+
+    /// <summary>The recipe the diagnostics of this build are about: the user's, else the generated one.</summary>
+    protected string RecipeShown => string.IsNullOrEmpty(Recipe) ? GeneratedRecipe : Recipe;
 
     /// <summary>The archive to write, absolute.</summary>
     [Required]

@@ -77,6 +77,10 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode LayerUnreadable = new(4008, "Layer is not a readable tar");
     public static readonly DiagnosticCode MetadataInvalid = new(4009, "Metadata cannot be read");
 
+    // LB8xxx: the publish route (the MSBuild properties and the publish output, docs/msbuild.md).
+    public static readonly DiagnosticCode UnknownLayering = new(8001, "Unknown layering");
+    public static readonly DiagnosticCode InvalidPublishItem = new(8002, "Invalid port, variable or label item");
+
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");
     public static readonly DiagnosticCode Cancelled = new(9002, "Build cancelled");

@@ -17,4 +17,11 @@ public sealed record RecipeOptions
 
     /// <summary>The value of SOURCE_DATE_EPOCH (the front end reads the environment, the core does not).</summary>
     public string? SourceDateEpoch { get; init; }
+
+    /// <summary>
+    /// The recipe a file without <c>image:</c> is laid over (the MSBuild route's property-made recipe,
+    /// docs/msbuild.md): keys the file sets win, <c>config</c> merges key by key, its steps follow the
+    /// underlay's. Called only for such a file; a file with <c>image:</c> is complete and stands alone.
+    /// </summary>
+    internal Func<BuildRecipe>? Underlay { get; init; }
 }

@@ -1,0 +1,212 @@
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using LayerBuilder.MSBuild.Tests.Support;
+
+namespace LayerBuilder.MSBuild.Tests;
+
+/// <summary>
+/// The publish route with no hand-written recipe (docs/msbuild.md): a self-contained app that uses a
+/// NuGet package gets the runtime, the packages and its own files in layers of their own, a code-only
+/// change replaces only the app's layer, <c>LayerBuildLayering=single</c> keeps one layer, and the
+/// defaults are the SDK's. A framework-dependent app with a layerbuild.yml that has no <c>image:</c>
+/// gets that file laid over the property-made image. Each publish serves several checks (publishes are slow).
+/// </summary>
+[TestFixture]
+[NonParallelizable]
+public sealed partial class ZeroConfigTests
+{
+    private const string Greeting = "zero config";
+
+    private Docker docker = null!;
+    private ZeroConfigApp app = null!;
+    private TestBases bases = null!;
+    private PackageFeed feed = null!;
+    private ImageArchiveFiles? first;
+    private readonly HashSet<string> loadedImages = new(StringComparer.Ordinal);
+
+    [OneTimeSetUp]
+    public async Task CreateApp()
+    {
+        docker = await Engines.DockerAsync();
+        feed = await TestRun.FeedAsync();
+        bases = await TestRun.BasesAsync();
+        var root = Directory.CreateDirectory(Path.Combine(TestRun.Root, "zero-config")).FullName;
+        app = ZeroConfigApp.Create(root, feed, "ZeroApp", "Microsoft.NET.Sdk", bases.RuntimeDeps,
+            """
+            <SelfContained>true</SelfContained>
+                <Version>1.2.3</Version>
+            """,
+            """
+            <PackageReference Include="Newtonsoft.Json" Version="13.0.3" />
+                <LayerBuildPort Include="8080" />
+                <LayerBuildPort Include="5353" Type="udp" />
+                <LayerBuildEnvironmentVariable Include="GREETING_STYLE" Value="plain" />
+                <LayerBuildLabel Include="org.example.team" Value="blue" />
+            """,
+            Program(Greeting));
+    }
+
+    [OneTimeTearDown]
+    public async Task RemoveImages()
+    {
+        if (docker is not null)
+        {
+            await docker.RemoveImagesAsync(loadedImages);
+        }
+    }
+
+    [Test]
+    [Order(1)]
+    public async Task With_only_the_package_and_a_base_a_publish_makes_a_runnable_image_in_runtime_package_and_app_layers()
+    {
+        var publish = await app.PublishAsync();
+
+        Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
+        Assert.That(ImageItem().Match(publish.StandardOutput).Groups["tags"].Value, Is.EqualTo("zeroapp:1.2.3;zeroapp:latest"), publish.Describe);
+        first = await ImageArchiveFiles.UnpackAsync(app.DefaultArchive, Path.Combine(TestRun.Root, "zero-config", "unpacked-1"));
+
+        // The base's two layers, then the runtime, the packages and the app, in that order.
+        Assert.That(first.LayerHistory.Skip(2), Is.EqualTo(new[]
+        {
+            "layerbuild step: dotnet-runtime", "layerbuild step: nuget-packages", "layerbuild step: app",
+        }));
+        var runtime = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[2]);
+        var packages = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[3]);
+        var own = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[4]);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(runtime, Does.Contain("app/libcoreclr.so").And.Contain("app/System.Private.CoreLib.dll"));
+            Assert.That(runtime, Has.None.Contains("ZeroApp").And.None.Contains("Newtonsoft"));
+            Assert.That(packages, Is.EqualTo(new[] { "app/Newtonsoft.Json.dll" }));
+            Assert.That(own, Does.Contain("app/ZeroApp").And.Contain("app/ZeroApp.dll").And.Contain("app/ZeroApp.deps.json"));
+            Assert.That(own, Has.None.Contains("libcoreclr").And.None.Contains("Newtonsoft"));
+            Assert.That(runtime.Count + packages.Count + own.Count, Is.EqualTo(Directory.GetFiles(app.PublishDir, "*", SearchOption.AllDirectories).Length),
+                "every published file is in exactly one layer");
+
+            var config = first.RuntimeConfig;
+            Assert.That(Strings(config.GetProperty("Entrypoint")), Is.EqualTo(new[] { "/app/ZeroApp" }));
+            Assert.That(config.GetProperty("WorkingDir").GetString(), Is.EqualTo("/app"));
+            Assert.That(Strings(config.GetProperty("Env")), Does.Contain("GREETING_STYLE=plain"));
+            Assert.That(config.GetProperty("ExposedPorts").EnumerateObject().Select(p => p.Name), Is.EquivalentTo(new[] { "8080/tcp", "5353/udp" }));
+            Assert.That(config.GetProperty("Labels").GetProperty("org.example.team").GetString(), Is.EqualTo("blue"));
+        }
+
+        Assert.That(await LoadAndRunAsync(app.DefaultArchive, "zeroapp:1.2.3"), Is.EqualTo($"{{\"greeting\":\"{Greeting}\",\"style\":\"plain\"}}\n"));
+    }
+
+    [Test]
+    [Order(2)]
+    public async Task A_code_only_change_gives_a_new_app_layer_and_leaves_every_layer_below_it_as_it_was()
+    {
+        Assert.That(first, Is.Not.Null, "the first publish did not run");
+        app.WriteProgram(Program("changed code"));
+
+        var publish = await app.PublishAsync();
+
+        Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
+        var second = await ImageArchiveFiles.UnpackAsync(app.DefaultArchive, Path.Combine(TestRun.Root, "zero-config", "unpacked-2"));
+        Assert.That(second.DiffIds, Has.Count.EqualTo(first!.DiffIds.Count));
+        Assert.That(second.DiffIds.Take(4), Is.EqualTo(first.DiffIds.Take(4)), "the base, runtime and package layers are unchanged");
+        Assert.That(second.DiffIds[^1], Is.Not.EqualTo(first.DiffIds[^1]), "the app layer is new");
+        Assert.That(await LoadAndRunAsync(app.DefaultArchive, "zeroapp:1.2.3"), Does.Contain("changed code"));
+    }
+
+    [Test]
+    [Order(3)]
+    public async Task Single_layering_puts_the_whole_publish_folder_in_one_layer()
+    {
+        var archive = Path.Combine(TestRun.Root, "zero-config", "single.tar");
+
+        var publish = await app.PublishAsync("-p:LayerBuildLayering=single", $"-p:LayerBuildOutput={archive}");
+
+        Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
+        var image = await ImageArchiveFiles.UnpackAsync(archive, Path.Combine(TestRun.Root, "zero-config", "unpacked-single"));
+        Assert.That(image.LayerHistory.Skip(2), Is.EqualTo(new[] { "layerbuild step: app" }));
+        Assert.That(await ImageArchiveFiles.FilesOfAsync(image.LayerPaths[^1]),
+            Does.Contain("app/libcoreclr.so").And.Contain("app/Newtonsoft.Json.dll").And.Contain("app/ZeroApp.dll"));
+    }
+
+    [Test]
+    [Order(4)]
+    public async Task An_unknown_layering_fails_the_publish_with_its_code()
+    {
+        var publish = await app.PublishAsync("-p:LayerBuildLayering=fancy");
+
+        Assert.That(publish.ExitCode, Is.Not.Zero, publish.Describe);
+        Assert.That(publish.StandardOutput, Does.Contain("error LB8001: LayerBuildLayering 'fancy' is not known"), publish.Describe);
+    }
+
+    [Test]
+    [Order(5)]
+    public async Task The_default_base_is_the_one_the_SDK_chooses()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(TestRun.Root, "zero-config-web")).FullName;
+        var web = ZeroConfigApp.Create(root, feed, "WebApp", "Microsoft.NET.Sdk.Web", bases.Runtime, "", "", "var app = WebApplication.Create(args);\napp.Run();\n");
+        var off = $"-p:{ZeroConfigApp.UseTestBase}=false";
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(await app.PropertyAfterPrepareAsync("LayerBuildBaseImage", off), Is.EqualTo("mcr.microsoft.com/dotnet/runtime-deps:10.0"));
+            Assert.That(await app.PropertyAfterPrepareAsync("LayerBuildBaseImage", off, "-p:SelfContained=false"), Is.EqualTo("mcr.microsoft.com/dotnet/runtime:10.0"));
+            Assert.That(await web.PropertyAfterPrepareAsync("LayerBuildBaseImage", off), Is.EqualTo("mcr.microsoft.com/dotnet/aspnet:10.0"));
+            Assert.That(await web.PropertyAfterPrepareAsync("LayerBuildRepository"), Is.EqualTo("webapp"));
+        }
+    }
+
+    [Test]
+    [Order(6)]
+    public async Task A_recipe_without_image_is_laid_over_the_property_made_image_of_a_framework_dependent_app()
+    {
+        var root = Directory.CreateDirectory(Path.Combine(TestRun.Root, "zero-config-fd")).FullName;
+        var fd = ZeroConfigApp.Create(root, feed, "FdApp", "Microsoft.NET.Sdk", bases.Runtime,
+            "<SelfContained>false</SelfContained>\n    <UseAppHost>false</UseAppHost>",
+            "<LayerBuildEnvironmentVariable Include=\"FROM_PROPERTIES\" Value=\"kept\" />",
+            """
+            Console.WriteLine($"{File.ReadAllText("extra.txt").Trim()} {Environment.GetEnvironmentVariable("FROM_PROPERTIES")} {Environment.GetEnvironmentVariable("FROM_RECIPE")} {Environment.Version.Major}");
+
+            """);
+        File.WriteAllText(fd.RecipePath, """
+            # Laid over the image the properties make: adds a variable and a step, keeps the rest.
+            tags: [overlay]
+            config:
+              env: { FROM_RECIPE: "yes" }
+            steps:
+              - name: extra
+                files:
+                  - { path: /app/extra.txt, content: "from the recipe" }
+
+            """);
+
+        var publish = await fd.PublishAsync();
+
+        Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
+        Assert.That(ImageItem().Match(publish.StandardOutput).Groups["tags"].Value, Is.EqualTo("fdapp:overlay"), publish.Describe);
+        var image = await ImageArchiveFiles.UnpackAsync(fd.DefaultArchive, Path.Combine(root, "unpacked"));
+        using (Assert.EnterMultipleScope())
+        {
+            // No runtime layer (the base has the runtime) and no package layer (the app uses none).
+            Assert.That(image.LayerHistory.Skip(2), Is.EqualTo(new[] { "layerbuild step: app", "layerbuild step: extra" }));
+            Assert.That(Strings(image.RuntimeConfig.GetProperty("Entrypoint")), Is.EqualTo(new[] { "dotnet", "FdApp.dll" }));
+        }
+
+        Assert.That(await LoadAndRunAsync(fd.DefaultArchive, "fdapp:overlay"), Is.EqualTo("from the recipe kept yes 10\n"));
+    }
+
+    private static string Program(string greeting) => $$"""
+        var message = new { greeting = "{{greeting}}", style = Environment.GetEnvironmentVariable("GREETING_STYLE") };
+        Console.WriteLine(Newtonsoft.Json.JsonConvert.SerializeObject(message));
+
+        """;
+
+    private static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
+
+    private async Task<string> LoadAndRunAsync(string archive, string image)
+    {
+        await docker.LoadAsync(archive);
+        loadedImages.Add(image);
+        return await docker.RunImageAsync(image);
+    }
+
+    [GeneratedRegex(@"IMAGE (?<archive>\S+) tags=(?<tags>\S*)")]
+    private static partial Regex ImageItem();
+}
