@@ -138,10 +138,22 @@ public sealed partial class ZeroConfigTests
 
     [Test]
     [Order(5)]
+    public async Task A_registry_base_is_refused_at_the_generated_recipes_base_line_until_registry_bases_are_supported()
+    {
+        var publish = await app.PublishAsync($"-p:{ZeroConfigApp.UseTestBase}=false");
+
+        Assert.That(publish.ExitCode, Is.Not.Zero, publish.Describe);
+        Assert.That(publish.StandardOutput, Does.Match(@"layerbuild\.generated\.yml\(\d+,\d+\): error LB1024: base 'mcr\.microsoft\.com/dotnet/runtime-deps:10\.0'"), publish.Describe);
+    }
+
+    [Test]
+    [Order(6)]
     public async Task The_default_base_is_the_one_the_SDK_chooses()
     {
         var root = Directory.CreateDirectory(Path.Combine(TestRun.Root, "zero-config-web")).FullName;
-        var web = ZeroConfigApp.Create(root, feed, "WebApp", "Microsoft.NET.Sdk.Web", bases.Runtime, "", "", "var app = WebApplication.Create(args);\napp.Run();\n");
+        var web = ZeroConfigApp.Create(root, feed, "WebApp", "Microsoft.NET.Sdk.Web", bases.Runtime, "",
+            "<LayerBuildPort Include=\"80\" Type=\"sctp\" Condition=\"'$(BadPort)' == 'true'\" />",
+            "var app = WebApplication.Create(args);\napp.Run();\n");
         var off = $"-p:{ZeroConfigApp.UseTestBase}=false";
 
         using (Assert.EnterMultipleScope())
@@ -151,10 +163,14 @@ public sealed partial class ZeroConfigTests
             Assert.That(await web.PropertyAfterPrepareAsync("LayerBuildBaseImage", off), Is.EqualTo("mcr.microsoft.com/dotnet/aspnet:10.0"));
             Assert.That(await web.PropertyAfterPrepareAsync("LayerBuildRepository"), Is.EqualTo("webapp"));
         }
+
+        var badPort = await Dotnet.RunAsync(web.Folder, ["msbuild", "-t:_LayerBuildPrepare", "-p:BadPort=true", .. Dotnet.BuildArguments]);
+        Assert.That(badPort.ExitCode, Is.Not.Zero, badPort.Describe);
+        Assert.That(badPort.StandardOutput, Does.Contain("error LB8002: LayerBuildPort '80' has Type 'sctp'; use tcp or udp"), badPort.Describe);
     }
 
     [Test]
-    [Order(6)]
+    [Order(7)]
     public async Task A_recipe_without_image_is_laid_over_the_property_made_image_of_a_framework_dependent_app()
     {
         var root = Directory.CreateDirectory(Path.Combine(TestRun.Root, "zero-config-fd")).FullName;
