@@ -65,14 +65,15 @@ public sealed partial class ZeroConfigTests
         Assert.That(ImageItem().Match(publish.StandardOutput).Groups["tags"].Value, Is.EqualTo("zeroapp:1.2.3;zeroapp:latest"), publish.Describe);
         first = await ImageArchiveFiles.UnpackAsync(app.DefaultArchive, Path.Combine(TestRun.Root, "zero-config", "unpacked-1"));
 
-        // The base's two layers, then the runtime, the packages and the app, in that order.
+        // The base's two layers, the non-root user it lacks, then the runtime, the packages and the app, in that order.
         Assert.That(first.LayerHistory.Skip(2), Is.EqualTo(new[]
         {
-            "layerbuild step: dotnet-runtime", "layerbuild step: nuget-packages", "layerbuild step: app",
+            "layerbuild step: app-user", "layerbuild step: dotnet-runtime", "layerbuild step: nuget-packages", "layerbuild step: app",
         }));
-        var runtime = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[2]);
-        var packages = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[3]);
-        var own = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[4]);
+        var passwd = File.ReadAllText(await ImageArchiveFiles.ExtractAsync(first.LayerPaths[2], "etc/passwd"));
+        var runtime = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[3]);
+        var packages = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[4]);
+        var own = await ImageArchiveFiles.FilesOfAsync(first.LayerPaths[5]);
         using (Assert.EnterMultipleScope())
         {
             Assert.That(runtime, Does.Contain("app/libcoreclr.so").And.Contain("app/System.Private.CoreLib.dll"));
@@ -83,7 +84,9 @@ public sealed partial class ZeroConfigTests
             Assert.That(runtime.Count + packages.Count + own.Count, Is.EqualTo(Directory.GetFiles(app.PublishDir, "*", SearchOption.AllDirectories).Length),
                 "every published file is in exactly one layer");
 
+            Assert.That(passwd, Does.StartWith("root:x:0:0:").And.EndWith("\napp:x:1654:1654::/home/app:/bin/sh\n"), "the base's lines, then app");
             var config = first.RuntimeConfig;
+            Assert.That(config.GetProperty("User").GetString(), Is.EqualTo("1654"));
             Assert.That(Strings(config.GetProperty("Entrypoint")), Is.EqualTo(new[] { "/app/ZeroApp" }));
             Assert.That(config.GetProperty("WorkingDir").GetString(), Is.EqualTo("/app"));
             Assert.That(Strings(config.GetProperty("Env")), Does.Contain("GREETING_STYLE=plain"));
@@ -106,7 +109,7 @@ public sealed partial class ZeroConfigTests
         Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
         var second = await ImageArchiveFiles.UnpackAsync(app.DefaultArchive, Path.Combine(TestRun.Root, "zero-config", "unpacked-2"));
         Assert.That(second.DiffIds, Has.Count.EqualTo(first!.DiffIds.Count));
-        Assert.That(second.DiffIds.Take(4), Is.EqualTo(first.DiffIds.Take(4)), "the base, runtime and package layers are unchanged");
+        Assert.That(second.DiffIds.Take(5), Is.EqualTo(first.DiffIds.Take(5)), "the base, user, runtime and package layers are unchanged");
         Assert.That(second.DiffIds[^1], Is.Not.EqualTo(first.DiffIds[^1]), "the app layer is new");
         Assert.That(await LoadAndRunAsync(app.DefaultArchive, "zeroapp:1.2.3"), Does.Contain("changed code"));
     }
@@ -121,7 +124,7 @@ public sealed partial class ZeroConfigTests
 
         Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
         var image = await ImageArchiveFiles.UnpackAsync(archive, Path.Combine(TestRun.Root, "zero-config", "unpacked-single"));
-        Assert.That(image.LayerHistory.Skip(2), Is.EqualTo(new[] { "layerbuild step: app" }));
+        Assert.That(image.LayerHistory.Skip(2), Is.EqualTo(new[] { "layerbuild step: app-user", "layerbuild step: app" }));
         Assert.That(await ImageArchiveFiles.FilesOfAsync(image.LayerPaths[^1]),
             Does.Contain("app/libcoreclr.so").And.Contain("app/Newtonsoft.Json.dll").And.Contain("app/ZeroApp.dll"));
     }
@@ -201,7 +204,7 @@ public sealed partial class ZeroConfigTests
         using (Assert.EnterMultipleScope())
         {
             // No runtime layer (the base has the runtime) and no package layer (the app uses none).
-            Assert.That(image.LayerHistory.Skip(2), Is.EqualTo(new[] { "layerbuild step: app", "layerbuild step: extra" }));
+            Assert.That(image.LayerHistory.Skip(2), Is.EqualTo(new[] { "layerbuild step: app-user", "layerbuild step: app", "layerbuild step: extra" }));
             Assert.That(Strings(image.RuntimeConfig.GetProperty("Entrypoint")), Is.EqualTo(new[] { "dotnet", "FdApp.dll" }));
         }
 

@@ -14,6 +14,11 @@ internal static class PublishRecipeText
     public const string RuntimeStep = "dotnet-runtime";
     public const string PackagesStep = "nuget-packages";
     public const string AppStep = "app";
+    public const string UserStep = "app-user";
+
+    /// <summary>The non-root account Microsoft's .NET images have (their <c>APP_UID</c>); the default user.</summary>
+    public const string AppUser = "app";
+    public const string AppUid = "1654";
 
     private static readonly JsonSerializerOptions Quoting = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
@@ -33,10 +38,7 @@ internal static class PublishRecipeText
         yaml.AppendLine("config:");
         yaml.Append("  entrypoint: ").AppendLine(List(settings.Entrypoint));
         yaml.Append("  workdir: ").AppendLine(Quote(settings.WorkingDirectory));
-        if (!string.IsNullOrEmpty(settings.User))
-        {
-            yaml.Append("  user: ").AppendLine(Quote(settings.User));
-        }
+        yaml.Append("  user: ").AppendLine(Quote(settings.User ?? AppUid));
 
         if (settings.Environment.Count > 0)
         {
@@ -53,9 +55,21 @@ internal static class PublishRecipeText
             yaml.Append("  ports: ").AppendLine(List(settings.Ports));
         }
 
+        if (settings.User is not null && settings.PublishDir is null)
+        {
+            return yaml.ToString();
+        }
+
+        yaml.AppendLine("steps:");
+        if (settings.User is null)
+        {
+            // First, as the layer that changes least: nothing at all on a base that has the account.
+            yaml.Append("  - name: ").AppendLine(UserStep);
+            yaml.Append("    users: [{ name: ").Append(AppUser).Append(", uid: ").Append(Quote(AppUid)).AppendLine(" }]");
+        }
+
         if (settings.PublishDir is { } publishDir)
         {
-            yaml.AppendLine("steps:");
             AppendLayers(yaml, publishDir, settings.WorkingDirectory.TrimEnd('/') + "/", settings.Layers);
         }
 

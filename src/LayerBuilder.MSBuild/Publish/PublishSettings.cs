@@ -18,6 +18,7 @@ internal sealed record PublishSettings
 
     public required IReadOnlyList<string> Entrypoint { get; init; }
 
+    /// <summary><c>LayerBuildUser</c>; null means the non-root default, <see cref="PublishRecipeText.AppUser"/>.</summary>
     public string? User { get; init; }
 
     public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];

@@ -71,6 +71,11 @@ internal sealed class StepPlanner
             PlanHardlink(h);
         }
 
+        if (step.Users.Count > 0)
+        {
+            new UserPlanner(this, step.Users).Plan();
+        }
+
         diagnostics.ThrowIfErrors();
         new HardlinkOrdering(plan).Apply();
         AddRemovalsAndParents();

@@ -114,6 +114,9 @@ public sealed record StepSpec
 
     public IReadOnlyList<ExtractSpec> Extract { get; init; } = [];
 
+    /// <summary>Accounts added to the image's <c>/etc/passwd</c>, <c>/etc/group</c> and <c>/etc/shadow</c>.</summary>
+    public IReadOnlyList<UserSpec> Users { get; init; } = [];
+
     /// <summary>What the image history shows for this step.</summary>
     public string Description => Name ?? $"step {Index + 1}";
 }
@@ -146,6 +149,23 @@ public sealed record ExtractSpec(Positioned<string> Source, Positioned<ImagePath
 public sealed record FileSpec(Positioned<ImagePath> Path, ReadOnlyMemory<byte> Content, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default);
 
 public sealed record DirSpec(Positioned<ImagePath> Path, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default);
+
+/// <summary>
+/// An account a step adds (<c>users:</c>, docs/recipe.md): <see cref="Gid"/> defaults to the uid, with a
+/// group named as the user made for it when the image has no group of that id; <see cref="Home"/> to
+/// <c>/home/NAME</c>; <see cref="Shell"/> to <c>/bin/sh</c>; <see cref="Groups"/> are supplementary groups by name.
+/// </summary>
+public sealed record UserSpec(Positioned<string> Name, int Uid, int? Gid = null, string? Home = null, string? Shell = null, IReadOnlyList<string>? Groups = null, SourcePosition Position = default)
+{
+    /// <summary>The home folder: <see cref="Home"/>, else <c>/home/NAME</c>.</summary>
+    public string HomeFolder => Home ?? "/home/" + Name.Value;
+
+    /// <summary>The login shell: <see cref="Shell"/>, else <c>/bin/sh</c> (what Debian's useradd gives).</summary>
+    public string LoginShell => Shell ?? "/bin/sh";
+
+    /// <summary>The primary group id: <see cref="Gid"/>, else the uid.</summary>
+    public int GroupId => Gid ?? Uid;
+}
 
 /// <summary>A symlink (target kept as written) or a hardlink (target is an image path).</summary>
 public sealed record LinkSpec(Positioned<ImagePath> Path, Positioned<string> Target, OwnerSpec? Owner = null, SourcePosition Position = default);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using LayerBuilder.Diagnostics;
 using YamlDotNet.RepresentationModel;
@@ -31,6 +32,7 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             Symlinks = Items(map, "symlinks", what, (n, w) => Link(n, w, RecipeKeys.Symlink, symlink: true)),
             Hardlinks = Items(map, "hardlinks", what, (n, w) => Link(n, w, RecipeKeys.Hardlink, symlink: false)),
             Extract = Items(map, "extract", what, Extract),
+            Users = Items(map, "users", what, User),
             Remove = Items(map, "remove", what, (n, w) => values.ImagePathValue(n, $"an item of 'remove' in {w}") is { } p ? new[] { p } : null)
                 .SelectMany(p => p).ToList(),
         };
@@ -102,6 +104,37 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             PreserveMode = preserve,
             Position = reader.Position(node),
         };
+    }
+
+    private UserSpec? User(YamlNode node, string what)
+    {
+        var where = $"a 'users' item of {what}";
+        var map = reader.Mapping(node, where, RecipeKeys.User);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var name = values.Required(map, "name", where, node);
+        var uid = values.Required(map, "uid", where, node);
+        Positioned<string>? Optional(string key) => map.TryGetValue(key, out var value) ? reader.PositionedScalar(value, $"'{key}' of {where}") : null;
+        var gid = Optional("gid");
+        var home = Optional("home");
+        var shell = Optional("shell");
+        var groups = map.TryGetValue("groups", out var list) ? reader.StringList(list, $"'groups' of {where}", allowSingle: true) ?? [] : [];
+        if (name is null || uid is null || !values.Checks.User(name.Value, uid, gid, home, shell, groups))
+        {
+            return null;
+        }
+
+        return new UserSpec(
+            name.Value,
+            int.Parse(uid.Value.Value, CultureInfo.InvariantCulture),
+            gid is { } g ? int.Parse(g.Value, CultureInfo.InvariantCulture) : null,
+            home?.Value,
+            shell?.Value,
+            groups.Select(x => x.Value).ToList(),
+            reader.Position(node));
     }
 
     private ExtractSpec? Extract(YamlNode node, string what)

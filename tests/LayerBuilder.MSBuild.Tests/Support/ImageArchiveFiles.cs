@@ -42,6 +42,14 @@ public sealed class ImageArchiveFiles
         return new ImageArchiveFiles(folder, config, layers);
     }
 
+    /// <summary>Extracts one member of a layer beside it and returns its path.</summary>
+    public static async Task<string> ExtractAsync(string layer, string member)
+    {
+        var folder = Directory.CreateDirectory(layer + ".files").FullName;
+        await ProcessRunner.RunCheckedAsync("tar", ["-xf", layer, "-C", folder, member]);
+        return Path.Combine(folder, member);
+    }
+
     /// <summary>The regular files of a layer, as paths without the leading <c>./</c> or <c>/</c>.</summary>
     public static async Task<IReadOnlyList<string>> FilesOfAsync(string layer)
     {

@@ -27,6 +27,7 @@ public sealed class SchemaKeysTests
         [nameof(RecipeKeys.Dir)] = ["/$defs/dir"],
         [nameof(RecipeKeys.Symlink)] = ["/$defs/symlink"],
         [nameof(RecipeKeys.Hardlink)] = ["/$defs/hardlink"],
+        [nameof(RecipeKeys.User)] = ["/$defs/user"],
     };
 
     private static IEnumerable<TestCaseData> Mappings() => KeyLists().Select(pair =>

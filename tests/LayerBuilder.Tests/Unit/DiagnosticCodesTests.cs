@@ -41,6 +41,8 @@ public sealed class DiagnosticCodesTests
         ("LB1033", "NestingTooDeep"),
         ("LB1034", "ComplexKey"),
         ("LB1035", "WhiteoutPath"),
+        ("LB1065", "InvalidUserEntry"),
+        ("LB1066", "UserClash"),
         ("LB2001", "SourceNotFound"),
         ("LB2002", "GlobMatchesNothing"),
         ("LB2003", "DuplicatePath"),
@@ -79,6 +81,8 @@ public sealed class DiagnosticCodesTests
         ("LB4007", "UnknownMediaType"),
         ("LB4008", "LayerUnreadable"),
         ("LB4009", "MetadataInvalid"),
+        ("LB8001", "UnknownLayering"),
+        ("LB8002", "InvalidPublishItem"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
@@ -119,5 +123,5 @@ public sealed class DiagnosticCodesTests
 
     [Test]
     public void Numbers_fall_in_the_documented_ranges() =>
-        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 9));
+        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 8, 9));
 }
