@@ -9,13 +9,16 @@ namespace LayerBuilder.MSBuild;
 /// </summary>
 internal static class RecipeComposer
 {
-    public static BuildRecipe Compose(string? recipe, string generatedRecipe, RecipeOptions options)
+    public static BuildRecipe Compose(string? recipe, string generatedRecipe, RecipeOptions options, string? commitTime)
     {
-        if (string.IsNullOrEmpty(recipe))
-        {
-            return RecipeParser.ParseFile(generatedRecipe, options);
-        }
+        var composed = string.IsNullOrEmpty(recipe)
+            ? RecipeParser.ParseFile(generatedRecipe, options)
+            : RecipeParser.ParseFile(recipe, options with { Underlay = () => RecipeParser.ParseFile(generatedRecipe, options) });
 
-        return RecipeParser.ParseFile(recipe, options with { Underlay = () => RecipeParser.ParseFile(generatedRecipe, options) });
+        // Nothing set a time (no LayerBuildCreated, recipe created or SOURCE_DATE_EPOCH): the image is as old
+        // as its commit, while every entry keeps 1970, so a new commit does not change every layer.
+        return composed.Created == DateTimeOffset.UnixEpoch && CommitTimes.TryParse(commitTime, out var time)
+            ? composed with { ImageCreated = time }
+            : composed;
     }
 }

@@ -36,4 +36,7 @@ public abstract class RecipeTask : Task
     public string? Created { get; set; }
 
     public string? SourceDateEpoch { get; set; }
+
+    /// <summary>The commit time of the project's git checkout (seconds since 1970); empty outside one.</summary>
+    public string? CommitTime { get; set; }
 }

@@ -33,6 +33,7 @@ public sealed class ResolveRecipeInputs : RecipeTask
         fingerprint.Append("compression=").AppendLine(Compression);
         fingerprint.Append("created=").AppendLine(Created);
         fingerprint.Append("source-date-epoch=").AppendLine(SourceDateEpoch);
+        fingerprint.Append("commit-time=").AppendLine(CommitTime);
         fingerprint.Append("tags=").AppendJoin(';', Tags ?? []).AppendLine();
         foreach (var arg in Args ?? [])
         {
@@ -76,7 +77,7 @@ public sealed class ResolveRecipeInputs : RecipeTask
                 return [];
             }
 
-            recipe = RecipeComposer.Compose(Recipe, GeneratedRecipe, options);
+            recipe = RecipeComposer.Compose(Recipe, GeneratedRecipe, options, CommitTime);
         }
         catch (Exception e) when (e is LayerBuildException or IOException or UnauthorizedAccessException)
         {

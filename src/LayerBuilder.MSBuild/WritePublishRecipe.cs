@@ -67,6 +67,21 @@ public sealed class WritePublishRecipe : Task
     /// <summary><c>LayerBuildLabel</c> items: the key, metadata <c>Value</c>.</summary>
     public ITaskItem[]? Labels { get; set; }
 
+    /// <summary>The image spec's pre-defined labels the targets filled from the project's properties
+    /// (<c>org.opencontainers.image.version</c>, <c>title</c>, ...): the key, metadata <c>Value</c>.</summary>
+    public ITaskItem[]? StandardLabels { get; set; }
+
+    /// <summary><c>LayerBuildGenerateLabels</c>: false leaves the pre-defined labels and annotations out.</summary>
+    public bool GenerateLabels { get; set; } = true;
+
+    /// <summary><c>LayerBuildCreated</c>, for the <c>created</c> label.</summary>
+    public string? Created { get; set; }
+
+    public string? SourceDateEpoch { get; set; }
+
+    /// <summary>The project's commit time (seconds since 1970), empty outside a git checkout.</summary>
+    public string? CommitTime { get; set; }
+
     /// <summary>The project, named in errors about its properties and items.</summary>
     public string? ProjectFile { get; set; }
 
@@ -79,7 +94,19 @@ public sealed class WritePublishRecipe : Task
         }
 
         var environment = Pairs(EnvironmentVariables, "LayerBuildEnvironmentVariable");
-        var labels = Pairs(Labels, "LayerBuildLabel");
+        var baseImage = BaseReference();
+        var standard = GenerateLabels ? StandardLabelPairs(baseImage) : [];
+        var labels = Pairs([.. StandardLabels ?? [], .. Labels ?? []], "LayerBuildLabel");
+        if (GenerateLabels)
+        {
+            labels = [.. standard.Where(s => labels.All(l => l.Key != s.Key)), .. labels];
+        }
+
+        // An item with an empty value takes a label out, the pre-defined ones included.
+        labels.RemoveAll(l => l.Value.Length == 0);
+        var annotations = GenerateLabels
+            ? labels.Where(l => l.Key.StartsWith(StandardLabelPrefix, StringComparison.Ordinal)).ToList()
+            : [];
         var ports = (Ports ?? []).Select(Port).ToList();
         if (Log.HasLoggedErrors)
         {
@@ -91,13 +118,14 @@ public sealed class WritePublishRecipe : Task
         {
             Repository = Repository.Trim(),
             Tags = (Tags ?? []).Select(t => t.Trim()).Where(t => t.Length > 0).Distinct(StringComparer.Ordinal).ToList(),
-            BaseImage = BaseReference(),
+            BaseImage = baseImage,
             Platform = PlatformOf(RuntimeIdentifier),
             WorkingDirectory = WorkingDirectory.Trim(),
             Entrypoint = Entrypoint(publishDir),
             User = string.IsNullOrWhiteSpace(User) ? null : User.Trim(),
             Environment = environment,
             Labels = labels,
+            Annotations = annotations,
             Ports = ports,
             PublishDir = publishDir is null ? null : Path.TrimEndingDirectorySeparator(Path.GetFullPath(publishDir)) + "/",
             Layers = layering == "single" ? null : Publish.PublishFiles.From(PublishFiles ?? [], (RuntimePacks ?? []).Select(p => p.ItemSpec)),
@@ -105,6 +133,40 @@ public sealed class WritePublishRecipe : Task
 
         WriteIfChanged(PublishRecipeText.Write(settings));
         return !Log.HasLoggedErrors;
+    }
+
+    private const string StandardLabelPrefix = "org.opencontainers.image.";
+
+    /// <summary>The pre-defined keys only this task can fill: <c>created</c> (the image's time, never the
+    /// wall clock) and, for a base by reference, <c>base.name</c> and (for one pinned by digest) <c>base.digest</c>.</summary>
+    private List<KeyValuePair<string, string>> StandardLabelPairs(string baseImage)
+    {
+        var pairs = new List<KeyValuePair<string, string>> { new(StandardLabelPrefix + "created", CreatedText()) };
+        if (!Path.IsPathRooted(baseImage))
+        {
+            pairs.Add(new(StandardLabelPrefix + "base.name", baseImage));
+            var at = baseImage.IndexOf("@sha256:", StringComparison.Ordinal);
+            if (at > 0)
+            {
+                pairs.Add(new(StandardLabelPrefix + "base.digest", baseImage[(at + 1)..]));
+            }
+        }
+
+        return pairs;
+    }
+
+    /// <summary>As the image's config will have it: LayerBuildCreated, else SOURCE_DATE_EPOCH, else the commit time, else 1970.</summary>
+    private string CreatedText()
+    {
+        if (!string.IsNullOrWhiteSpace(Created))
+        {
+            return Created.Trim();
+        }
+
+        var time = long.TryParse((SourceDateEpoch ?? "").Trim(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var epoch)
+            ? DateTimeOffset.FromUnixTimeSeconds(epoch)
+            : CommitTimes.TryParse(CommitTime, out var commit) ? commit : DateTimeOffset.UnixEpoch;
+        return time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     /// <summary>A base that names an existing file or folder (relative to the project) is that archive or

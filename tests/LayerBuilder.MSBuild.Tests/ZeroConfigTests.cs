@@ -16,6 +16,8 @@ namespace LayerBuilder.MSBuild.Tests;
 public sealed partial class ZeroConfigTests
 {
     private const string Greeting = "zero config";
+    private const string FirstCommitTime = "2024-05-06T07:08:09Z";
+    private const string SecondCommitTime = "2025-02-03T04:05:06Z";
 
     private Docker docker = null!;
     private ZeroConfigApp app = null!;
@@ -35,6 +37,8 @@ public sealed partial class ZeroConfigTests
             """
             <SelfContained>true</SelfContained>
                 <Version>1.2.3</Version>
+                <Description>taken out below</Description>
+                <RepositoryUrl>https://example.invalid/zeroapp.git</RepositoryUrl>
             """,
             """
             <PackageReference Include="Newtonsoft.Json" Version="13.0.3" />
@@ -42,8 +46,12 @@ public sealed partial class ZeroConfigTests
                 <LayerBuildPort Include="5353" Type="udp" />
                 <LayerBuildEnvironmentVariable Include="GREETING_STYLE" Value="plain" />
                 <LayerBuildLabel Include="org.example.team" Value="blue" />
+                <LayerBuildLabel Include="org.opencontainers.image.title" Value="Zero" />
+                <LayerBuildLabel Include="org.opencontainers.image.description" Value="" />
             """,
             Program(Greeting));
+        File.WriteAllText(Path.Combine(app.Folder, ".gitignore"), "bin/\nobj/\n");
+        await Git.CommitAsync(app.Folder, FirstCommitTime, init: true);
     }
 
     [OneTimeTearDown]
@@ -87,6 +95,14 @@ public sealed partial class ZeroConfigTests
             Assert.That(passwd, Does.StartWith("root:x:0:0:").And.EndWith("\napp:x:1654:1654::/home/app:/bin/sh\n"), "the base's lines, then app");
             var config = first.RuntimeConfig;
             Assert.That(config.GetProperty("User").GetString(), Is.EqualTo("1654"));
+            Assert.That(first.Config.GetProperty("created").GetString(), Is.EqualTo(FirstCommitTime), "the commit's time, not the clock's");
+            var labels = config.GetProperty("Labels");
+            Assert.That(labels.GetProperty("org.opencontainers.image.version").GetString(), Is.EqualTo("1.2.3"));
+            Assert.That(labels.GetProperty("org.opencontainers.image.created").GetString(), Is.EqualTo(FirstCommitTime));
+            Assert.That(labels.GetProperty("org.opencontainers.image.title").GetString(), Is.EqualTo("Zero"), "a LayerBuildLabel replaces a pre-defined one");
+            Assert.That(labels.TryGetProperty("org.opencontainers.image.description", out _), Is.False, "an empty LayerBuildLabel takes one out");
+            Assert.That(labels.GetProperty("org.opencontainers.image.revision").GetString(), Is.EqualTo(await Git.HeadAsync(app.Folder)));
+            Assert.That(labels.GetProperty("org.opencontainers.image.source").GetString(), Is.EqualTo("https://example.invalid/zeroapp.git"));
             Assert.That(Strings(config.GetProperty("Entrypoint")), Is.EqualTo(new[] { "/app/ZeroApp" }));
             Assert.That(config.GetProperty("WorkingDir").GetString(), Is.EqualTo("/app"));
             Assert.That(Strings(config.GetProperty("Env")), Does.Contain("GREETING_STYLE=plain"));
@@ -103,6 +119,7 @@ public sealed partial class ZeroConfigTests
     {
         Assert.That(first, Is.Not.Null, "the first publish did not run");
         app.WriteProgram(Program("changed code"));
+        await Git.CommitAsync(app.Folder, SecondCommitTime);
 
         var publish = await app.PublishAsync();
 
@@ -111,6 +128,7 @@ public sealed partial class ZeroConfigTests
         Assert.That(second.DiffIds, Has.Count.EqualTo(first!.DiffIds.Count));
         Assert.That(second.DiffIds.Take(5), Is.EqualTo(first.DiffIds.Take(5)), "the base, user, runtime and package layers are unchanged");
         Assert.That(second.DiffIds[^1], Is.Not.EqualTo(first.DiffIds[^1]), "the app layer is new");
+        Assert.That(second.Config.GetProperty("created").GetString(), Is.EqualTo(SecondCommitTime), "a new commit dates the image, not its layers");
         Assert.That(await LoadAndRunAsync(app.DefaultArchive, "zeroapp:1.2.3"), Does.Contain("changed code"));
     }
 
@@ -120,13 +138,19 @@ public sealed partial class ZeroConfigTests
     {
         var archive = Path.Combine(TestRun.Root, "zero-config", "single.tar");
 
-        var publish = await app.PublishAsync("-p:LayerBuildLayering=single", $"-p:LayerBuildOutput={archive}");
+        var publish = await app.PublishAsync("-p:LayerBuildLayering=single", "-p:LayerBuildFormat=oci", $"-p:LayerBuildOutput={archive}");
 
         Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
         var image = await ImageArchiveFiles.UnpackAsync(archive, Path.Combine(TestRun.Root, "zero-config", "unpacked-single"));
         Assert.That(image.LayerHistory.Skip(2), Is.EqualTo(new[] { "layerbuild step: app-user", "layerbuild step: app" }));
         Assert.That(await ImageArchiveFiles.FilesOfAsync(image.LayerPaths[^1]),
             Does.Contain("app/libcoreclr.so").And.Contain("app/Newtonsoft.Json.dll").And.Contain("app/ZeroApp.dll"));
+
+        // The OCI manifest carries the pre-defined keys as annotations too; custom labels stay labels.
+        var annotations = image.ManifestAnnotations();
+        Assert.That(annotations["org.opencontainers.image.version"], Is.EqualTo("1.2.3"));
+        Assert.That(annotations["org.opencontainers.image.created"], Is.EqualTo(SecondCommitTime));
+        Assert.That(annotations.ContainsKey("org.example.team"), Is.False);
     }
 
     [Test]
@@ -147,6 +171,14 @@ public sealed partial class ZeroConfigTests
 
         Assert.That(publish.ExitCode, Is.Not.Zero, publish.Describe);
         Assert.That(publish.StandardOutput, Does.Match(@"layerbuild\.generated\.yml\(\d+,\d+\): error LB1024: base 'mcr\.microsoft\.com/dotnet/runtime-deps:10\.0'"), publish.Describe);
+
+        // A base by reference names itself in the labels; one pinned by digest gives base.digest too.
+        const string digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+        var pinned = await app.PublishAsync($"-p:LayerBuildBaseImage=example.invalid/dotnet/runtime-deps:10.0@{digest}");
+        Assert.That(pinned.ExitCode, Is.Not.Zero, pinned.Describe);
+        var generated = File.ReadAllText(Path.Combine(app.Folder, "obj", "Release", "net10.0", "linux-x64", "layerbuild.generated.yml"));
+        Assert.That(generated, Does.Contain($"\"org.opencontainers.image.base.name\": \"example.invalid/dotnet/runtime-deps:10.0@{digest}\""));
+        Assert.That(generated, Does.Contain($"\"org.opencontainers.image.base.digest\": \"{digest}\""));
     }
 
     [Test]

@@ -50,6 +50,11 @@ internal static class PublishRecipeText
             yaml.Append("  labels: ").AppendLine(Map(settings.Labels));
         }
 
+        if (settings.Annotations.Count > 0)
+        {
+            yaml.Append("  annotations: ").AppendLine(Map(settings.Annotations));
+        }
+
         if (settings.Ports.Count > 0)
         {
             yaml.Append("  ports: ").AppendLine(List(settings.Ports));

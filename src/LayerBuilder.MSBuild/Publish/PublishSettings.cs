@@ -25,6 +25,9 @@ internal sealed record PublishSettings
 
     public IReadOnlyList<KeyValuePair<string, string>> Labels { get; init; } = [];
 
+    /// <summary>OCI manifest annotations: the pre-defined <c>org.opencontainers.image.*</c> labels.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Annotations { get; init; } = [];
+
     /// <summary><c>port/protocol</c>.</summary>
     public IReadOnlyList<string> Ports { get; init; } = [];
 

@@ -145,7 +145,7 @@ public static class ImageBuilder
     /// runtime config with the recipe's over it) and layers.</summary>
     internal static ImageModel CreateModel(BuildRecipe recipe, ImagePlan plan, IReadOnlyList<LayerBlob> layers)
     {
-        var config = new ImageConfig(plan.Platform, recipe.Created, plan.Config, layers.Select(l => l.DiffId).ToList(), plan.History);
+        var config = new ImageConfig(plan.Platform, recipe.ImageTime, plan.Config, layers.Select(l => l.DiffId).ToList(), plan.History);
         return new ImageModel(recipe.Image.Value, recipe.Tags, config, layers, recipe.Config.Annotations);
     }
 

@@ -103,7 +103,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         planned.Add(work);
         lastWork = work;
         createdBy.Add(created);
-        history.Add(new HistoryEntry(recipe.Created, created, "layerbuild"));
+        history.Add(new HistoryEntry(recipe.ImageTime, created, "layerbuild"));
     }
 
     /// <summary>The root filesystem is layer 0. A tar is streamed (its entries reach the merged view as
@@ -141,7 +141,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         lastWork = work;
         existing.Add(layer);
         createdBy.Add(createdByRootfs);
-        history.Add(new HistoryEntry(recipe.Created, createdByRootfs, "layerbuild"));
+        history.Add(new HistoryEntry(recipe.ImageTime, createdByRootfs, "layerbuild"));
     }
 
     /// <summary>Problems of a step that stand whatever the layers below hold: its own inputs and paths.</summary>

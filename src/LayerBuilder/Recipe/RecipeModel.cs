@@ -31,6 +31,16 @@ public sealed record BuildRecipe
 
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UnixEpoch;
 
+    /// <summary>
+    /// The image's own time (config and history <c>created</c>) when it is not <see cref="Created"/>: the
+    /// publish route's commit time (docs/msbuild.md, "Time"), which must not reach the entries' mtimes, or
+    /// every commit would change every layer. Null: <see cref="Created"/>.
+    /// </summary>
+    internal DateTimeOffset? ImageCreated { get; init; }
+
+    /// <summary>The config's and history's <c>created</c>.</summary>
+    internal DateTimeOffset ImageTime => ImageCreated ?? Created;
+
     public BaseSpec Base { get; init; } = new ScratchBase();
 
     public EntryDefaults Defaults { get; init; } = EntryDefaults.Standard;

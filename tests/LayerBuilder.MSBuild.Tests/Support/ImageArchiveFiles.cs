@@ -42,6 +42,17 @@ public sealed class ImageArchiveFiles
         return new ImageArchiveFiles(folder, config, layers);
     }
 
+    /// <summary>The annotations of the OCI manifest that index.json names (an archive in the oci format).</summary>
+    public Dictionary<string, string> ManifestAnnotations()
+    {
+        using var index = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "index.json")));
+        var digest = index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+        using var manifest = JsonDocument.Parse(File.ReadAllText(Path.Combine(Folder, "blobs", "sha256", digest["sha256:".Length..])));
+        return manifest.RootElement.TryGetProperty("annotations", out var annotations)
+            ? annotations.EnumerateObject().ToDictionary(a => a.Name, a => a.Value.GetString()!)
+            : [];
+    }
+
     /// <summary>Extracts one member of a layer beside it and returns its path.</summary>
     public static async Task<string> ExtractAsync(string layer, string member)
     {
