@@ -66,7 +66,7 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         var diagnostics = new DiagnosticLogger(Log, ProjectFile);
         try
         {
-            var recipe = RecipeComposer.Compose(Recipe, GeneratedRecipe, options, CommitTime);
+            var recipe = ComposeRecipe(options, ProjectFile);
             var request = new BuildRequest(recipe, Output) { Format = format, Compression = compression };
             var result = ImageBuilder.BuildAsync(request, cancellation.Token).GetAwaiter().GetResult();
             foreach (var warning in result.Warnings)

@@ -11,9 +11,10 @@ internal static class RecipeComposer
 {
     public static BuildRecipe Compose(string? recipe, string generatedRecipe, RecipeOptions options, string? commitTime)
     {
+        // The generated recipe uses no arg: whether one is used is the user's recipe's say.
         var composed = string.IsNullOrEmpty(recipe)
             ? RecipeParser.ParseFile(generatedRecipe, options)
-            : RecipeParser.ParseFile(recipe, options with { Underlay = () => RecipeParser.ParseFile(generatedRecipe, options) });
+            : RecipeParser.ParseFile(recipe, options with { Underlay = () => RecipeParser.ParseFile(generatedRecipe, options with { QuietArgs = null }) });
 
         // Nothing set a time (no LayerBuildCreated, recipe created or SOURCE_DATE_EPOCH): the image is as old
         // as its commit, while every entry keeps 1970, so a new commit does not change every layer.

@@ -1,3 +1,5 @@
+using LayerBuilder.MSBuild.Publish;
+using LayerBuilder.Recipe;
 using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
 
@@ -37,6 +39,44 @@ public abstract class RecipeTask : Task
 
     public string? SourceDateEpoch { get; set; }
 
+    /// <summary>Whether the project is an app (<c>OutputType</c> <c>Exe</c>): only an app's image is checked for what it needs.</summary>
+    public bool IsApp { get; set; }
+
+    /// <summary><c>LayerBuildCheckImage</c>: false turns the guard rails of the finished image off.</summary>
+    public bool CheckImage { get; set; } = true;
+
+    public bool SelfContained { get; set; }
+
+    public bool PublishAot { get; set; }
+
+    /// <summary><c>$(TargetFrameworkVersion)</c>, such as <c>v10.0</c>.</summary>
+    public string? TargetFrameworkVersion { get; set; }
+
+    /// <summary>Whether the app references the <c>Microsoft.AspNetCore.App</c> framework.</summary>
+    public bool AspNetCore { get; set; }
+
+    public bool InvariantGlobalization { get; set; }
+
     /// <summary>The commit time of the project's git checkout (seconds since 1970); empty outside one.</summary>
     public string? CommitTime { get; set; }
+
+    /// <summary>The recipe this build makes (<see cref="RecipeComposer"/>), with an app's guard rails.</summary>
+    protected BuildRecipe ComposeRecipe(RecipeOptions options, string? projectFile)
+    {
+        var recipe = RecipeComposer.Compose(Recipe, GeneratedRecipe, options, CommitTime);
+        if (!IsApp || !CheckImage)
+        {
+            return recipe;
+        }
+
+        var rails = new GuardRails
+        {
+            SelfContained = SelfContained || PublishAot,
+            DotnetMajor = (TargetFrameworkVersion ?? "").TrimStart('v', 'V').Split('.')[0],
+            AspNetCore = AspNetCore,
+            InvariantGlobalization = InvariantGlobalization,
+            ProjectFile = projectFile ?? RecipeShown,
+        };
+        return recipe with { ImageChecks = rails.For(recipe) };
+    }
 }

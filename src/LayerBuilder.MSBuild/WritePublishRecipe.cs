@@ -33,6 +33,9 @@ public sealed class WritePublishRecipe : Task
 
     public string? RuntimeIdentifier { get; set; }
 
+    /// <summary>Whether the project is an app (<c>OutputType</c> <c>Exe</c>); only an app's runtime identifier is checked.</summary>
+    public bool IsApp { get; set; }
+
     [Required]
     public string WorkingDirectory { get; set; } = "";
 
@@ -93,6 +96,7 @@ public sealed class WritePublishRecipe : Task
             Error(DiagnosticCodes.UnknownLayering, $"LayerBuildLayering '{Layering}' is not known; use dotnet (runtime, packages and app in layers of their own) or single (one layer)");
         }
 
+        CheckRuntimeIdentifier();
         var environment = Pairs(EnvironmentVariables, "LayerBuildEnvironmentVariable");
         var baseImage = BaseReference();
         var standard = GenerateLabels ? StandardLabelPairs(baseImage) : [];
@@ -133,6 +137,28 @@ public sealed class WritePublishRecipe : Task
 
         WriteIfChanged(PublishRecipeText.Write(settings));
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>An image runs Linux: a Windows or macOS identifier is an error; none is a warning, since a
+    /// portable app runs, but native assets then may not match the image (docs/msbuild.md, "Guard rails").</summary>
+    private void CheckRuntimeIdentifier()
+    {
+        if (!IsApp)
+        {
+            return;
+        }
+
+        var rid = (RuntimeIdentifier ?? "").Trim();
+        if (rid.Length == 0)
+        {
+            Log.LogWarning(null, DiagnosticCodes.RuntimeIdentifierNotLinux.Id, null, ProjectFile, 0, 0, 0, 0,
+                "no RuntimeIdentifier: the app is published portable and the image takes the base's platform; publish with -r linux-x64 (or linux-arm64), or set <RuntimeIdentifier>, so its native parts match the image");
+        }
+        else if (!rid.StartsWith("linux", StringComparison.OrdinalIgnoreCase))
+        {
+            Error(DiagnosticCodes.RuntimeIdentifierNotLinux,
+                $"RuntimeIdentifier '{rid}' is not a Linux one, but container images run Linux; publish with -r linux-x64 (or linux-arm64, linux-musl-x64)");
+        }
     }
 
     private const string StandardLabelPrefix = "org.opencontainers.image.";

@@ -24,6 +24,8 @@ public sealed partial class ZeroConfigTests
     private TestBases bases = null!;
     private PackageFeed feed = null!;
     private ImageArchiveFiles? first;
+    private ZeroConfigApp? web;
+    private ZeroConfigApp? fd;
     private readonly HashSet<string> loadedImages = new(StringComparer.Ordinal);
 
     [OneTimeSetUp]
@@ -48,6 +50,7 @@ public sealed partial class ZeroConfigTests
                 <LayerBuildLabel Include="org.example.team" Value="blue" />
                 <LayerBuildLabel Include="org.opencontainers.image.title" Value="Zero" />
                 <LayerBuildLabel Include="org.opencontainers.image.description" Value="" />
+                <LayerBuildArg Include="NEVER_USED" Value="x" Condition="'$(UnusedArg)' == 'true'" />
             """,
             Program(Greeting));
         File.WriteAllText(Path.Combine(app.Folder, ".gitignore"), "bin/\nobj/\n");
@@ -186,7 +189,7 @@ public sealed partial class ZeroConfigTests
     public async Task The_default_base_is_the_one_the_SDK_chooses()
     {
         var root = Directory.CreateDirectory(Path.Combine(TestRun.Root, "zero-config-web")).FullName;
-        var web = ZeroConfigApp.Create(root, feed, "WebApp", "Microsoft.NET.Sdk.Web", bases.Runtime, "",
+        web = ZeroConfigApp.Create(root, feed, "WebApp", "Microsoft.NET.Sdk.Web", bases.Runtime, "",
             "<LayerBuildPort Include=\"80\" Type=\"sctp\" Condition=\"'$(BadPort)' == 'true'\" />",
             "var app = WebApplication.Create(args);\napp.Run();\n");
         var off = $"-p:{ZeroConfigApp.UseTestBase}=false";
@@ -209,7 +212,7 @@ public sealed partial class ZeroConfigTests
     public async Task A_recipe_without_image_is_laid_over_the_property_made_image_of_a_framework_dependent_app()
     {
         var root = Directory.CreateDirectory(Path.Combine(TestRun.Root, "zero-config-fd")).FullName;
-        var fd = ZeroConfigApp.Create(root, feed, "FdApp", "Microsoft.NET.Sdk", bases.Runtime,
+        fd = ZeroConfigApp.Create(root, feed, "FdApp", "Microsoft.NET.Sdk", bases.Runtime,
             "<SelfContained>false</SelfContained>\n    <UseAppHost>false</UseAppHost>",
             "<LayerBuildEnvironmentVariable Include=\"FROM_PROPERTIES\" Value=\"kept\" />",
             """
@@ -241,6 +244,45 @@ public sealed partial class ZeroConfigTests
         }
 
         Assert.That(await LoadAndRunAsync(fd.DefaultArchive, "fdapp:overlay"), Is.EqualTo("from the recipe kept yes 10\n"));
+    }
+
+    [Test]
+    [Order(8)]
+    public async Task The_guard_rails_stop_an_image_that_cannot_run_and_warn_about_what_is_likely_wrong()
+    {
+        Assert.That(fd, Is.Not.Null, "the framework-dependent app was not made");
+        Assert.That(web, Is.Not.Null, "the web app was not made");
+
+        // A framework-dependent app with globalization on a base with neither a runtime nor ICU: both errors, one run.
+        var noRuntime = await fd!.PublishAsync($"-p:LayerBuildBaseImage={bases.RuntimeDeps}", "-p:InvariantGlobalization=false",
+            $"-p:LayerBuildOutput={Path.Combine(TestRun.Root, "zero-config", "no-runtime.tar")}");
+        // A user with no passwd line and an arg no recipe uses: warnings, and the image is built.
+        var warned = await app.PublishAsync("-p:LayerBuildUser=1000", "-p:UnusedArg=true",
+            $"-p:LayerBuildOutput={Path.Combine(TestRun.Root, "zero-config", "warned.tar")}");
+        var portable = await Dotnet.RunAsync(web!.Folder, ["msbuild", "-t:_LayerBuildPrepare", "-p:RuntimeIdentifier=", .. Dotnet.BuildArguments]);
+        var windows = await Dotnet.RunAsync(web.Folder, ["msbuild", "-t:_LayerBuildPrepare", "-p:RuntimeIdentifier=win-x64", .. Dotnet.BuildArguments]);
+        var library = await Dotnet.RunAsync(Path.GetDirectoryName(bases.Runtime)!, ["publish", "bases.csproj", .. Dotnet.BuildArguments]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(noRuntime.ExitCode, Is.Not.Zero, noRuntime.Describe);
+            Assert.That(noRuntime.StandardOutput, Does.Contain("error LB8003: the app is framework-dependent but the image has no .NET 10 runtime"), noRuntime.Describe);
+            Assert.That(noRuntime.StandardOutput, Does.Contain("error LB8005: the app uses globalization"), noRuntime.Describe);
+            Assert.That(File.Exists(Path.Combine(TestRun.Root, "zero-config", "no-runtime.tar")), Is.False);
+
+            Assert.That(warned.ExitCode, Is.Zero, warned.Describe);
+            Assert.That(warned.StandardOutput, Does.Contain("warning LB8006: the image runs as uid 1000, which has no line in the image's /etc/passwd"), warned.Describe);
+            Assert.That(warned.StandardOutput, Does.Contain("warning LB1067: LayerBuildArg: arg 'NEVER_USED' is given but the recipe never uses ${NEVER_USED}"), warned.Describe);
+            Assert.That(warned.StandardOutput, Does.Not.Contain("arg 'PublishDir'"), "the automatic args need no use");
+
+            Assert.That(portable.ExitCode, Is.Zero, portable.Describe);
+            Assert.That(portable.StandardOutput, Does.Contain("warning LB8004: no RuntimeIdentifier"), portable.Describe);
+            Assert.That(windows.ExitCode, Is.Not.Zero, windows.Describe);
+            Assert.That(windows.StandardOutput, Does.Contain("error LB8004: RuntimeIdentifier 'win-x64' is not a Linux one"), windows.Describe);
+
+            Assert.That(library.ExitCode, Is.Zero, library.Describe);
+            Assert.That(library.StandardOutput, Does.Contain("warning LB8007: LayerBuilder.MSBuild is referenced but no image is built"), library.Describe);
+        }
     }
 
     private static string Program(string greeting) => $$"""

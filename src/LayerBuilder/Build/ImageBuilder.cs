@@ -73,7 +73,7 @@ public static class ImageBuilder
         ArchiveFile? archive = null;
         try
         {
-            var warnings = new List<Diagnostic>();
+            var warnings = new List<Diagnostic>(recipe.Warnings);
             using var writing = new LayerWriting(staging.Path, request.Progress);
             ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
             var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add).PlanAsync(cancellationToken).ConfigureAwait(false);

@@ -53,6 +53,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
 
         PlanSteps();
         CheckConfigUser();
+        CheckImage();
         return new ImagePlan(existing, planned, createdBy, history, platform, ConfigMerge.Apply(config, recipe.Config));
     }
 
@@ -180,6 +181,25 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     }
 
     /// <summary>Names stay names in the config (the runtime resolves them), but they must exist in the image.</summary>
+    /// <summary>The front end's checks of the finished image: warnings go on, errors stop the build here.</summary>
+    private void CheckImage()
+    {
+        var errors = new DiagnosticBag();
+        foreach (var check in recipe.ImageChecks.Where(c => !c.Holds(index)))
+        {
+            if (check.Severity == Severity.Error)
+            {
+                errors.AddRange([check.Diagnostic]);
+            }
+            else
+            {
+                warn(check.Diagnostic);
+            }
+        }
+
+        errors.ThrowIfErrors();
+    }
+
     private void CheckConfigUser()
     {
         if (recipe.Config.User is { Numeric: null } user)

@@ -38,6 +38,12 @@ public sealed record BuildRecipe
     /// </summary>
     internal DateTimeOffset? ImageCreated { get; init; }
 
+    /// <summary>Warnings found while reading the recipe (an arg no one uses); the build reports them.</summary>
+    internal IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+
+    /// <summary>What a front end knows the finished image needs (the publish route's guard rails).</summary>
+    internal IReadOnlyList<Planning.ImageCheck> ImageChecks { get; init; } = [];
+
     /// <summary>The config's and history's <c>created</c>.</summary>
     internal DateTimeOffset ImageTime => ImageCreated ?? Created;
 

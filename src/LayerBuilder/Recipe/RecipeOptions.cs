@@ -24,4 +24,9 @@ public sealed record RecipeOptions
     /// underlay's. Called only for such a file; a file with <c>image:</c> is complete and stands alone.
     /// </summary>
     internal Func<BuildRecipe>? Underlay { get; init; }
+
+    /// <summary>Names of <see cref="Args"/> that a recipe need not use (the MSBuild route's automatic
+    /// args); any other one the recipe never references is warned about (LB1067), as Docker warns about
+    /// an unused build arg. Null: every one may go unused.</summary>
+    internal IReadOnlySet<string>? QuietArgs { get; init; } = new HashSet<string>();
 }

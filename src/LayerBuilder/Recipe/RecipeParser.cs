@@ -156,6 +156,12 @@ public static class RecipeParser
             }
 
             var platformSet = keys.ContainsKey("platform");
+            var unused = options.QuietArgs is not { } quiet ? [] : options.Args.Keys
+                .Where(name => !quiet.Contains(name) && !reader.Expander.Used.Contains(name))
+                .Order(StringComparer.Ordinal)
+                .Select(name => new Diagnostic(DiagnosticCodes.UnusedArg, Severity.Warning, SourcePosition.StartOf("--arg"),
+                    $"arg '{name}' is given but the recipe never uses ${{{name}}}; remove it, or check its spelling against the recipe's references"))
+                .ToList();
             return new BuildRecipe
             {
                 File = file,
@@ -169,6 +175,7 @@ public static class RecipeParser
                 Defaults = defaults,
                 Config = under is null ? config : ConfigLayering.Over(config, under.Config),
                 Steps = steps,
+                Warnings = [.. under?.Warnings ?? [], .. unused],
             };
         }
 
