@@ -285,6 +285,24 @@ public sealed partial class ZeroConfigTests
         }
     }
 
+    [Test]
+    [Order(9)]
+    public async Task The_starter_recipe_init_writes_for_the_project_builds_and_runs_as_written()
+    {
+        using var stdout = new StringWriter();
+        using var stderr = new StringWriter();
+        var exitCode = await new LayerBuilder.Tool.BuildCommand(stdout, stderr).InvokeAsync(["init", app.Folder]);
+        Assert.That(exitCode, Is.Zero, stderr.ToString());
+
+        var publish = await app.PublishAsync();
+
+        Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
+        var image = await ImageArchiveFiles.UnpackAsync(app.DefaultArchive, Path.Combine(TestRun.Root, "zero-config", "unpacked-init"));
+        Assert.That(image.RuntimeConfig.GetProperty("Labels").GetProperty("org.opencontainers.image.description").GetString(),
+            Is.EqualTo("ZeroApp, built with LayerBuilder"), "the starter's label, laid over the property-made image");
+        Assert.That(await LoadAndRunAsync(app.DefaultArchive, "zeroapp:latest"), Does.Contain("changed code"));
+    }
+
     private static string Program(string greeting) => $$"""
         var message = new { greeting = "{{greeting}}", style = Environment.GetEnvironmentVariable("GREETING_STYLE") };
         Console.WriteLine(Newtonsoft.Json.JsonConvert.SerializeObject(message));

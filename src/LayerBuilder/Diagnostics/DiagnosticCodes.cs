@@ -35,6 +35,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode InvalidUserEntry = new(1065, "Invalid users entry");
     public static readonly DiagnosticCode UserClash = new(1066, "User or group already in the image");
     public static readonly DiagnosticCode UnusedArg = new(1067, "Arg given but never used");
+    public static readonly DiagnosticCode InitNotPossible = new(1068, "init cannot write the starter recipe");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
