@@ -28,8 +28,15 @@ fi
 artifacts=$(mktemp -d "${TMPDIR:-/tmp}/layerbuilder-pack.XXXXXX")
 trap 'rm -rf "$artifacts"' EXIT INT TERM
 
+# One version for every package, even if HEAD moves while packing (Directory.Build.targets would
+# otherwise read it per project).
+version_arg=
+if commit=$(git -C "$root" rev-parse --short=12 HEAD 2>/dev/null); then
+  version_arg=-p:VersionSuffix=dev.$commit
+fi
+
 pack() {
-  dotnet pack "$@" -c Release -o "$out" --artifacts-path "$artifacts" -nologo -v q
+  dotnet pack "$@" -c Release -o "$out" --artifacts-path "$artifacts" -nologo -v q $version_arg
 }
 
 pack "$root/src/LayerBuilder/LayerBuilder.csproj"
