@@ -17,4 +17,10 @@ public sealed record BuildOptions(
     public LayerCompression Compression { get; init; } = LayerCompression.None;
 
     public bool NoCache { get; init; }
+
+    /// <summary>Use only the cache: no registry request (a base never pulled is an error).</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Registries that may speak plain HTTP or present an unverified certificate.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 }
