@@ -110,7 +110,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
     /// <summary>The uncompressed tar of the layer blob <paramref name="digest"/> (<paramref name="size"/> bytes as
     /// stored), whose tar must have <paramref name="diffId"/>: from the store when it is there and intact,
     /// else downloaded, decompressed and checked in one pass.</summary>
-    public async Task<FileLayer> LayerAsync(Digest digest, long size, Digest diffId, int number, CancellationToken cancellationToken)
+    public async Task<FileLayer> LayerAsync(Digest digest, long size, string mediaType, Digest diffId, int number, CancellationToken cancellationToken)
     {
         if (store.Find(diffId) is { } stored)
         {
@@ -185,7 +185,9 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             }
 
             progress?.Report(new TransferProgress("pull", Repository, digest, blobSize, size, Done: true));
-            return new FileLayer(Commit(temporary, diffId), diffId, tarSize);
+            var layer = new FileLayer(Commit(temporary, diffId), diffId, tarSize);
+            store.RememberOrigin(diffId, digest, size, mediaType, Repository);
+            return layer;
         }
         catch (Exception e) when (e is HttpIOException or HttpRequestException || IsFromResponse(e))
         {
