@@ -149,6 +149,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                         await using (tar.ConfigureAwait(false))
                         {
                             await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                            OwnerLock.Hold(output.SafeFileHandle); // a concurrent build's sweep of the cache's tmp/ leaves it alone
                             using var tarHash = new HashingStream(output, leaveOpen: true);
                             await tar.CopyToAsync(tarHash, HashBuffer, cancellationToken).ConfigureAwait(false);
                             tarDigest = tarHash.Complete();
@@ -230,6 +231,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             Digest digest;
             await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
             {
+                OwnerLock.Hold(output.SafeFileHandle); // a concurrent build's sweep of the cache's tmp/ leaves it alone
                 using var hashing = new HashingStream(output, leaveOpen: true);
                 var body = await ReadBodyAsync(client, response, cancellationToken).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))

@@ -48,7 +48,9 @@ internal sealed class PulledBlobStore
         return File.Exists(path) ? path : null;
     }
 
-    /// <summary>A new temporary file name beside the store (same file system: the rename is atomic).</summary>
+    /// <summary>A new temporary file name beside the store (same file system: the rename is atomic). Its
+    /// writer holds an <see cref="OwnerLock"/> on it, so the cache's sweep removes it only once a killed
+    /// build left it behind.</summary>
     public string NewTemporary()
     {
         Directory.CreateDirectory(temp);

@@ -205,6 +205,25 @@ public sealed class RegistryPullTests
     }
 
     [Test]
+    public void The_command_line_prints_one_line_per_pulled_blob_when_redirected_and_nothing_with_quiet()
+    {
+        using var folder = new TempDirectory();
+        var work = folder.CreateFolder("work");
+        File.WriteAllText(Path.Combine(work, "layerbuild.yml"), $"image: example/derived\nbase: {registry.Host}/team/base:1\n");
+
+        var shown = LayerBuilderCli.Run(["layerbuild.yml", "-o", "image.tar"], work);
+        var quiet = LayerBuilderCli.Run(["layerbuild.yml", "-o", "quiet.tar", "--quiet", "--no-cache"], work);
+
+        Assert.That(shown.ExitCode, Is.Zero, shown.Transcript);
+        var pulls = shown.StdErr.Split('\n').Where(l => l.StartsWith($"pull {registry.Host}/team/base ", StringComparison.Ordinal)).ToList();
+        Assert.That(pulls, Has.Count.EqualTo(1), shown.Transcript);
+        Assert.That(pulls[0], Does.Match(@"[0-9a-f]{12}: [0-9.]+ MiB, [0-9.]+ MiB/s$"));
+        Assert.That(quiet.ExitCode, Is.Zero, quiet.Transcript);
+        Assert.That(quiet.StdErr + quiet.StdOut, Is.Empty);
+        Assert.That(File.Exists(Path.Combine(work, "quiet.tar")), Is.True);
+    }
+
+    [Test]
     public void A_base_string_that_is_no_reference_is_a_recipe_error_and_one_naming_a_file_says_how_to_use_it()
     {
         using var folder = new TempDirectory();
