@@ -205,6 +205,7 @@ public sealed class RegistryPullTests
     }
 
     [Test]
+    [Category(NativeToolRerun.Category)]
     public void The_command_line_prints_one_line_per_pulled_blob_when_redirected_and_nothing_with_quiet()
     {
         using var folder = new TempDirectory();

@@ -116,6 +116,7 @@ public sealed class SecureRegistryPullTests
     }
 
     [Test]
+    [Category(NativeToolRerun.Category)]
     public void The_command_line_never_shows_the_password_and_leaves_it_in_no_file()
     {
         using var folder = new TempDirectory();
