@@ -52,6 +52,11 @@ public sealed class BuildCommand
         DefaultValueFactory = _ => "none",
     };
 
+    private readonly Option<string?> expectImageId = new("--expect-image-id")
+    {
+        Description = "sha256:... : fail (exit 1, no archive) when the built image's id differs (a fixture's pinned digest).",
+    };
+
     private readonly Option<bool> noCache = new("--no-cache")
     {
         Description = "Neither read nor fill the layer cache ($XDG_CACHE_HOME/layerbuilder); always rewrite the archive.",
@@ -86,7 +91,7 @@ public sealed class BuildCommand
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
-            recipe, output, format, compression, args, tags, created, noCache, offline, insecureRegistries, quiet, verbose,
+            recipe, output, format, compression, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
         };
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema" needs ./schema.
@@ -150,6 +155,7 @@ public sealed class BuildCommand
             NoCache = result.GetValue(noCache),
             Offline = result.GetValue(offline),
             InsecureRegistries = result.GetValue(insecureRegistries) ?? [],
+            ExpectImageId = result.GetValue(expectImageId),
         };
         return await new BuildRunner(stdout, stderr).RunAsync(options, cancellationToken).ConfigureAwait(false);
     }
