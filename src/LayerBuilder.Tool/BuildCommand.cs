@@ -62,6 +62,16 @@ public sealed class BuildCommand
         Description = "Neither read nor fill the layer cache ($XDG_CACHE_HOME/layerbuilder); always rewrite the archive.",
     };
 
+    private readonly Option<bool> offline = new("--offline")
+    {
+        Description = "Send no request to any registry: a registry base must already be in the layer cache.",
+    };
+
+    private readonly Option<string[]> insecureRegistries = new("--insecure-registry")
+    {
+        Description = "A registry (HOST or HOST:PORT) that may use plain HTTP or an unverified certificate (repeatable).",
+    };
+
     private readonly Option<bool> quiet = new("--quiet", "-q") { Description = "Print nothing but errors." };
 
     private readonly Option<bool> verbose = new("--verbose") { Description = "Show stack traces of internal errors." };
@@ -81,7 +91,7 @@ public sealed class BuildCommand
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
-            recipe, output, format, compression, args, tags, created, expectImageId, noCache, quiet, verbose,
+            recipe, output, format, compression, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
         };
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema" needs ./schema.
@@ -144,6 +154,8 @@ public sealed class BuildCommand
         {
             Compression = layerCompression,
             NoCache = result.GetValue(noCache),
+            Offline = result.GetValue(offline),
+            InsecureRegistries = result.GetValue(insecureRegistries) ?? [],
             ExpectImageId = result.GetValue(expectImageId),
         };
         return await new BuildRunner(stdout, stderr).RunAsync(options, cancellationToken).ConfigureAwait(false);

@@ -18,6 +18,11 @@ public sealed record BuildOptions(
 
     public bool NoCache { get; init; }
 
+    /// <summary>Use only the cache: no registry request (a base never pulled is an error).</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Registries that may speak plain HTTP or present an unverified certificate.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
     /// <summary>The image id the build must produce (<c>--expect-image-id</c>), as given.</summary>
     public string? ExpectImageId { get; init; }
 }

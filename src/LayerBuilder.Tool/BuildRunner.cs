@@ -36,6 +36,9 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                         Compression = options.Compression,
                         Cache = options.NoCache ? null : LayerCache.Default(),
                         Progress = progress,
+                        TransferProgress = progress,
+                        Offline = options.Offline,
+                        InsecureRegistries = options.InsecureRegistries,
                         ExpectedImageId = expected,
                     },
                     cancellationToken).ConfigureAwait(false);

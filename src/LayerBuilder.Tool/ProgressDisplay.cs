@@ -1,15 +1,19 @@
 using System.Globalization;
+using LayerBuilder.Image;
 using LayerBuilder.Layers;
 
 namespace LayerBuilder.Tool;
 
 /// <summary>
-/// Shows layer progress. On a terminal, one status line (every layer in flight: files, bytes) is
-/// redrawn in place, starting only once the build has run for a second, and cleared at the end. When
-/// output is redirected, one plain line per finished layer. With --quiet nothing is shown.
+/// Shows layer and registry transfer progress. On a terminal, one status line (every layer and blob in
+/// flight: files, bytes, rate) is redrawn in place, starting only once the build has run for a second, and
+/// cleared at the end. When output is redirected, one plain line per finished layer or blob. With --quiet
+/// nothing is shown.
 /// </summary>
-public sealed class ProgressDisplay : IProgress<LayerProgress>, IDisposable
+public sealed class ProgressDisplay : IProgress<LayerProgress>, IProgress<TransferProgress>, IDisposable
 {
+    private readonly Dictionary<Digest, (TransferProgress Progress, TimeSpan Started)> transfers = [];
+
     private readonly TextWriter output;
     private readonly bool live;
     private readonly Lock gate = new();
@@ -64,7 +68,37 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IDisposable
 
             if (clock.Elapsed >= firstDrawAfter)
             {
-                Draw(string.Join("  |  ", active.Values.Select(Describe)));
+                Draw(string.Join("  |  ", active.Values.Select(Describe).Concat(transfers.Values.Select(t => Describe(t.Progress, clock.Elapsed - t.Started)))));
+            }
+        }
+    }
+
+    public void Report(TransferProgress value)
+    {
+        lock (gate)
+        {
+            if (ended)
+            {
+                return;
+            }
+
+            var started = transfers.TryGetValue(value.Digest, out var known) ? known.Started : clock.Elapsed;
+            if (value.Done)
+            {
+                transfers.Remove(value.Digest);
+                if (!live)
+                {
+                    output.WriteLine(Describe(value, clock.Elapsed - started));
+                }
+            }
+            else
+            {
+                transfers[value.Digest] = (value, started);
+            }
+
+            if (live && clock.Elapsed >= firstDrawAfter)
+            {
+                Draw(string.Join("  |  ", active.Values.Select(Describe).Concat(transfers.Values.Select(t => Describe(t.Progress, clock.Elapsed - t.Started)))));
             }
         }
     }
@@ -109,6 +143,14 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IDisposable
     private static string Describe(LayerProgress p) => p.FromCache
         ? $"layer {p.Layer + 1} {p.Description}: cached, {Megabytes(p.Bytes)}"
         : $"layer {p.Layer + 1} {p.Description}: {p.Files.ToString("N0", CultureInfo.InvariantCulture)} entries, {Megabytes(p.Bytes)}";
+
+    private static string Describe(TransferProgress p, TimeSpan elapsed)
+    {
+        var blob = p.Digest.Hex[..12];
+        var total = p.Total is { } size && !p.Done ? " of " + Megabytes(size) : "";
+        var rate = elapsed.TotalSeconds > 0 && p.Action != "cached" ? $", {Megabytes((long)(p.Bytes / elapsed.TotalSeconds))}/s" : "";
+        return $"{p.Action} {p.Repository} {blob}: {Megabytes(p.Bytes)}{total}{rate}";
+    }
 
     private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 }

@@ -168,19 +168,28 @@ public sealed partial class ZeroConfigTests
 
     [Test]
     [Order(5)]
-    public async Task A_registry_base_is_refused_at_the_generated_recipes_base_line_until_registry_bases_are_supported()
+    public async Task A_base_by_reference_is_pulled_from_the_registry_it_names_and_a_pinned_one_labels_its_digest()
     {
-        var publish = await app.PublishAsync($"-p:{ZeroConfigApp.UseTestBase}=false");
+        RegistryServer.RequireTools();
+        await using var registry = await RegistryServer.StartPlainAsync();
+        var digest = await registry.CopyAsync($"docker-archive:{bases.RuntimeDeps}", "dotnet/runtime-deps:10.0");
+        var byTag = $"{registry.Host}/dotnet/runtime-deps:10.0";
+        var generatedPath = Path.Combine(app.Folder, "obj", "Release", "net10.0", "linux-x64", "layerbuild.generated.yml");
 
-        Assert.That(publish.ExitCode, Is.Not.Zero, publish.Describe);
-        Assert.That(publish.StandardOutput, Does.Match(@"layerbuild\.generated\.yml\(\d+,\d+\): error LB1024: base 'mcr\.microsoft\.com/dotnet/runtime-deps:10\.0'"), publish.Describe);
+        var publish = await app.PublishAsync($"-p:{ZeroConfigApp.UseTestBase}=false", $"-p:LayerBuildBaseImage={byTag}");
 
-        // A base by reference names itself in the labels; one pinned by digest gives base.digest too.
-        const string digest = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
-        var pinned = await app.PublishAsync($"-p:LayerBuildBaseImage=example.invalid/dotnet/runtime-deps:10.0@{digest}");
-        Assert.That(pinned.ExitCode, Is.Not.Zero, pinned.Describe);
-        var generated = File.ReadAllText(Path.Combine(app.Folder, "obj", "Release", "net10.0", "linux-x64", "layerbuild.generated.yml"));
-        Assert.That(generated, Does.Contain($"\"org.opencontainers.image.base.name\": \"example.invalid/dotnet/runtime-deps:10.0@{digest}\""));
+        Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
+        Assert.That(File.ReadAllText(generatedPath), Does.Contain($"\"org.opencontainers.image.base.name\": \"{byTag}\""));
+        Assert.That(registry.CountRequests("GET", "^/v2/dotnet/runtime-deps/manifests/10\\.0$"), Is.GreaterThanOrEqualTo(1), "the base came from the registry");
+        Assert.That(await LoadAndRunAsync(app.DefaultArchive, "zeroapp:1.2.3"), Does.Contain("\"greeting\""));
+
+        // Pinned by digest, the base also names its digest in the labels.
+        var pinned = $"{registry.Host}/dotnet/runtime-deps@{digest}";
+        var again = await app.PublishAsync($"-p:{ZeroConfigApp.UseTestBase}=false", $"-p:LayerBuildBaseImage={pinned}");
+
+        Assert.That(again.ExitCode, Is.Zero, again.Describe);
+        var generated = File.ReadAllText(generatedPath);
+        Assert.That(generated, Does.Contain($"\"org.opencontainers.image.base.name\": \"{pinned}\""));
         Assert.That(generated, Does.Contain($"\"org.opencontainers.image.base.digest\": \"{digest}\""));
     }
 

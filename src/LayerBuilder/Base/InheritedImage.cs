@@ -3,7 +3,7 @@ using LayerBuilder.Layers;
 
 namespace LayerBuilder.Base;
 
-/// <summary>The image a recipe's <see cref="Recipe.ImageBase"/> names, read: its verified layers
+/// <summary>The image a recipe's <see cref="Recipe.ImageBase"/> or <see cref="Recipe.RegistryBase"/> names, read: its verified layers
 /// (uncompressed, digests checked against the config's diff ids), runtime config and history, ready to be
 /// inherited.</summary>
 internal sealed record InheritedImage(string Name, Platform Platform, ContainerConfig Config, IReadOnlyList<HistoryEntry> History, IReadOnlyList<FileLayer> Layers);

@@ -47,6 +47,20 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
     /// <summary>Receives per-layer progress while layers are written (from worker threads).</summary>
     public IProgress<LayerProgress>? Progress { get; init; }
 
+    /// <summary>Use only what the cache holds: no request goes to any registry, and a <c>base: REFERENCE</c>
+    /// that was never pulled is an error (LB5011).</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Registries (<c>host</c> or <c>host:port</c>) that may be reached over plain HTTP or with a
+    /// certificate that is not verified, as docker's <c>--insecure-registry</c> (docs/security.md).</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+
+    /// <summary>Receives per-blob progress of registry transfers (from worker threads).</summary>
+    public IProgress<TransferProgress>? TransferProgress { get; init; }
+
+    /// <summary>Where certificates and credentials are read from; a test seam (default: the standard
+    /// certs.d folders and the process's environment).</summary>
+    internal Registry.RegistrySettings? RegistrySettings { get; init; }
     /// <summary>The image id (config digest) the build must produce: a fixture's digest pinned in its test.
     /// Another id fails the build with LB6011 before any byte of the archive is written.</summary>
     public Image.Digest? ExpectedImageId { get; init; }

@@ -5,6 +5,7 @@ using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Planning;
 using LayerBuilder.Recipe;
+using LayerBuilder.Registry;
 
 namespace LayerBuilder.Build;
 
@@ -76,7 +77,9 @@ public static class ImageBuilder
             var warnings = new List<Diagnostic>(recipe.Warnings);
             using var writing = new LayerWriting(staging.Path, request.Progress);
             ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
-            var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add).PlanAsync(cancellationToken).ConfigureAwait(false);
+            using var registries = recipe.Base is RegistryBase && !request.Offline ? new RegistrySession(Settings(request)) : null;
+            var pull = new RegistryPull(registries, cache is { IsOn: true } ? PulledBlobStore.InCache(cache.Store) : PulledBlobStore.InStaging(staging.Path), request.TransferProgress);
+            var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add, pull).PlanAsync(cancellationToken).ConfigureAwait(false);
 
             ArchiveSlot? slot = null;
             if (WritesLayerInPlace(request, output) && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
@@ -137,6 +140,10 @@ public static class ImageBuilder
             staging.Dispose();
         }
     }
+
+    /// <summary>How registries are reached: the request's settings, with its insecure registries.</summary>
+    private static RegistrySettings Settings(BuildRequest request) =>
+        (request.RegistrySettings ?? new RegistrySettings()) with { InsecureRegistries = [.. request.InsecureRegistries, .. request.RegistrySettings?.InsecureRegistries ?? []] };
 
     /// <summary>An uncompressed archive file (not a stream, not gzipped, layers not compressed) can take
     /// its layer in place; the layout decides whether the image qualifies.</summary>

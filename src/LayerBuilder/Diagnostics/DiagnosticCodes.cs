@@ -32,6 +32,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode NestingTooDeep = new(1033, "Recipe nested too deeply");
     public static readonly DiagnosticCode ComplexKey = new(1034, "Mapping key is not a plain value");
     public static readonly DiagnosticCode WhiteoutPath = new(1035, "Path is a whiteout name");
+    public static readonly DiagnosticCode InvalidBaseReference = new(1036, "Invalid base image reference");
     public static readonly DiagnosticCode InvalidNodeType = new(1042, "Invalid node type");
     public static readonly DiagnosticCode InvalidDeviceNumber = new(1043, "Invalid device number");
     public static readonly DiagnosticCode InvalidXattr = new(1044, "Invalid extended attribute");
@@ -89,6 +90,23 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode LayerUnreadable = new(4008, "Layer is not a readable tar");
     public static readonly DiagnosticCode MetadataInvalid = new(4009, "Metadata cannot be read");
 
+    // LB5xxx: registries and engines.
+    public static readonly DiagnosticCode RegistryHostUnknown = new(5001, "Registry host not found");
+    public static readonly DiagnosticCode RegistryUnreachable = new(5002, "Registry cannot be reached");
+    public static readonly DiagnosticCode RegistryTlsFailed = new(5003, "Registry TLS connection failed");
+    public static readonly DiagnosticCode RegistryUnauthorized = new(5004, "Registry refused the credentials");
+    public static readonly DiagnosticCode RegistryDenied = new(5005, "Registry denied access");
+    public static readonly DiagnosticCode ManifestUnknown = new(5006, "Image not found in the registry");
+    public static readonly DiagnosticCode PlatformNotInIndex = new(5007, "Platform not in the image index");
+    public static readonly DiagnosticCode RegistryDigestMismatch = new(5008, "Registry content does not match its digest");
+    public static readonly DiagnosticCode UnsupportedManifest = new(5009, "Unsupported manifest");
+    public static readonly DiagnosticCode RegistryError = new(5010, "Registry answered with an error");
+    public static readonly DiagnosticCode NotCachedOffline = new(5011, "Base not in the cache while offline");
+    public static readonly DiagnosticCode CredentialsUnusable = new(5012, "Credentials cannot be read");
+    public static readonly DiagnosticCode RegistryResponseInvalid = new(5013, "Registry response is invalid");
+    public static readonly DiagnosticCode BlobUnknown = new(5014, "Blob not found in the registry");
+    public static readonly DiagnosticCode RegistryConnectionLost = new(5015, "Registry connection lost");
+    public static readonly DiagnosticCode BaseLayerUnreadable = new(5016, "Pulled layer cannot be read");
     // LB6xxx: checks the recipe makes on its image (recipe 'checks', --expect-image-id).
     public static readonly DiagnosticCode CheckedPathMissing = new(6001, "Checked path does not exist");
     public static readonly DiagnosticCode CheckedPathPresent = new(6002, "Path exists that must not");
