@@ -53,7 +53,10 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
 
         PlanSteps();
         CheckConfigUser();
-        return new ImagePlan(existing, planned, createdBy, history, platform, ConfigMerge.Apply(config, recipe.Config));
+        var diagnostics = new DiagnosticBag();
+        var merged = ConfigMerge.Apply(config, recipe.Config, platform, diagnostics);
+        diagnostics.ThrowIfErrors();
+        return new ImagePlan(existing, planned, createdBy, history, platform, merged);
     }
 
     private void PlanSteps()
