@@ -79,6 +79,22 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode LayerUnreadable = new(4008, "Layer is not a readable tar");
     public static readonly DiagnosticCode MetadataInvalid = new(4009, "Metadata cannot be read");
 
+    // LB7xxx: Dockerfile conversion (dotnet layerbuild convert, Conversion/DockerfileConverter).
+    public static readonly DiagnosticCode DockerfileRun = new(7001, "RUN cannot be converted");
+    public static readonly DiagnosticCode DockerfileRemoteSource = new(7002, "ADD of a URL");
+    public static readonly DiagnosticCode DockerfileCopyFrom = new(7003, "COPY --from another stage or image");
+    public static readonly DiagnosticCode DockerfileHeredoc = new(7004, "Heredoc");
+    public static readonly DiagnosticCode DockerfileMultiStage = new(7005, "Second build stage");
+    public static readonly DiagnosticCode DockerfileConfigWithoutKey = new(7006, "Instruction sets config a recipe has no key for");
+    public static readonly DiagnosticCode DockerfileUnknownInstruction = new(7007, "Unknown instruction");
+    public static readonly DiagnosticCode DockerfileSyntax = new(7008, "Malformed instruction");
+    public static readonly DiagnosticCode DockerfileUnsupportedFlag = new(7009, "Option a recipe has no equivalent for");
+    public static readonly DiagnosticCode DockerfileVariable = new(7010, "Variable cannot be converted");
+    public static readonly DiagnosticCode DockerfileArchive = new(7011, "ADD of an archive extract cannot express");
+    public static readonly DiagnosticCode DockerfileNoFrom = new(7012, "No FROM");
+    public static readonly DiagnosticCode DockerfileWorkdirNotCreated = new(7013, "WORKDIR folder not created");
+    public static readonly DiagnosticCode DockerfileUnreadable = new(7014, "Dockerfile cannot be read");
+
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");
     public static readonly DiagnosticCode Cancelled = new(9002, "Build cancelled");
