@@ -17,7 +17,7 @@ internal static class ConfigMerge
 
     /// <summary>Applies a recipe's config over an inherited one, as a Dockerfile's instructions apply over FROM:
     /// a default <c>PATH</c> when the base has none (not on Windows, as Docker), env merged by name (each
-    /// value's <c>${env.NAME}</c> resolved against the env as it stands), entrypoint/cmd/user/workdir
+    /// value's <c>${env.NAME}</c> resolved against the inherited env), entrypoint/cmd/user/workdir
     /// replaced when set (a new entrypoint clears an inherited cmd), ports, volumes and labels merged.</summary>
     public static ContainerConfig Apply(ContainerConfig inherited, ConfigSpec spec, Platform platform, DiagnosticBag diagnostics)
     {
@@ -27,9 +27,12 @@ internal static class ConfigMerge
             env.Add(new(PathName, DefaultPath));
         }
 
+        // References read the env as inherited, never this recipe's own entries: a mapping has no order
+        // a reader should need to know (docs/decisions.md D47).
+        var inheritedEnv = env.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
         foreach (var (name, template) in spec.Env)
         {
-            var value = EnvTemplate.Resolve(template, n => env.FindIndex(e => e.Key == n) is var i and >= 0 ? env[i].Value : null,
+            var value = EnvTemplate.Resolve(template, inheritedEnv.GetValueOrDefault,
                 spec.EnvPositions.GetValueOrDefault(name, SourcePosition.InCode($"env {name}")), diagnostics);
             var at = env.FindIndex(e => e.Key == name);
             if (at >= 0)

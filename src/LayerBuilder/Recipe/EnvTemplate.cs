@@ -5,8 +5,8 @@ namespace LayerBuilder.Recipe;
 
 /// <summary>
 /// The form a <c>config.env</c> value has in the recipe model: <c>${env.NAME}</c> is the value NAME has
-/// at that point (an earlier entry of the same <c>env</c>, else the base image's, with Docker's default
-/// <c>PATH</c>), <c>$$</c> is one literal <c>$</c>, and any other <c>$</c> is itself. The YAML reader
+/// in the inherited env (the base image's, with Docker's default <c>PATH</c>; never another entry of the
+/// recipe), <c>$$</c> is one literal <c>$</c>, and any other <c>$</c> is itself. The YAML reader
 /// writes it from a value (args expanded, literal dollars escaped); code escapes a value with
 /// <see cref="Escape"/>; the config merge resolves it (docs/recipe.md "env references", D47).
 /// </summary>
@@ -24,7 +24,7 @@ internal static class EnvTemplate
     /// <summary>A literal value as a template: every <c>$</c> doubled.</summary>
     public static string Escape(string literal) => literal.Replace("$", EscapedDollar, StringComparison.Ordinal);
 
-    /// <summary>Resolves a template against the env as it stands; an unknown name is reported at
+    /// <summary>Resolves a template against the inherited env; an unknown name is reported at
     /// <paramref name="position"/> and leaves the value as it was written.</summary>
     public static string Resolve(string template, Func<string, string?> lookup, SourcePosition position, DiagnosticBag diagnostics)
     {
@@ -60,7 +60,7 @@ internal static class EnvTemplate
             if (lookup(name) is not { } value)
             {
                 diagnostics.Error(DiagnosticCodes.UnknownEnvReference, position,
-                    $"${{env.{name}}} refers to an environment variable that neither the base image nor an earlier 'config.env' entry sets; set it first, or drop the reference");
+                    $"${{env.{name}}} refers to an environment variable the base image does not set (references read the base's env, not this recipe's other entries); write the value, or drop the reference");
                 value = "";
             }
 

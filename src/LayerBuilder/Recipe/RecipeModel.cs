@@ -66,7 +66,7 @@ public sealed record ImageBase(string HostPath, bool IsLayout, Positioned<string
 public sealed record ConfigSpec
 {
     /// <summary>Environment variables in order, merged by name over the base's. Each value is a template:
-    /// <c>${env.NAME}</c> is NAME's value at that point (an earlier entry, else the base's), <c>$$</c> is a
+    /// <c>${env.NAME}</c> is NAME's value in the base's env (with Docker's default PATH), <c>$$</c> is a
     /// literal <c>$</c> (docs/recipe.md "env references").</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
 

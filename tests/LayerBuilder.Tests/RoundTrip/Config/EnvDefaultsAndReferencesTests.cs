@@ -4,7 +4,7 @@ namespace LayerBuilder.Tests.RoundTrip.Config;
 
 /// <summary>
 /// The env of the config as Docker's builder makes it: a default PATH when the base sets none, and
-/// <c>${env.NAME}</c> in <c>config.env</c> values for the base's (or an earlier entry's) value, distinct
+/// <c>${env.NAME}</c> in <c>config.env</c> values for the base's value (never another entry's), distinct
 /// from args (docs/recipe.md, "env references"; docs/decisions.md D47).
 /// </summary>
 public sealed class EnvDefaultsAndReferencesTests
@@ -55,7 +55,7 @@ public sealed class EnvDefaultsAndReferencesTests
         {
             "PATH=/opt/app/bin:/base/bin",
             "HOME=/root",
-            "APP_PATH=/opt/app/bin:/base/bin",
+            "APP_PATH=/base/bin",
             "LITERAL=${env.PATH} costs $$5 and $HOME",
             "HOME2=/root/2",
         }));
