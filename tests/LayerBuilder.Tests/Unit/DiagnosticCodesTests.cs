@@ -41,6 +41,8 @@ public sealed class DiagnosticCodesTests
         ("LB1033", "NestingTooDeep"),
         ("LB1034", "ComplexKey"),
         ("LB1035", "WhiteoutPath"),
+        ("LB1060", "EnvReferenceOutsideEnv"),
+        ("LB1061", "UnknownEnvReference"),
         ("LB2001", "SourceNotFound"),
         ("LB2002", "GlobMatchesNothing"),
         ("LB2003", "DuplicatePath"),
@@ -79,6 +81,20 @@ public sealed class DiagnosticCodesTests
         ("LB4007", "UnknownMediaType"),
         ("LB4008", "LayerUnreadable"),
         ("LB4009", "MetadataInvalid"),
+        ("LB7001", "DockerfileRun"),
+        ("LB7002", "DockerfileRemoteSource"),
+        ("LB7003", "DockerfileCopyFrom"),
+        ("LB7004", "DockerfileHeredoc"),
+        ("LB7005", "DockerfileMultiStage"),
+        ("LB7006", "DockerfileConfigWithoutKey"),
+        ("LB7007", "DockerfileUnknownInstruction"),
+        ("LB7008", "DockerfileSyntax"),
+        ("LB7009", "DockerfileUnsupportedFlag"),
+        ("LB7010", "DockerfileVariable"),
+        ("LB7011", "DockerfileArchive"),
+        ("LB7012", "DockerfileNoFrom"),
+        ("LB7013", "DockerfileWorkdirNotCreated"),
+        ("LB7014", "DockerfileUnreadable"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
@@ -119,5 +135,5 @@ public sealed class DiagnosticCodesTests
 
     [Test]
     public void Numbers_fall_in_the_documented_ranges() =>
-        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 9));
+        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 7, 9));
 }
