@@ -23,7 +23,12 @@ public static class DifferentialScenarios
             FROM {{BASE}}
             COPY links/ /opt/links/
             COPY links/rel /opt/followed-source
+            COPY replace/ /opt/links/
             """, c => c
+                .Folder("replace", "0755")
+                .File("replace/rel", "a file where the lower layer has a link\n")
+                .Folder("replace/dir-link", "0755")
+                .File("replace/dir-link/through.txt", "into the linked folder\n")
                 .Folder("links", "0755")
                 .File("links/target.txt", "target\n")
                 .Symlink("links/rel", "target.txt")
