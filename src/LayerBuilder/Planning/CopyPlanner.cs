@@ -24,7 +24,12 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
     private Owner EntryOwner => owner ??= step.OwnerOf(copy.Owner);
 
     /// <summary>The one source of every entry this copy brings (walked ones take their owner from it).</summary>
-    private int ItemSource => itemSource ??= step.Store.AddSource(new PlanSource(Origin, copy.Position) { Owner = EntryOwner });
+    private int ItemSource => itemSource ??= step.Store.AddSource(new PlanSource(Origin, copy.Position)
+    {
+        Owner = EntryOwner,
+        ModifiedTime = copy.ModifiedTime is { } time ? EntryTime.Split(time) : null,
+        Xattrs = copy.Xattrs,
+    });
 
     private string Origin => $"copy of '{copy.Source.Value}'";
 
@@ -137,15 +142,9 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         {
             // The destination folder is new: it gets the copy's dirMode, else the default, never the host
             // folder's mode, which COPY does not carry over either (preserveMode keeps the modes of what
-            // is inside it; docs/docker-differences.md).
-            step.Add(new LayerEntry
-            {
-                Path = root,
-                Kind = EntryKind.Directory,
-                Mode = copy.DirMode ?? step.Defaults.DirMode,
-                Owner = EntryOwner,
-                ModifiedTime = step.ModifiedTime,
-            }, step.Source(Origin, copy.Destination.Position), isExplicit: false);
+            // is inside it; docs/docker-differences.md). Its mtime and xattrs follow the copy.
+            var created = Folder(root, HostFileInfo.Stat(folder)) with { Mode = copy.DirMode ?? step.Defaults.DirMode };
+            step.Add(WithCopyMetadata(created, folder), step.Source(Origin, copy.Destination.Position), isExplicit: false);
         }
 
         var include = copy.Include.Select(g => Glob.Compile(g.Value)).ToList();
@@ -194,6 +193,34 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             ? copy.DirMode ?? (copy.PreserveMode ? stat.Mode : step.Defaults.DirMode)
             : FileMode(stat.Mode);
         step.AddWalked(imageFolder, listing, member, stat.Kind, mode, ItemSource);
+        if (copy.PreserveXattrs && HostXattrs.Read(walked.MemberPath(member)) is { } host)
+        {
+            step.Store.SetHostXattrs(listing, member, host);
+        }
+    }
+
+    /// <summary>The copy's <c>mtime</c> and xattrs (the host file's first, with <c>preserveXattrs</c>) on an
+    /// entry kept whole; walked entries get them from their source and the plan's side table. Links get
+    /// no xattrs: a hard link shares its file's, and Linux keeps no user xattrs on a symlink.</summary>
+    private LayerEntry WithCopyMetadata(LayerEntry entry, string hostPath)
+    {
+        var timed = EntryTime.Apply(entry, copy.ModifiedTime);
+        if (entry.Kind is EntryKind.Hardlink or EntryKind.Symlink)
+        {
+            return timed;
+        }
+
+        var xattrs = copy.PreserveXattrs ? HostXattrs.Read(hostPath) : null;
+        if (copy.Xattrs is { } own)
+        {
+            xattrs ??= new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var (name, value) in own)
+            {
+                xattrs[name] = value;
+            }
+        }
+
+        return xattrs is null ? timed : timed with { Xattrs = xattrs };
     }
 
     private int FileMode(int hostMode) => copy.Mode ?? (copy.PreserveMode ? hostMode : Permissions.FromHostFile(hostMode));
@@ -229,7 +256,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             },
             _ => FileOrLink(item, path),
         };
-        step.Add(entry, ItemSource, isExplicit: false);
+        step.Add(WithCopyMetadata(entry, item.HostPath), ItemSource, isExplicit: false);
     }
 
     /// <summary>Whether the entry's own name would make it a whiteout in the layer. The walk already holds

@@ -56,7 +56,10 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         var diagnostics = new DiagnosticBag();
         var merged = ConfigMerge.Apply(config, recipe.Config, platform, diagnostics);
         diagnostics.ThrowIfErrors();
-        return new ImagePlan(existing, planned, createdBy, history, platform, merged);
+        return new ImagePlan(existing, planned, createdBy, history, platform, merged)
+        {
+            Merged = recipe.Checks.Count > 0 ? index : null,
+        };
     }
 
     private void PlanSteps()
@@ -157,12 +160,12 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         diagnostic.Code == DiagnosticCodes.UnsupportedArchive ||
         diagnostic.Code == DiagnosticCodes.UnsafeArchiveEntry;
 
-    /// <summary>Records a planned layer in the merged view, for the steps above it and the config's user
-    /// name; returns the layer's length. The top layer of an image whose user is not a name is needed by
-    /// neither, so it is only measured (for 100,000 files that saves a copy of every entry).</summary>
+    /// <summary>Records a planned layer in the merged view, for the steps above it, the config's user
+    /// name and the recipe's checks; returns the layer's length. The top layer of an image whose user is not
+    /// a name and that has no checks is needed by none, so it is only measured (for 100,000 files that saves a copy of every entry).</summary>
     private long Record(IReadOnlyList<LayerEntry> entries, LayerLocation location, bool top)
     {
-        if (top && recipe.Config.User is not { Numeric: null })
+        if (top && recipe.Config.User is not { Numeric: null } && recipe.Checks.Count == 0)
         {
             return LayerOffsets.TarLength(entries);
         }

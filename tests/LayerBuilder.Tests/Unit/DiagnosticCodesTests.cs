@@ -41,6 +41,13 @@ public sealed class DiagnosticCodesTests
         ("LB1033", "NestingTooDeep"),
         ("LB1034", "ComplexKey"),
         ("LB1035", "WhiteoutPath"),
+        ("LB1042", "InvalidNodeType"),
+        ("LB1043", "InvalidDeviceNumber"),
+        ("LB1044", "InvalidXattr"),
+        ("LB1045", "InvalidEntryTime"),
+        ("LB1046", "InvalidPathEscape"),
+        ("LB1047", "InvalidCheck"),
+        ("LB1048", "InvalidImageId"),
         ("LB1060", "EnvReferenceOutsideEnv"),
         ("LB1061", "UnknownEnvReference"),
         ("LB2001", "SourceNotFound"),
@@ -67,6 +74,7 @@ public sealed class DiagnosticCodesTests
         ("LB2022", "MetadataTooLarge"),
         ("LB2023", "InputDamaged"),
         ("LB2024", "ImageArchiveUnreadable"),
+        ("LB2026", "MarkerConflict"),
         ("LB3001", "OutputNotWritable"),
         ("LB3002", "OutputInsideSource"),
         ("LB3003", "OutputIsInput"),
@@ -81,6 +89,17 @@ public sealed class DiagnosticCodesTests
         ("LB4007", "UnknownMediaType"),
         ("LB4008", "LayerUnreadable"),
         ("LB4009", "MetadataInvalid"),
+        ("LB6001", "CheckedPathMissing"),
+        ("LB6002", "CheckedPathPresent"),
+        ("LB6003", "CheckedTypeDiffers"),
+        ("LB6004", "CheckedModeDiffers"),
+        ("LB6005", "CheckedOwnerDiffers"),
+        ("LB6006", "CheckedSizeDiffers"),
+        ("LB6007", "CheckedDigestDiffers"),
+        ("LB6008", "CheckedTextMissing"),
+        ("LB6009", "CheckedTargetDiffers"),
+        ("LB6010", "CheckedConfigDiffers"),
+        ("LB6011", "ImageIdDiffers"),
         ("LB7001", "DockerfileRun"),
         ("LB7002", "DockerfileRemoteSource"),
         ("LB7003", "DockerfileCopyFrom"),
@@ -135,5 +154,5 @@ public sealed class DiagnosticCodesTests
 
     [Test]
     public void Numbers_fall_in_the_documented_ranges() =>
-        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 7, 9));
+        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 6, 7, 9));
 }
