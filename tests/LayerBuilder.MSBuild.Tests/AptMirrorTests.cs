@@ -1,5 +1,3 @@
-using LayerBuilder.MSBuild.Tests.Support;
-
 namespace LayerBuilder.MSBuild.Tests;
 
 /// <summary>The debootstrap mirror comes from the machine's apt sources, in either of apt's two formats.</summary>

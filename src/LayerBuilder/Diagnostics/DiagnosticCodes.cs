@@ -40,6 +40,8 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode InvalidPathEscape = new(1046, "Invalid byte escape in a path");
     public static readonly DiagnosticCode InvalidCheck = new(1047, "Invalid check");
     public static readonly DiagnosticCode InvalidImageId = new(1048, "Invalid expected image id");
+    public static readonly DiagnosticCode EnvReferenceOutsideEnv = new(1060, "${env.NAME} outside config.env");
+    public static readonly DiagnosticCode UnknownEnvReference = new(1061, "Unknown ${env.NAME}");
     public static readonly DiagnosticCode InvalidUserEntry = new(1065, "Invalid users entry");
     public static readonly DiagnosticCode UserClash = new(1066, "User or group already in the image");
     public static readonly DiagnosticCode UnusedArg = new(1067, "Arg given but never used");
@@ -127,6 +129,22 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode IcuMissing = new(8005, "Globalization on but no ICU in the image");
     public static readonly DiagnosticCode UserNotInPasswd = new(8006, "Config user not in /etc/passwd");
     public static readonly DiagnosticCode NotAnApp = new(8007, "No image for a project that is no app");
+
+    // LB7xxx: Dockerfile conversion (dotnet layerbuild convert, Conversion/DockerfileConverter).
+    public static readonly DiagnosticCode DockerfileRun = new(7001, "RUN cannot be converted");
+    public static readonly DiagnosticCode DockerfileRemoteSource = new(7002, "ADD of a URL");
+    public static readonly DiagnosticCode DockerfileCopyFrom = new(7003, "COPY --from another stage or image");
+    public static readonly DiagnosticCode DockerfileHeredoc = new(7004, "Heredoc");
+    public static readonly DiagnosticCode DockerfileMultiStage = new(7005, "Second build stage");
+    public static readonly DiagnosticCode DockerfileConfigWithoutKey = new(7006, "Instruction sets config a recipe has no key for");
+    public static readonly DiagnosticCode DockerfileUnknownInstruction = new(7007, "Unknown instruction");
+    public static readonly DiagnosticCode DockerfileSyntax = new(7008, "Malformed instruction");
+    public static readonly DiagnosticCode DockerfileUnsupportedFlag = new(7009, "Option a recipe has no equivalent for");
+    public static readonly DiagnosticCode DockerfileVariable = new(7010, "Variable cannot be converted");
+    public static readonly DiagnosticCode DockerfileArchive = new(7011, "ADD of an archive extract cannot express");
+    public static readonly DiagnosticCode DockerfileNoFrom = new(7012, "No FROM");
+    public static readonly DiagnosticCode DockerfileWorkdirNotCreated = new(7013, "WORKDIR folder not created");
+    public static readonly DiagnosticCode DockerfileUnreadable = new(7014, "Dockerfile cannot be read");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

@@ -1,3 +1,4 @@
+using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
 using LayerBuilder.Recipe;
 
@@ -6,14 +7,33 @@ namespace LayerBuilder.Planning;
 /// <summary>How a recipe's <c>config</c> applies over the config a base image brings.</summary>
 internal static class ConfigMerge
 {
+    private const string WindowsOs = "windows";
+
+    /// <summary>What Docker's builder puts into the env of every Linux image whose base sets no <c>PATH</c>
+    /// (scratch included), before the Dockerfile's own instructions.</summary>
+    public const string DefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+    private const string PathName = "PATH";
+
     /// <summary>Applies a recipe's config over an inherited one, as a Dockerfile's instructions apply over FROM:
-    /// env merged by name, entrypoint/cmd/user/workdir replaced when set (a new entrypoint clears an
-    /// inherited cmd), ports, volumes and labels merged.</summary>
-    public static ContainerConfig Apply(ContainerConfig inherited, ConfigSpec spec)
+    /// a default <c>PATH</c> when the base has none (not on Windows, as Docker), env merged by name (each
+    /// value's <c>${env.NAME}</c> resolved against the inherited env), entrypoint/cmd/user/workdir
+    /// replaced when set (a new entrypoint clears an inherited cmd), ports, volumes and labels merged.</summary>
+    public static ContainerConfig Apply(ContainerConfig inherited, ConfigSpec spec, Platform platform, DiagnosticBag diagnostics)
     {
         var env = inherited.Env.Select(e => e.Split('=', 2)).Select(p => new KeyValuePair<string, string>(p[0], p.Length > 1 ? p[1] : "")).ToList();
-        foreach (var (name, value) in spec.Env)
+        if (platform.Os != WindowsOs && !env.Exists(e => e.Key == PathName))
         {
+            env.Add(new(PathName, DefaultPath));
+        }
+
+        // References read the env as inherited, never this recipe's own entries: a mapping has no order
+        // a reader should need to know (docs/decisions.md D47).
+        var inheritedEnv = env.ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal);
+        foreach (var (name, template) in spec.Env)
+        {
+            var value = EnvTemplate.Resolve(template, inheritedEnv.GetValueOrDefault,
+                spec.EnvPositions.GetValueOrDefault(name, SourcePosition.InCode($"env {name}")), diagnostics);
             var at = env.FindIndex(e => e.Key == name);
             if (at >= 0)
             {

@@ -101,10 +101,14 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             return;
         }
 
-        var target = intoFolder || step.Lower.Get(resolvedDest.Value)?.Kind == EntryKind.Directory
+        // A file lands on the resolved path with its last component followed too: COPY writes through
+        // an existing symlink (relative, absolute or dangling, resolved inside the image root) rather
+        // than replacing it (docs/recipe.md, "Symlinks in destinations").
+        var named = intoFolder || step.Lower.Get(resolvedDest.Value)?.Kind == EntryKind.Directory
             ? resolvedDest.Value.Combine(Path.GetFileName(source))
-            : step.Resolve(dest, copy.Destination.Position);
-        if (target is null)
+            : resolvedDest.Value;
+        if (step.Resolve(named, copy.Destination.Position, followLast: true) is not { } followed ||
+            step.Resolve(followed, copy.Destination.Position) is not { } target)
         {
             return;
         }
@@ -124,7 +128,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             info = HostFileInfo.Stat(final.FullName);
         }
 
-        AddHostItem(new HostItem(source, Path.GetFileName(source), info), target.Value);
+        AddHostItem(new HostItem(source, Path.GetFileName(source), info), target);
     }
 
     private void CopyFolder(string folder, ImagePath dest)
@@ -136,8 +140,11 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
 
         if (!root.IsRoot && step.Lower.Get(root) is null)
         {
-            // The destination folder is new: it gets this copy's folder metadata.
-            step.Add(WithCopyMetadata(Folder(root, HostFileInfo.Stat(folder)), folder), step.Source(Origin, copy.Destination.Position), isExplicit: false);
+            // The destination folder is new: it gets the copy's dirMode, else the default, never the host
+            // folder's mode, which COPY does not carry over either (preserveMode keeps the modes of what
+            // is inside it; docs/docker-differences.md). Its mtime and xattrs follow the copy.
+            var created = Folder(root, HostFileInfo.Stat(folder)) with { Mode = copy.DirMode ?? step.Defaults.DirMode };
+            step.Add(WithCopyMetadata(created, folder), step.Source(Origin, copy.Destination.Position), isExplicit: false);
         }
 
         var include = copy.Include.Select(g => Glob.Compile(g.Value)).ToList();

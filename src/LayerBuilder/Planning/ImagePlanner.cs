@@ -50,7 +50,10 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         PlanSteps();
         CheckConfigUser();
         CheckImage();
-        return new ImagePlan(existing, planned, createdBy, history, platform, ConfigMerge.Apply(config, recipe.Config))
+        var diagnostics = new DiagnosticBag();
+        var merged = ConfigMerge.Apply(config, recipe.Config, platform, diagnostics);
+        diagnostics.ThrowIfErrors();
+        return new ImagePlan(existing, planned, createdBy, history, platform, merged)
         {
             Merged = recipe.Checks.Count > 0 ? index : null,
         };

@@ -5,7 +5,9 @@ namespace LayerBuilder.Recipe;
 
 /// <summary>
 /// Replaces <c>${NAME}</c> in recipe strings. <c>$${</c> writes a literal <c>${</c>. An unknown name is an
-/// error at the scalar that uses it, never a silent empty string.
+/// error at the scalar that uses it, never a silent empty string. <c>${env.NAME}</c> is no arg: it refers
+/// to an environment variable and is kept for the config merge, in <c>config.env</c> values only
+/// (<see cref="EnvTemplate"/>, docs/recipe.md "env references", docs/decisions.md D47).
 /// </summary>
 internal sealed class ArgExpander
 {
@@ -19,7 +21,16 @@ internal sealed class ArgExpander
     /// <summary>The names a reference used, for the warning about args no one uses.</summary>
     public HashSet<string> Used { get; } = new(StringComparer.Ordinal);
 
-    public string Expand(string text, SourcePosition position, DiagnosticBag diagnostics)
+    public string Expand(string text, SourcePosition position, DiagnosticBag diagnostics) =>
+        Expand(text, position, diagnostics, envTemplate: false);
+
+    /// <summary>Expands the args of a <c>config.env</c> value into an <see cref="EnvTemplate"/>: its
+    /// <c>${env.NAME}</c> references stay for the merge over the base's env, and every other <c>$</c>
+    /// (of the text or of an arg's value) is escaped so that it stays exactly as written.</summary>
+    public string ExpandEnvValue(string text, SourcePosition position, DiagnosticBag diagnostics) =>
+        Expand(text, position, diagnostics, envTemplate: true);
+
+    private string Expand(string text, SourcePosition position, DiagnosticBag diagnostics, bool envTemplate)
     {
         if (!text.Contains('$'))
         {
@@ -37,19 +48,33 @@ internal sealed class ArgExpander
 
             if (i + 2 < text.Length && text[i + 1] == '$' && text[i + 2] == '{')
             {
-                result.Append("${");
+                result.Append(envTemplate ? "$$" + "{" : "${");
                 i += 2;
                 continue;
             }
 
             if (i + 1 >= text.Length || text[i + 1] != '{')
             {
-                result.Append('$');
+                result.Append(envTemplate ? EnvTemplate.EscapedDollar : "$");
                 continue;
             }
 
             var end = text.IndexOf('}', i + 2);
             var name = end < 0 ? "" : text[(i + 2)..end];
+            if (end >= 0 && EnvTemplate.IsReference(name))
+            {
+                if (!envTemplate)
+                {
+                    diagnostics.Error(DiagnosticCodes.EnvReferenceOutsideEnv, position,
+                        $"'{text}' refers to ${{{name}}}: environment references work in 'config.env' values only; use an arg here, or $${{ for a literal '${{'");
+                    return text;
+                }
+
+                result.Append(text, i, end - i + 1);
+                i = end;
+                continue;
+            }
+
             if (end < 0 || !IsName(name))
             {
                 diagnostics.Error(DiagnosticCodes.InvalidArgSyntax, position,
@@ -79,7 +104,7 @@ internal sealed class ArgExpander
                 return text;
             }
 
-            result.Append(value);
+            result.Append(envTemplate ? EnvTemplate.Escape(value) : value);
             i = end;
         }
 

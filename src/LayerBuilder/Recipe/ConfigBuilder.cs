@@ -167,7 +167,9 @@ public sealed class ConfigBuilder
     /// <summary>The config as the model holds it, every value checked as <see cref="ConfigReader"/> checks YAML.</summary>
     internal ConfigSpec Build(RecipeChecks checks) => new()
     {
-        Env = env.Where(e => checks.EnvName(new Positioned<string>(e.Key, At($"env {e.Key}")))).ToList(),
+        // Strings from code are literal (docs/library.md): escaped into the model's env template form.
+        Env = env.Where(e => checks.EnvName(new Positioned<string>(e.Key, At($"env {e.Key}"))))
+            .Select(e => new KeyValuePair<string, string>(e.Key, EnvTemplate.Escape(e.Value))).ToList(),
         Entrypoint = entrypoint,
         Cmd = cmd,
         WorkingDir = workdir is null ? null : checks.WorkingDir(new Positioned<string>(workdir, At("workdir"))),

@@ -19,9 +19,11 @@ internal sealed class ConfigReader(YamlNodeReader reader)
             return new ConfigSpec();
         }
 
+        var env = Env(map);
         return new ConfigSpec
         {
-            Env = Env(map),
+            Env = env.Select(e => new KeyValuePair<string, string>(e.Key, e.Value.Value)).ToList(),
+            EnvPositions = env.ToDictionary(e => e.Key, e => e.Value.Position, StringComparer.Ordinal),
             Entrypoint = Command(map, "entrypoint"),
             Cmd = Command(map, "cmd"),
             WorkingDir = map.TryGetValue("workdir", out var workdir) && reader.PositionedScalar(workdir, "'config.workdir'") is { } dir ? checks.WorkingDir(dir) : null,
@@ -35,19 +37,22 @@ internal sealed class ConfigReader(YamlNodeReader reader)
         };
     }
 
-    private List<KeyValuePair<string, string>> Env(IReadOnlyDictionary<string, YamlNode> map)
+    /// <summary>The env values as templates (<see cref="EnvTemplate"/>): args expanded, <c>${env.NAME}</c>
+    /// kept for the merge over the base's env.</summary>
+    private List<KeyValuePair<string, Positioned<string>>> Env(IReadOnlyDictionary<string, YamlNode> map)
     {
-        var env = new List<KeyValuePair<string, string>>();
+        var env = new List<KeyValuePair<string, Positioned<string>>>();
         if (!map.TryGetValue("env", out var node))
         {
             return env;
         }
 
-        foreach (var (key, value) in reader.StringMap(node, "'config.env'") ?? [])
+        foreach (var (key, value) in reader.StringMap(node, "'config.env'", expand: false) ?? [])
         {
             if (checks.EnvName(key))
             {
-                env.Add(new(key.Value, value.Value));
+                var template = reader.Expander.ExpandEnvValue(value.Value, value.Position, Diagnostics);
+                env.Add(new(key.Value, new(template, value.Position)));
             }
         }
 

@@ -90,7 +90,13 @@ public sealed record RegistryBase(string Reference, SourcePosition Position = de
 /// <summary>The image's runtime config (OCI config.md "config"); null means "not set by the recipe".</summary>
 public sealed record ConfigSpec
 {
+    /// <summary>Environment variables in order, merged by name over the base's. Each value is a template:
+    /// <c>${env.NAME}</c> is NAME's value in the base's env (with Docker's default PATH), <c>$$</c> is a
+    /// literal <c>$</c> (docs/recipe.md "env references").</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Env { get; init; } = [];
+
+    /// <summary>Where each env value was written, for an unknown <c>${env.NAME}</c> found at the merge.</summary>
+    internal IReadOnlyDictionary<string, SourcePosition> EnvPositions { get; init; } = new Dictionary<string, SourcePosition>();
 
     public IReadOnlyList<string>? Entrypoint { get; init; }
 

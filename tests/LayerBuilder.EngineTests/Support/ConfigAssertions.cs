@@ -5,7 +5,9 @@ namespace LayerBuilder.EngineTests.Support;
 /// <summary>The fixture recipe's <c>config:</c> as engines report it (Docker's container.Config field names).</summary>
 public static class ConfigAssertions
 {
-    public static readonly string[] Env = ["GREETING=hello from layerbuilder", "PATH=/usr/local/bin:/usr/bin:/bin"];
+    /// <summary>PATH first: the rootfs base has no config, so the image gets Docker's default PATH before the
+    /// recipe's env, which then replaces its value in place, as an ENV after FROM does (docs/recipe.md).</summary>
+    public static readonly string[] Env = ["PATH=/usr/local/bin:/usr/bin:/bin", "GREETING=hello from layerbuilder"];
     public static readonly string[] Entrypoint = ["/app/bin/run"];
     public static readonly string[] Cmd = ["from-cmd", "second arg"];
     public static readonly string[] ExposedPorts = ["53/udp", "8080/tcp", "9090/tcp"];

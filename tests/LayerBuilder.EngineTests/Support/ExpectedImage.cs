@@ -138,7 +138,8 @@ public sealed class ExpectedImage
             new("/usr/local", Directory, "755", 0, 0),
             new("/usr/local/bin", Directory, "755", 0, 0),
             new("/usr/local/bin/tool.sh", File, "750", 0, 0) { Text = "#!/bin/sh\necho tool-ok\n" },
-            new("/perms", Directory, "710", 0, 0),
+            // The destination folder the copy creates: the default 0755, not the host folder's 0710 (as COPY).
+            new("/perms", Directory, "755", 0, 0),
             new("/perms/exact.sh", File, "751", 0, 0) { Text = "#!/bin/sh\necho exact-ok\n" },
             new("/perms/private.txt", File, "640", 0, 0) { Text = "private\n" },
             new("/perms/inner", Directory, "750", 0, 0),

@@ -1,5 +1,6 @@
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
+using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Planning;
@@ -103,7 +104,7 @@ public sealed class ArchiveLayoutTests
             diffIds.Select(_ => "layerbuild step").ToList(),
             diffIds.Select(_ => new HistoryEntry(recipe.Created, "layerbuild step", "layerbuild")).ToList(),
             recipe.Platform,
-            ConfigMerge.Apply(new ContainerConfig(), recipe.Config));
+            ConfigMerge.Apply(new ContainerConfig(), recipe.Config, Platform.LinuxAmd64, new DiagnosticBag()));
         return ImageBuilder.CreateModel(recipe, plan, diffIds.Select(d => (LayerBlob)new FileLayer("/nowhere", d, size)).ToList());
     }
 }

@@ -253,8 +253,8 @@ public sealed class RecipeParserAcceptsEveryDocumentedKeyTests
     [Test]
     public void A_doubled_dollar_writes_a_literal_reference()
     {
-        var recipe = Parse("image: hello\nconfig:\n  env: { LITERAL: \"$${HOME}\" }\n");
+        var recipe = Parse("image: hello\nconfig:\n  labels: { LITERAL: \"$${HOME}\" }\n");
 
-        Assert.That(recipe.Config.Env.Single().Value, Is.EqualTo("${HOME}"));
+        Assert.That(recipe.Config.Labels["LITERAL"], Is.EqualTo("${HOME}"));
     }
 }

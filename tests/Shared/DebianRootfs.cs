@@ -1,4 +1,4 @@
-namespace LayerBuilder.MSBuild.Tests.Support;
+namespace LayerBuilder.Testing;
 
 /// <summary>
 /// A Debian minbase root filesystem as a tar, made once with debootstrap and kept in the user's cache
@@ -28,14 +28,14 @@ public static class DebianRootfs
         }
 
         var debootstrap = ProcessRunner.Find("debootstrap")
-            ?? throw Engines.Unavailable("debootstrap", "it is not installed (Debian package debootstrap)");
+            ?? throw MissingPrerequisite.Unavailable("debootstrap", "it is not installed (Debian package debootstrap)");
         if (!Environment.IsPrivilegedProcess)
         {
-            throw Engines.Unavailable("debootstrap", "it needs root to make the base root filesystem");
+            throw MissingPrerequisite.Unavailable("debootstrap", "it needs root to make the base root filesystem");
         }
 
         var mirror = AptMirror.Find(suite)
-            ?? throw Engines.Unavailable("debootstrap", $"no apt source for suite '{suite}' in /etc/apt to take a mirror from");
+            ?? throw MissingPrerequisite.Unavailable("debootstrap", $"no apt source for suite '{suite}' in /etc/apt to take a mirror from");
 
         Directory.CreateDirectory(CacheFolder);
         var work = Directory.CreateTempSubdirectory("layerbuilder-debootstrap-").FullName;
@@ -45,7 +45,7 @@ public static class DebianRootfs
             var made = await ProcessRunner.RunAsync(debootstrap, ["--variant=minbase", suite, rootfs, mirror], TimeSpan.FromMinutes(15));
             if (!made.Succeeded)
             {
-                throw Engines.Unavailable("debootstrap", $"it failed to make a {suite} root filesystem:\n{made.Describe()}");
+                throw MissingPrerequisite.Unavailable("debootstrap", $"it failed to make a {suite} root filesystem:\n{made.Describe()}");
             }
 
             // Numeric owners keep ids exact; the package downloads and apt lists are a third of the

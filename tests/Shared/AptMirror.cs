@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 
-namespace LayerBuilder.MSBuild.Tests.Support;
+namespace LayerBuilder.Testing;
 
 /// <summary>
 /// The Debian mirror this machine's apt already uses, read from its sources (one-line
