@@ -76,6 +76,11 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode UnknownMediaType = new(4007, "Unknown media type");
     public static readonly DiagnosticCode LayerUnreadable = new(4008, "Layer is not a readable tar");
     public static readonly DiagnosticCode MetadataInvalid = new(4009, "Metadata cannot be read");
+    public static readonly DiagnosticCode MemberClimbsOut = new(4010, "Layer member climbs above the root");
+    public static readonly DiagnosticCode AbsoluteMemberName = new(4011, "Layer member name is absolute");
+    public static readonly DiagnosticCode DuplicateMember = new(4012, "Layer member given twice");
+    public static readonly DiagnosticCode SymlinkClimbsOut = new(4013, "Symlink target climbs above the root");
+    public static readonly DiagnosticCode WrittenThroughSymlink = new(4014, "Layer member written through a symlink out of the root");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

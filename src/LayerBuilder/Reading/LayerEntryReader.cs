@@ -28,7 +28,7 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
     public async ValueTask<LayerEntryInfo?> NextAsync(CancellationToken cancellationToken = default)
     {
         current = await reader.NextAsync(cancellationToken).ConfigureAwait(false);
-        return current is null ? null : Describe(current);
+        return current is null ? null : Describe(current, reader.Source);
     }
 
     /// <summary>The current entry's content (empty for anything but a regular file), valid until the next
@@ -42,15 +42,16 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
 
     public ValueTask DisposeAsync() => reader.DisposeAsync();
 
-    private LayerEntryInfo Describe(TarEntry entry)
+    /// <summary>What a raw entry is; an entry no layer can hold is LB2022 or LB2012 naming <paramref name="source"/>.</summary>
+    internal static LayerEntryInfo Describe(TarEntry entry, TarInputSource source)
     {
         if (!ArchiveMemberNames<string>.TryKey(entry.Name, out var path))
         {
-            throw reader.Source.Error(DiagnosticCodes.UnsafeArchiveEntry, $"has an entry '{TarInputFailures.Printable(entry.Name)}' that climbs above its root");
+            throw source.Error(DiagnosticCodes.UnsafeArchiveEntry, $"has an entry '{TarInputFailures.Printable(entry.Name)}' that climbs above its root");
         }
 
         var posix = entry as PosixTarEntry;
-        var kind = KindOf(entry, path);
+        var kind = KindOf(entry, path, source);
         return new LayerEntryInfo
         {
             Path = path.Length == 0 ? "." : path,
@@ -69,7 +70,7 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
         };
     }
 
-    private LayerEntryKind KindOf(TarEntry entry, string path)
+    private static LayerEntryKind KindOf(TarEntry entry, string path, TarInputSource source)
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
         if (name == WhiteoutNames.Opaque)
@@ -91,7 +92,7 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
             TarEntryType.CharacterDevice => LayerEntryKind.CharacterDevice,
             TarEntryType.BlockDevice => LayerEntryKind.BlockDevice,
             TarEntryType.Fifo => LayerEntryKind.Fifo,
-            _ => throw reader.Source.Error(DiagnosticCodes.UnsupportedEntry,
+            _ => throw source.Error(DiagnosticCodes.UnsupportedEntry,
                 $"entry '{TarInputFailures.Printable(entry.Name)}' has tar type '{(char)entry.EntryType}', which no layer holds"),
         };
     }
