@@ -32,6 +32,8 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode NestingTooDeep = new(1033, "Recipe nested too deeply");
     public static readonly DiagnosticCode ComplexKey = new(1034, "Mapping key is not a plain value");
     public static readonly DiagnosticCode WhiteoutPath = new(1035, "Path is a whiteout name");
+    public static readonly DiagnosticCode UnknownFault = new(1055, "Unknown fault");
+    public static readonly DiagnosticCode FaultNotApplicable = new(1056, "Fault cannot apply to this image");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");

@@ -33,6 +33,7 @@ public sealed class RecipeBuilder
     private UnixFileMode? defaultDirMode;
     private UnixFileMode? defaultFileMode;
     private string? baseDirectory;
+    private readonly List<ImageFault> faults = [];
 
     private RecipeBuilder(string image, Func<string, BaseSpec> from)
     {
@@ -127,6 +128,27 @@ public sealed class RecipeBuilder
         return this;
     }
 
+    /// <summary>Defects to write into the image on purpose (YAML <c>faults</c>; docs/fixtures.md, "Fixtures
+    /// that break on purpose"); adds to those given before, each once.</summary>
+    public RecipeBuilder Faults(params ImageFault[] faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        foreach (var fault in faults)
+        {
+            if (!Enum.IsDefined(fault))
+            {
+                throw new ArgumentOutOfRangeException(nameof(faults), fault, "not an ImageFault");
+            }
+
+            if (!this.faults.Contains(fault))
+            {
+                this.faults.Add(fault);
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>Checks every value as <see cref="RecipeParser"/> checks YAML and returns the recipe;
     /// every wrong value is in the one <see cref="LayerBuildException"/> it throws.</summary>
     public BuildRecipe Build()
@@ -147,6 +169,7 @@ public sealed class RecipeBuilder
             Defaults = BuildDefaults(checks),
             Config = config.Build(checks),
             Steps = steps.Select((s, index) => s.Step.Build(index, s.Name, folder, checks)).ToList(),
+            Faults = faults.Select(f => new Positioned<ImageFault>(f, SourcePosition.InCode($"fault {LayerBuilder.Faults.FaultNames.NameOf(f)}"))).ToList(),
         };
 
         checks.Diagnostics.ThrowIfErrors();

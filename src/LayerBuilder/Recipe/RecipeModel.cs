@@ -39,6 +39,10 @@ public sealed record BuildRecipe
 
     public IReadOnlyList<StepSpec> Steps { get; init; } = [];
 
+    /// <summary>Defects to write into the image on purpose (recipe <c>faults</c>; docs/fixtures.md); empty
+    /// for a sound image.</summary>
+    public IReadOnlyList<Positioned<ImageFault>> Faults { get; init; } = [];
+
     /// <summary>The tag of a recipe that names none.</summary>
     public const string DefaultTag = "latest";
 }

@@ -149,6 +149,7 @@ public static class RecipeParser
             var baseSpec = ReadBase();
             var config = keys.TryGetValue("config", out var configNode) ? new ConfigReader(reader).Read(configNode) : new ConfigSpec();
             var steps = ReadSteps(defaults);
+            var faults = ReadFaults();
             if (image is null || Diagnostics.HasErrors)
             {
                 return null;
@@ -167,7 +168,33 @@ public static class RecipeParser
                 Defaults = defaults,
                 Config = config,
                 Steps = steps,
+                Faults = faults,
             };
+        }
+
+        private List<Positioned<ImageFault>> ReadFaults()
+        {
+            var faults = new List<Positioned<ImageFault>>();
+            if (!keys.TryGetValue("faults", out var node))
+            {
+                return faults;
+            }
+
+            foreach (var name in reader.StringList(node, "'faults'", allowSingle: true) ?? [])
+            {
+                if (Faults.FaultNames.TryParse(name.Value, out var fault))
+                {
+                    faults.Add(new Positioned<ImageFault>(fault, name.Position));
+                }
+                else
+                {
+                    var near = Text.Levenshtein.Nearest(name.Value, Faults.FaultNames.All) is { } closest ? $" Did you mean '{closest}'?" : "";
+                    Diagnostics.Error(DiagnosticCodes.UnknownFault, name.Position,
+                        $"'faults' has '{name.Value}', which is no fault; the faults are {string.Join(", ", Faults.FaultNames.All)}.{near}");
+                }
+            }
+
+            return faults;
         }
 
         private Dictionary<string, string> ReadArgs()
