@@ -34,6 +34,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode WhiteoutPath = new(1035, "Path is a whiteout name");
     public static readonly DiagnosticCode UnknownFault = new(1055, "Unknown fault");
     public static readonly DiagnosticCode FaultNotApplicable = new(1056, "Fault cannot apply to this image");
+    public static readonly DiagnosticCode ImageNotInArchive = new(1057, "No such image in the archive");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
