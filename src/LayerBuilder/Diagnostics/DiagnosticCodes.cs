@@ -84,6 +84,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode DuplicateMember = new(4012, "Layer member given twice");
     public static readonly DiagnosticCode SymlinkClimbsOut = new(4013, "Symlink target climbs above the root");
     public static readonly DiagnosticCode WrittenThroughSymlink = new(4014, "Layer member written through a symlink out of the root");
+    public static readonly DiagnosticCode LayerChainBroken = new(4015, "Layer chain broken");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

@@ -87,6 +87,7 @@ public sealed class DiagnosticCodesTests
         ("LB4012", "DuplicateMember"),
         ("LB4013", "SymlinkClimbsOut"),
         ("LB4014", "WrittenThroughSymlink"),
+        ("LB4015", "LayerChainBroken"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
