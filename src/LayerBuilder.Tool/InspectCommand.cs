@@ -36,29 +36,22 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
         var path = result.GetValue(image)!;
         var archive = await ImageArchive.OpenAsync(path, cancellationToken).ConfigureAwait(false);
         var picked = ImageCommandRun.Pick(archive, result.GetValue(name));
-        var layerEntries = new List<IReadOnlyList<LayerEntryInfo>>();
-        if (result.GetValue(files))
-        {
-            foreach (var layer in picked.Layers)
-            {
-                layerEntries.Add(await layer.ReadEntriesAsync(cancellationToken).ToListAsync(cancellationToken).ConfigureAwait(false));
-            }
-        }
-
-        var fileSystem = result.GetValue(merged) ? await picked.ReadFileSystemAsync(cancellationToken).ConfigureAwait(false) : null;
+        var show = new Shown(result.GetValue(files), result.GetValue(merged));
         if (result.GetValue(json))
         {
-            await JsonOutput.WriteAsync(stdout, w => WriteJson(w, path, picked, layerEntries, fileSystem), cancellationToken).ConfigureAwait(false);
+            await JsonOutput.WriteAsync(stdout, w => WriteJsonAsync(w, path, picked, show, cancellationToken), cancellationToken).ConfigureAwait(false);
         }
         else
         {
-            await WriteTextAsync(picked, layerEntries, fileSystem).ConfigureAwait(false);
+            await WriteTextAsync(picked, show, cancellationToken).ConfigureAwait(false);
         }
 
         return ExitCodes.Success;
     }
 
-    private async Task WriteTextAsync(ArchivedImage picked, List<IReadOnlyList<LayerEntryInfo>> layerEntries, ImageFileSystem? fileSystem)
+    /// <summary>Layer entries are printed as they are read, one layer at a time; the final filesystem is
+    /// read whole (its metadata only) before it is printed.</summary>
+    private async Task WriteTextAsync(ArchivedImage picked, Shown show, CancellationToken cancellationToken)
     {
         var config = picked.Config;
         var lines = new List<string>();
@@ -68,12 +61,13 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
         lines.Add($"Platform:   {picked.Platform}");
         lines.Add($"Created:    {config.Created:yyyy-MM-ddTHH:mm:ssZ}");
         AddIfSet(lines, "User", config.Config.User);
-        AddIfSet(lines, "Entrypoint", config.Config.Entrypoint is { } entrypoint ? JsonSerializerText(entrypoint) : null);
-        AddIfSet(lines, "Cmd", config.Config.Cmd is { } cmd ? JsonSerializerText(cmd) : null);
+        AddIfSet(lines, "Entrypoint", config.Config.Entrypoint is { } entrypoint ? JsonArrayText(entrypoint) : null);
+        AddIfSet(lines, "Cmd", config.Config.Cmd is { } cmd ? JsonArrayText(cmd) : null);
         AddIfSet(lines, "Workdir", config.Config.WorkingDir);
         lines.AddRange(config.Config.Env.Select(e => $"Env:        {e}"));
         lines.AddRange(config.Config.Labels.Select(l => $"Label:      {l.Key}={l.Value}"));
         lines.AddRange(config.Config.ExposedPorts.Select(p => $"Port:       {p}"));
+        await WriteLinesAsync(lines).ConfigureAwait(false);
         foreach (var layer in picked.Layers)
         {
             lines.Add($"Layer {layer.Index + 1}:    {layer.DiffId}  {layer.Size,12} bytes  {layer.MediaType}");
@@ -87,22 +81,33 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
                 lines.Add($"  created by: {createdBy}");
             }
 
-            if (layer.Index < layerEntries.Count)
+            await WriteLinesAsync(lines).ConfigureAwait(false);
+            if (show.Files)
             {
-                lines.AddRange(layerEntries[layer.Index].Select(e => "  " + EntryText.Line(e)));
+                await foreach (var entry in layer.ReadEntriesAsync(cancellationToken).ConfigureAwait(false))
+                {
+                    await stdout.WriteLineAsync("  " + EntryText.Line(entry)).ConfigureAwait(false);
+                }
             }
         }
 
-        if (fileSystem is not null)
+        if (show.Merged)
         {
+            var fileSystem = await picked.ReadFileSystemAsync(cancellationToken).ConfigureAwait(false);
             lines.Add($"Final filesystem: {fileSystem.Entries.Count} entries");
             lines.AddRange(fileSystem.Entries.Select(e => "  " + EntryText.Line(e)));
+            await WriteLinesAsync(lines).ConfigureAwait(false);
         }
+    }
 
+    private async Task WriteLinesAsync(List<string> lines)
+    {
         foreach (var line in lines)
         {
             await stdout.WriteLineAsync(line).ConfigureAwait(false);
         }
+
+        lines.Clear();
     }
 
     private static void AddIfSet(List<string> lines, string label, string? value)
@@ -113,10 +118,10 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
         }
     }
 
-    private static string JsonSerializerText(IReadOnlyList<string> items) =>
+    private static string JsonArrayText(IReadOnlyList<string> items) =>
         "[" + string.Join(", ", items.Select(i => JsonEncodedText.Encode(i, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).Value).Select(i => $"\"{i}\"")) + "]";
 
-    private static void WriteJson(Utf8JsonWriter json, string path, ArchivedImage picked, List<IReadOnlyList<LayerEntryInfo>> layerEntries, ImageFileSystem? fileSystem)
+    private static async Task WriteJsonAsync(Utf8JsonWriter json, string path, ArchivedImage picked, Shown show, CancellationToken cancellationToken)
     {
         json.WriteStartObject();
         json.WriteString("archive", path);
@@ -165,12 +170,13 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
                 json.WriteNull("createdBy");
             }
 
-            if (layer.Index < layerEntries.Count)
+            if (show.Files)
             {
                 json.WriteStartArray("entries");
-                foreach (var entry in layerEntries[layer.Index])
+                await foreach (var entry in layer.ReadEntriesAsync(cancellationToken).ConfigureAwait(false))
                 {
                     EntryText.Write(json, entry);
+                    await JsonOutput.FlushIfFullAsync(json, cancellationToken).ConfigureAwait(false);
                 }
 
                 json.WriteEndArray();
@@ -180,12 +186,14 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
         }
 
         json.WriteEndArray();
-        if (fileSystem is not null)
+        if (show.Merged)
         {
+            var fileSystem = await picked.ReadFileSystemAsync(cancellationToken).ConfigureAwait(false);
             json.WriteStartArray("merged");
             foreach (var entry in fileSystem.Entries)
             {
                 EntryText.Write(json, entry);
+                await JsonOutput.FlushIfFullAsync(json, cancellationToken).ConfigureAwait(false);
             }
 
             json.WriteEndArray();
@@ -202,4 +210,7 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
         json.WriteNumber("size", descriptor.Size);
         json.WriteEndObject();
     }
+
+    /// <summary>What the options ask to list besides the image itself.</summary>
+    private readonly record struct Shown(bool Files, bool Merged);
 }
