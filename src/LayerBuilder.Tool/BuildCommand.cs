@@ -52,6 +52,11 @@ public sealed class BuildCommand
         DefaultValueFactory = _ => "none",
     };
 
+    private readonly Option<string?> expectImageId = new("--expect-image-id")
+    {
+        Description = "sha256:... : fail (exit 1, no archive) when the built image's id differs (a fixture's pinned digest).",
+    };
+
     private readonly Option<bool> noCache = new("--no-cache")
     {
         Description = "Neither read nor fill the layer cache ($XDG_CACHE_HOME/layerbuilder); always rewrite the archive.",
@@ -76,7 +81,7 @@ public sealed class BuildCommand
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
-            recipe, output, format, compression, args, tags, created, noCache, quiet, verbose,
+            recipe, output, format, compression, args, tags, created, expectImageId, noCache, quiet, verbose,
         };
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema", "inspect", "verify"
@@ -142,6 +147,7 @@ public sealed class BuildCommand
         {
             Compression = layerCompression,
             NoCache = result.GetValue(noCache),
+            ExpectImageId = result.GetValue(expectImageId),
         };
         return await new BuildRunner(stdout, stderr).RunAsync(options, cancellationToken).ConfigureAwait(false);
     }

@@ -17,4 +17,7 @@ public sealed record BuildOptions(
     public LayerCompression Compression { get; init; } = LayerCompression.None;
 
     public bool NoCache { get; init; }
+
+    /// <summary>The image id the build must produce (<c>--expect-image-id</c>), as given.</summary>
+    public string? ExpectImageId { get; init; }
 }

@@ -19,6 +19,8 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                 Created = options.Created,
                 SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
             });
+            var expected = ExpectedImageId(options.ExpectImageId);
+
             // "-o -" streams the archive to stdout (`dotnet layerbuild -o - | docker load`); the report then goes to stderr.
             var toStdout = options.Output == "-";
             var outputPath = options.Output ?? recipe.Image.Value.Familiar.Split('/')[^1] + ".tar";
@@ -34,6 +36,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                         Compression = options.Compression,
                         Cache = options.NoCache ? null : LayerCache.Default(),
                         Progress = progress,
+                        ExpectedImageId = expected,
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -82,6 +85,20 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
 
             return ExitCodes.Internal;
         }
+    }
+
+    /// <summary>The parsed <c>--expect-image-id</c>; a malformed one is LB1048 before anything is built.</summary>
+    private static Image.Digest? ExpectedImageId(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Image.Digest.TryParse(text, out var digest)
+            ? digest
+            : throw new LayerBuildException(DiagnosticCodes.InvalidImageId, SourcePosition.StartOf("--expect-image-id"),
+                $"--expect-image-id '{text}' is not an image id: write sha256: and 64 lowercase hex digits, as 'docker images --no-trunc' shows");
     }
 
     /// <summary>The CLI form of a diagnostic; one about no file (standard output) has no position.</summary>

@@ -99,6 +99,9 @@ public static class ImageBuilder
                 : uncompressed;
 
             var image = faults.Apply(CreateModel(recipe, plan, layers));
+
+            // Before the first byte of the archive: a failed check leaves nothing, also on a stream.
+            ImageCheckRunner.Run(recipe.Checks, plan.Merged, image.Config.Config, image.ImageId, request.ExpectedImageId);
             var identity = ArchiveIdentity(image, request.Format, output, faults);
             var unchanged = request.OutputStream is null && cache is not null && cache.IsUnchanged(output, identity);
             if (!compress && !unchanged)

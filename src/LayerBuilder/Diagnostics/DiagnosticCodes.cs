@@ -32,6 +32,13 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode NestingTooDeep = new(1033, "Recipe nested too deeply");
     public static readonly DiagnosticCode ComplexKey = new(1034, "Mapping key is not a plain value");
     public static readonly DiagnosticCode WhiteoutPath = new(1035, "Path is a whiteout name");
+    public static readonly DiagnosticCode InvalidNodeType = new(1042, "Invalid node type");
+    public static readonly DiagnosticCode InvalidDeviceNumber = new(1043, "Invalid device number");
+    public static readonly DiagnosticCode InvalidXattr = new(1044, "Invalid extended attribute");
+    public static readonly DiagnosticCode InvalidEntryTime = new(1045, "Invalid entry mtime");
+    public static readonly DiagnosticCode InvalidPathEscape = new(1046, "Invalid byte escape in a path");
+    public static readonly DiagnosticCode InvalidCheck = new(1047, "Invalid check");
+    public static readonly DiagnosticCode InvalidImageId = new(1048, "Invalid expected image id");
     public static readonly DiagnosticCode UnknownFault = new(1055, "Unknown fault");
     public static readonly DiagnosticCode FaultNotApplicable = new(1056, "Fault cannot apply to this image");
     public static readonly DiagnosticCode ImageNotInArchive = new(1057, "No such image in the archive");
@@ -61,6 +68,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode MetadataTooLarge = new(2022, "Archive metadata over the limit");
     public static readonly DiagnosticCode InputDamaged = new(2023, "Input archive is damaged");
     public static readonly DiagnosticCode ImageArchiveUnreadable = new(2024, "Image archive cannot be read");
+    public static readonly DiagnosticCode MarkerConflict = new(2026, "Whiteout or opaque marker conflicts with the step");
 
     // LB3xxx: the output.
     public static readonly DiagnosticCode OutputNotWritable = new(3001, "Output cannot be written");
@@ -85,6 +93,19 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode SymlinkClimbsOut = new(4013, "Symlink target climbs above the root");
     public static readonly DiagnosticCode WrittenThroughSymlink = new(4014, "Layer member written through a symlink out of the root");
     public static readonly DiagnosticCode LayerChainBroken = new(4015, "Layer chain broken");
+
+    // LB6xxx: checks the recipe makes on its image (recipe 'checks', --expect-image-id).
+    public static readonly DiagnosticCode CheckedPathMissing = new(6001, "Checked path does not exist");
+    public static readonly DiagnosticCode CheckedPathPresent = new(6002, "Path exists that must not");
+    public static readonly DiagnosticCode CheckedTypeDiffers = new(6003, "Entry has another type");
+    public static readonly DiagnosticCode CheckedModeDiffers = new(6004, "Entry has another mode");
+    public static readonly DiagnosticCode CheckedOwnerDiffers = new(6005, "Entry has another owner");
+    public static readonly DiagnosticCode CheckedSizeDiffers = new(6006, "File has another size");
+    public static readonly DiagnosticCode CheckedDigestDiffers = new(6007, "File has another sha256");
+    public static readonly DiagnosticCode CheckedTextMissing = new(6008, "File does not contain the text");
+    public static readonly DiagnosticCode CheckedTargetDiffers = new(6009, "Link has another target");
+    public static readonly DiagnosticCode CheckedConfigDiffers = new(6010, "Config differs from the check");
+    public static readonly DiagnosticCode ImageIdDiffers = new(6011, "Image id differs from the expected one");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
@@ -68,9 +69,9 @@ internal static class ImageValidator
             {
                 while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
                 {
-                    if (checks.Check(entry))
+                    if (checks.Check(reader.NameOf(entry), entry.EntryType, entry.EntryType == TarEntryType.SymbolicLink ? reader.LinkNameOf(entry) : ""))
                     {
-                        _ = LayerEntryReader.Describe(entry, source);
+                        _ = LayerEntryReader.Describe(entry, reader);
                     }
                 }
             }

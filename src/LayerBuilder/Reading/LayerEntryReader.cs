@@ -28,7 +28,7 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
     public async ValueTask<LayerEntryInfo?> NextAsync(CancellationToken cancellationToken = default)
     {
         current = await reader.NextAsync(cancellationToken).ConfigureAwait(false);
-        return current is null ? null : Describe(current, reader.Source);
+        return current is null ? null : Describe(current, reader);
     }
 
     /// <summary>The current entry's content (empty for anything but a regular file), valid until the next
@@ -42,16 +42,18 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
 
     public ValueTask DisposeAsync() => reader.DisposeAsync();
 
-    /// <summary>What a raw entry is; an entry no layer can hold is LB2022 or LB2012 naming <paramref name="source"/>.</summary>
-    internal static LayerEntryInfo Describe(TarEntry entry, TarInputSource source)
+    /// <summary>What a raw entry of <paramref name="reader"/> is; an entry no layer can hold is LB2014 or
+    /// LB2012 naming the reader's input.</summary>
+    internal static LayerEntryInfo Describe(TarEntry entry, TarInputReader reader)
     {
-        if (!ArchiveMemberNames<string>.TryKey(entry.Name, out var path))
+        var name = reader.NameOf(entry);
+        if (!ArchiveMemberNames<string>.TryKey(name, out var path))
         {
-            throw source.Error(DiagnosticCodes.UnsafeArchiveEntry, $"has an entry '{TarInputFailures.Printable(entry.Name)}' that climbs above its root");
+            throw reader.Source.Error(DiagnosticCodes.UnsafeArchiveEntry, $"has an entry '{TarInputFailures.Printable(name)}' that climbs above its root");
         }
 
         var posix = entry as PosixTarEntry;
-        var kind = KindOf(entry, path, source);
+        var kind = KindOf(entry, path, reader.Source);
         return new LayerEntryInfo
         {
             Path = path.Length == 0 ? "." : path,
@@ -63,10 +65,11 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
             GroupName = posix?.GroupName ?? "",
             Size = kind == LayerEntryKind.File || entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile ? entry.Length : 0,
             ModificationTime = entry.ModificationTime,
-            LinkTarget = kind is LayerEntryKind.Symlink or LayerEntryKind.HardLink ? entry.LinkName : null,
+            LinkTarget = kind is LayerEntryKind.Symlink or LayerEntryKind.HardLink ? reader.LinkNameOf(entry) : null,
             DeviceMajor = kind is LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice ? posix?.DeviceMajor ?? 0 : 0,
             DeviceMinor = kind is LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice ? posix?.DeviceMinor ?? 0 : 0,
             Xattrs = entry is PaxTarEntry pax ? Xattrs(pax) : new Dictionary<string, string>(),
+            XattrBytes = reader.XattrsOfLast() ?? new SortedDictionary<string, byte[]>(StringComparer.Ordinal),
         };
     }
 

@@ -18,10 +18,10 @@ internal sealed class LayerMemberChecks(string layer, Action<DiagnosticCode, str
     private readonly Dictionary<string, TarEntryType> seen = new(StringComparer.Ordinal);
     private readonly HashSet<string> escapingLinks = new(StringComparer.Ordinal);
 
-    /// <summary>Checks one entry; returns false when its name cannot be placed under the root at all.</summary>
-    public bool Check(TarEntry entry)
+    /// <summary>Checks one entry by its name, type and (for a symlink) target, byte for byte as the tar
+    /// holds them; returns false when its name cannot be placed under the root at all.</summary>
+    public bool Check(string name, TarEntryType type, string linkName)
     {
-        var name = entry.Name;
         var printable = TarInputFailures.Printable(name);
         if (!ArchiveMemberNames<string>.TryKey(name, out var path))
         {
@@ -34,21 +34,21 @@ internal sealed class LayerMemberChecks(string layer, Action<DiagnosticCode, str
             report(DiagnosticCodes.AbsoluteMemberName, $"{layer} has a member '{printable}' whose name is absolute");
         }
 
-        if (seen.TryGetValue(path, out var earlier) && !(IsDirectory(earlier) && IsDirectory(entry.EntryType)))
+        if (seen.TryGetValue(path, out var earlier) && !(IsDirectory(earlier) && IsDirectory(type)))
         {
             report(DiagnosticCodes.DuplicateMember, $"{layer} has '{printable}' twice; the second entry replaces the first");
         }
 
-        seen[path] = entry.EntryType;
+        seen[path] = type;
         if (EscapingLinkAbove(path) is { } link)
         {
             report(DiagnosticCodes.WrittenThroughSymlink, $"{layer} writes '{printable}' through the symlink '{link}', which leads out of the root");
         }
 
-        if (entry.EntryType == TarEntryType.SymbolicLink && Escapes(path, entry.LinkName))
+        if (type == TarEntryType.SymbolicLink && Escapes(path, linkName))
         {
             escapingLinks.Add(path);
-            report(DiagnosticCodes.SymlinkClimbsOut, $"{layer} has a symlink '{printable}' whose target '{TarInputFailures.Printable(entry.LinkName)}' climbs above the root");
+            report(DiagnosticCodes.SymlinkClimbsOut, $"{layer} has a symlink '{printable}' whose target '{TarInputFailures.Printable(linkName)}' climbs above the root");
         }
 
         return true;

@@ -150,6 +150,7 @@ public static class RecipeParser
             var config = keys.TryGetValue("config", out var configNode) ? new ConfigReader(reader).Read(configNode) : new ConfigSpec();
             var steps = ReadSteps(defaults);
             var faults = ReadFaults();
+            var imageChecks = keys.TryGetValue("checks", out var checksNode) ? new CheckReader(reader).Read(checksNode) : [];
             if (image is null || Diagnostics.HasErrors)
             {
                 return null;
@@ -169,6 +170,7 @@ public static class RecipeParser
                 Config = config,
                 Steps = steps,
                 Faults = faults,
+                Checks = imageChecks,
             };
         }
 
