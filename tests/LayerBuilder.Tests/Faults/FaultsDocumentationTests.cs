@@ -11,7 +11,20 @@ namespace LayerBuilder.Tests.Faults;
 /// image in which validation finds what the page says it does.</summary>
 public sealed partial class FaultsDocumentationTests
 {
-    private static string Page => File.ReadAllText(RepositoryFiles.Combine("docs", "fixtures.md")).ReplaceLineEndings("\n");
+    private const string Section = "## Fixtures that break on purpose";
+
+    /// <summary>The page's section on faults, to its end or the next section.</summary>
+    private static string Page
+    {
+        get
+        {
+            var text = File.ReadAllText(RepositoryFiles.Combine("docs", "fixtures.md")).ReplaceLineEndings("\n");
+            var start = text.IndexOf(Section, StringComparison.Ordinal);
+            Assert.That(start, Is.GreaterThanOrEqualTo(0), $"docs/fixtures.md has no '{Section}'");
+            var end = text.IndexOf("\n## ", start + Section.Length, StringComparison.Ordinal);
+            return end < 0 ? text[start..] : text[start..end];
+        }
+    }
 
     [Test]
     public void Every_fault_has_a_row_and_every_row_is_a_fault()
