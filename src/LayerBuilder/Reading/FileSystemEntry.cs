@@ -34,8 +34,12 @@ public sealed record FileSystemEntry
 
     public required int DeviceMinor { get; init; }
 
-    /// <summary>Extended attributes by name, as <see cref="LayerEntryInfo.Xattrs"/> gives them.</summary>
+    /// <summary>Extended attributes by name, as <see cref="LayerEntryInfo.Xattrs"/> gives them (values as text).</summary>
     public required IReadOnlyDictionary<string, string> Xattrs { get; init; }
+
+    /// <summary>The same extended attributes with their values as exact bytes, as
+    /// <see cref="LayerEntryInfo.XattrBytes"/> gives them; a comparison uses these.</summary>
+    public IReadOnlyDictionary<string, byte[]> XattrBytes { get; init; } = new Dictionary<string, byte[]>();
 
     /// <summary>The layer (0 for the bottom one) whose entry this is.</summary>
     public required int Layer { get; init; }

@@ -104,6 +104,7 @@ internal static class FileSystemMerge
         DeviceMajor = entry.DeviceMajor,
         DeviceMinor = entry.DeviceMinor,
         Xattrs = entry.Xattrs,
+        XattrBytes = entry.XattrBytes,
         Layer = layer,
     };
 }

@@ -89,7 +89,8 @@ public static class ImageComparison
             aspects |= PathAspects.Link;
         }
 
-        if (a.Xattrs.Count != b.Xattrs.Count || a.Xattrs.Any(x => !b.Xattrs.TryGetValue(x.Key, out var value) || value != x.Value))
+        if (a.Xattrs.Count != b.Xattrs.Count || a.Xattrs.Any(x => !b.Xattrs.TryGetValue(x.Key, out var value) || value != x.Value)
+            || a.XattrBytes.Count != b.XattrBytes.Count || a.XattrBytes.Any(x => !b.XattrBytes.TryGetValue(x.Key, out var bytes) || !bytes.AsSpan().SequenceEqual(x.Value)))
         {
             aspects |= PathAspects.Xattrs;
         }

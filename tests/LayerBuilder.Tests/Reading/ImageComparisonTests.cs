@@ -82,6 +82,20 @@ public sealed class ImageComparisonTests
         Assert.That((await ImageComparison.CompareAsync(oneLayer, oneLayer)).AreEqual, Is.True);
     }
 
+    [Test]
+    public async Task Binary_xattrs_that_read_as_the_same_text_still_differ()
+    {
+        using var temp = new TempDirectory();
+        var left = await BuildAsync(temp, "a.tar", RecipeBuilder.FromScratch("fixtures/diff")
+            .Step(s => s.File("/cap", "x", xattrs: new Dictionary<string, byte[]> { ["security.capability"] = [0x01, 0xff, 0xfe] })));
+        var right = await BuildAsync(temp, "b.tar", RecipeBuilder.FromScratch("fixtures/diff")
+            .Step(s => s.File("/cap", "x", xattrs: new Dictionary<string, byte[]> { ["security.capability"] = [0x01, 0xfe, 0xff] })));
+
+        var changes = (await ImageComparison.CompareAsync(left, right)).PathChanges;
+
+        Assert.That(changes.Select(c => (c.Path, c.Aspects)), Is.EqualTo(new[] { ("cap", PathAspects.Xattrs) }));
+    }
+
     private static async Task<ArchivedImage> BuildAsync(TempDirectory temp, string name, RecipeBuilder recipe, Archive.ArchiveFormat format = Archive.ArchiveFormat.Docker)
     {
         var path = temp.Combine(name);
