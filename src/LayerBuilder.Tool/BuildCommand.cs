@@ -87,6 +87,7 @@ public sealed class BuildCommand
         // A subcommand wins over the recipe argument, so a recipe file named "schema", "inspect", "verify"
         // or "diff" needs ./ before its name.
         root.Subcommands.Add(new SchemaCommand(stdout).Create());
+        root.Subcommands.Add(new InitCommand(stdout, stderr).Create());
         root.Subcommands.Add(new InspectCommand(stdout, stderr).Create());
         root.Subcommands.Add(new VerifyCommand(stdout, stderr).Create());
         root.Subcommands.Add(new DiffCommand(stdout, stderr).Create());

@@ -42,6 +42,10 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode UnknownFault = new(1055, "Unknown fault");
     public static readonly DiagnosticCode FaultNotApplicable = new(1056, "Fault cannot apply to this image");
     public static readonly DiagnosticCode ImageNotInArchive = new(1057, "No such image in the archive");
+    public static readonly DiagnosticCode InvalidUserEntry = new(1065, "Invalid users entry");
+    public static readonly DiagnosticCode UserClash = new(1066, "User or group already in the image");
+    public static readonly DiagnosticCode UnusedArg = new(1067, "Arg given but never used");
+    public static readonly DiagnosticCode InitNotPossible = new(1068, "init cannot write the starter recipe");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
@@ -106,6 +110,14 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode CheckedTargetDiffers = new(6009, "Link has another target");
     public static readonly DiagnosticCode CheckedConfigDiffers = new(6010, "Config differs from the check");
     public static readonly DiagnosticCode ImageIdDiffers = new(6011, "Image id differs from the expected one");
+    // LB8xxx: the publish route (the MSBuild properties and the publish output, docs/msbuild.md).
+    public static readonly DiagnosticCode UnknownLayering = new(8001, "Unknown layering");
+    public static readonly DiagnosticCode InvalidPublishItem = new(8002, "Invalid port, variable or label item");
+    public static readonly DiagnosticCode RuntimeMissing = new(8003, "Base has no .NET runtime of the app's version");
+    public static readonly DiagnosticCode RuntimeIdentifierNotLinux = new(8004, "Runtime identifier missing or not Linux");
+    public static readonly DiagnosticCode IcuMissing = new(8005, "Globalization on but no ICU in the image");
+    public static readonly DiagnosticCode UserNotInPasswd = new(8006, "Config user not in /etc/passwd");
+    public static readonly DiagnosticCode NotAnApp = new(8007, "No image for a project that is no app");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");
