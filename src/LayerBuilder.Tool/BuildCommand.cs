@@ -84,7 +84,7 @@ public sealed class BuildCommand
             recipe, output, format, compression, args, tags, created, expectImageId, noCache, quiet, verbose,
         };
 
-        // A subcommand wins over the recipe argument, so a recipe file named "schema", "inspect", "verify"
+        // A subcommand wins over the recipe argument, so a recipe file named "schema", "init", "inspect", "verify"
         // or "diff" needs ./ before its name.
         root.Subcommands.Add(new SchemaCommand(stdout).Create());
         root.Subcommands.Add(new InitCommand(stdout, stderr).Create());
