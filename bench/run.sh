@@ -111,6 +111,28 @@ measure() { # name folder ratio-target [rss-target-MB]
 measure sdk "$sdk" 0.35
 measure small-files "$small" 0.8
 measure one-2gib "$big" 0.3
+# The reader streams: verify and inspect --merged of the 2 GiB archive hash every byte (blob, tar, file)
+# without holding a layer; memory must stay flat (peak RSS <= 100 MB). Baseline: sha256sum of the archive.
+measure_reader() { # name
+  local name=$1 archive="$work/out-$1.tar"
+  "${tool[@]}" "$work/$name.yml" -o "$archive" --no-cache -q
+  rm -f "$work/$name".verify "$work/$name".inspect "$work/$name".sum
+  echo "== $name: verify and inspect --merged, $runs runs each, alternating"
+  for i in $(seq "$runs"); do
+    time_cmd "$work/$name.verify" "${tool[@]}" verify "$archive"
+    time_cmd "$work/$name.inspect" "${tool[@]}" inspect "$archive" --merged --json
+    time_cmd "$work/$name.sum" sha256sum "$archive"
+  done
+  local verify inspect sum rss
+  verify=$(col "$work/$name.verify" 1 | median)
+  inspect=$(col "$work/$name.inspect" 1 | median)
+  sum=$(col "$work/$name.sum" 1 | median)
+  rss=$(cat "$work/$name.verify" "$work/$name.inspect" | awk '{print $2}' | sort -n | tail -n 1)
+  report+=("$(printf '%-12s verify %7.2fs  inspect --merged %7.2fs  sha256sum %7.2fs  peak RSS %d MB (target <= 100 MB: %s)' "$name" "$verify" "$inspect" "$sum" $((rss / 1024)) "$(check $((rss / 1024)) "<=" 100)")")
+  rm -f "$archive"
+}
+measure_reader one-2gib
+
 # The plan of a million entries must not grow memory with it: peak RSS <= 200 MB (about 150 bytes per
 # entry and the runtime), and the whole build at most 0.6 x the baseline.
 measure million "$million" 0.6 200

@@ -94,10 +94,14 @@ public sealed class BuildCommand
             recipe, output, format, compression, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
         };
 
-        // A subcommand wins over the recipe argument, so a recipe file named "schema" needs ./schema.
+        // A subcommand wins over the recipe argument, so a recipe file named "schema", "init", "inspect", "verify"
+        // or "diff" needs ./ before its name.
         root.Subcommands.Add(new SchemaCommand(stdout).Create());
         root.Subcommands.Add(new InitCommand(stdout, stderr).Create());
         root.Subcommands.Add(new ConvertCommand(stdout, stderr).Create());
+        root.Subcommands.Add(new InspectCommand(stdout, stderr).Create());
+        root.Subcommands.Add(new VerifyCommand(stdout, stderr).Create());
+        root.Subcommands.Add(new DiffCommand(stdout, stderr).Create());
         root.SetAction((result, token) => RunAsync(result, token));
         var parsed = root.Parse(commandLine);
         if (parsed.Errors.Count > 0)

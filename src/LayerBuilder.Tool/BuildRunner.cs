@@ -105,7 +105,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
     }
 
     /// <summary>The CLI form of a diagnostic; one about no file (standard output) has no position.</summary>
-    private static string Line(Diagnostic diagnostic) => string.IsNullOrEmpty(diagnostic.Position.File)
+    internal static string Line(Diagnostic diagnostic) => string.IsNullOrEmpty(diagnostic.Position.File)
         ? $"{(diagnostic.Severity == Severity.Error ? "error" : "warning")} {diagnostic.Code.Id}: {diagnostic.Message}"
         : diagnostic.ToCliString();
 

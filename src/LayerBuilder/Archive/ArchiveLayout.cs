@@ -35,10 +35,12 @@ internal sealed class ArchiveLayout
     /// <summary>Total length of the archive, end-of-archive blocks included.</summary>
     public long Length { get; }
 
-    public static ArchiveLayout For(ImageModel image, ArchiveFormat format)
+    public static ArchiveLayout For(ImageModel image, ArchiveFormat format) => For(image, format, SaveFormatMembers.Instance);
+
+    public static ArchiveLayout For(ImageModel image, ArchiveFormat format, IArchiveMembers source)
     {
         var mtime = image.Config.Created.ToUnixTimeSeconds();
-        var members = ArchiveWriter.Members(image, format).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
+        var members = source.Of(image, format).OrderBy(m => m.Name, StringComparer.Ordinal).ToList();
         var headers = members.Select(m => Header(m, mtime, 0)).ToList();
         var layerData = LayerDataOffset(members, headers);
 

@@ -23,24 +23,24 @@ internal static class ArchiveWriter
 
     /// <summary>Writes to <paramref name="path"/> atomically; a name ending in .gz gzips the whole archive.
     /// Returns what the file renamed into place is (see <see cref="ArchiveFile.Commit"/>).</summary>
-    public static async Task<HostFileInfo> WriteFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
+    public static async Task<HostFileInfo> WriteFileAsync(ImageModel image, ArchiveFormat format, IArchiveMembers members, string path, CancellationToken cancellationToken)
     {
         if (IsGzipName(path))
         {
-            return await WriteGzipFileAsync(image, format, path, cancellationToken).ConfigureAwait(false);
+            return await WriteGzipFileAsync(image, format, members, path, cancellationToken).ConfigureAwait(false);
         }
 
         using var file = ArchiveFile.Create(path);
-        return await WriteFileAsync(image, format, file, cancellationToken).ConfigureAwait(false);
+        return await WriteFileAsync(image, format, members, file, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Writes into <paramref name="file"/>, which may already hold the image's one layer in its
     /// place (<see cref="ArchiveLayout"/>), and commits it.</summary>
-    public static async Task<HostFileInfo> WriteFileAsync(ImageModel image, ArchiveFormat format, ArchiveFile file, CancellationToken cancellationToken)
+    public static async Task<HostFileInfo> WriteFileAsync(ImageModel image, ArchiveFormat format, IArchiveMembers members, ArchiveFile file, CancellationToken cancellationToken)
     {
         try
         {
-            await Task.Run(() => WriteFile(ArchiveLayout.For(image, format), file, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await Task.Run(() => WriteFile(ArchiveLayout.For(image, format, members), file, cancellationToken), cancellationToken).ConfigureAwait(false);
             return file.Commit();
         }
         catch (Exception e) when (WriteFailures.IsWriteFailure(e))
@@ -83,10 +83,10 @@ internal static class ArchiveWriter
         RandomAccess.Write(output, zeros, layout.Length - zeros.Length);
     }
 
-    /// <summary>Writes the archive to a stream, byte for byte what <see cref="WriteFileAsync(ImageModel, ArchiveFormat, string, CancellationToken)"/> writes.</summary>
-    public static async Task WriteAsync(ImageModel image, ArchiveFormat format, Stream output, CancellationToken cancellationToken)
+    /// <summary>Writes the archive to a stream, byte for byte what <see cref="WriteFileAsync(ImageModel, ArchiveFormat, IArchiveMembers, string, CancellationToken)"/> writes.</summary>
+    public static async Task WriteAsync(ImageModel image, ArchiveFormat format, IArchiveMembers members, Stream output, CancellationToken cancellationToken)
     {
-        var layout = ArchiveLayout.For(image, format);
+        var layout = ArchiveLayout.For(image, format, members);
         var buffer = ArrayPool<byte>.Shared.Rent(1 << 20);
         var zeros = new byte[TarHeaderWriter.BlockSize * 2];
         try
@@ -165,7 +165,7 @@ internal static class ArchiveWriter
         }
     }
 
-    private static async Task<HostFileInfo> WriteGzipFileAsync(ImageModel image, ArchiveFormat format, string path, CancellationToken cancellationToken)
+    private static async Task<HostFileInfo> WriteGzipFileAsync(ImageModel image, ArchiveFormat format, IArchiveMembers members, string path, CancellationToken cancellationToken)
     {
         using var file = ArchiveFile.Create(path);
         FileStream? stream = null;
@@ -178,7 +178,7 @@ internal static class ArchiveWriter
             // .NET's gzip header carries no time or name, so the bytes reproduce with the same zlib.
             await using (var gzip = new GZipStream(stream, CompressionLevel.Optimal, leaveOpen: true))
             {
-                await WriteAsync(image, format, gzip, cancellationToken).ConfigureAwait(false);
+                await WriteAsync(image, format, members, gzip, cancellationToken).ConfigureAwait(false);
             }
 
             await stream.FlushAsync(cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,7 @@
 using LayerBuilder.Archive;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Faults;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Planning;
@@ -21,6 +22,7 @@ public static class ImageBuilder
         ArgumentNullException.ThrowIfNull(request.Recipe, nameof(request));
         ArgumentException.ThrowIfNullOrEmpty(request.OutputPath, nameof(request));
         var output = Path.GetFullPath(request.OutputPath);
+        new ImageFaults(request.Recipe.Faults).CheckFormat(request.Format);
         if (request.OutputStream is null)
         {
             OutputChecks.Check(request.Recipe, output);
@@ -61,6 +63,8 @@ public static class ImageBuilder
     private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, string output, string work, BuildCache? cache, CancellationToken cancellationToken)
     {
         var recipe = request.Recipe;
+        var faults = new ImageFaults(recipe.Faults);
+        var members = faults.Members(SaveFormatMembers.Instance);
         StagingFolder staging;
         try
         {
@@ -82,7 +86,7 @@ public static class ImageBuilder
             var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add, pull).PlanAsync(cancellationToken).ConfigureAwait(false);
 
             ArchiveSlot? slot = null;
-            if (WritesLayerInPlace(request, output) && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
+            if (WritesLayerInPlace(request, output) && !faults.Any && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
             {
                 archive = ArchiveFile.Create(output);
                 slot = new ArchiveSlot(archive.Handle, archive.TempPath, offset);
@@ -97,27 +101,27 @@ public static class ImageBuilder
                 ? await CompressAsync(await LayerProduction.CheckAsync(plan, source, uncompressed, cancellationToken).ConfigureAwait(false), request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
                 : uncompressed;
 
-            var image = CreateModel(recipe, plan, layers);
+            var image = faults.Apply(CreateModel(recipe, plan, layers));
 
             // Before the first byte of the archive: a failed check leaves nothing, also on a stream.
             ImageCheckRunner.Run(recipe.Checks, plan.Merged, image.Config.Config, image.ImageId, request.ExpectedImageId);
-            var identity = ArchiveIdentity(image, request.Format, output);
+            var identity = ArchiveIdentity(image, request.Format, output, faults);
             var unchanged = request.OutputStream is null && cache is not null && cache.IsUnchanged(output, identity);
             if (!compress && !unchanged)
             {
                 layers = await LayerProduction.CheckAsync(plan, source, layers, cancellationToken).ConfigureAwait(false);
-                image = CreateModel(recipe, plan, layers);
+                image = faults.Apply(CreateModel(recipe, plan, layers));
             }
 
             if (request.OutputStream is { } stream)
             {
-                await ArchiveWriter.WriteAsync(image, request.Format, stream, cancellationToken).ConfigureAwait(false);
+                await ArchiveWriter.WriteAsync(image, request.Format, members, stream, cancellationToken).ConfigureAwait(false);
             }
             else if (!unchanged)
             {
                 var written = archive is not null
-                    ? await ArchiveWriter.WriteFileAsync(image, request.Format, archive, cancellationToken).ConfigureAwait(false)
-                    : await ArchiveWriter.WriteFileAsync(image, request.Format, output, cancellationToken).ConfigureAwait(false);
+                    ? await ArchiveWriter.WriteFileAsync(image, request.Format, members, archive, cancellationToken).ConfigureAwait(false)
+                    : await ArchiveWriter.WriteFileAsync(image, request.Format, members, output, cancellationToken).ConfigureAwait(false);
                 request.AfterOutputRenamed?.Invoke(output);
                 cache?.Remember(output, identity, written);
             }
@@ -128,7 +132,9 @@ public static class ImageBuilder
                 ManifestDigest = image.ManifestDescriptor.Digest,
                 Tags = image.FullNames.ToList(),
                 RepoTags = image.RepoTags.ToList(),
-                Layers = uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.Size, plan.CreatedBy[i])).ToList(),
+                Layers = uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.Size, plan.CreatedBy[i]))
+                    .Concat(image.Layers.Skip(uncompressed.Count).Select((l, i) => new LayerSummary(l.DiffId, l.Size, image.Config.History[plan.History.Count + i].CreatedBy ?? "")))
+                    .ToList(),
                 OutputPath = output,
                 Warnings = warnings,
                 Unchanged = unchanged,
@@ -176,8 +182,10 @@ public static class ImageBuilder
         ArchiveFile.NotWritable(request.OutputStream is null ? output : work, e);
 
     /// <summary>Everything that decides the archive's bytes: the layers are named by the config and manifest digests.</summary>
-    private static Digest ArchiveIdentity(ImageModel image, ArchiveFormat format, string output) =>
+    /// <remarks>Faults that only change members leave both digests as they are, so they are part of the key
+    /// too; with none the key is what it always was.</remarks>
+    private static Digest ArchiveIdentity(ImageModel image, ArchiveFormat format, string output, ImageFaults faults) =>
         Digest.Of(string.Join('\n', "archive-v2", format, Path.GetExtension(output), image.ImageId, image.ManifestDescriptor.Digest,
-            image.Reference.Full, string.Join(',', image.Tags)));
+            image.Reference.Full, string.Join(',', image.Tags)) + (faults.Any ? "\nfaults " + faults.Identity : ""));
 }
 

@@ -40,6 +40,9 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode InvalidPathEscape = new(1046, "Invalid byte escape in a path");
     public static readonly DiagnosticCode InvalidCheck = new(1047, "Invalid check");
     public static readonly DiagnosticCode InvalidImageId = new(1048, "Invalid expected image id");
+    public static readonly DiagnosticCode UnknownFault = new(1055, "Unknown fault");
+    public static readonly DiagnosticCode FaultNotApplicable = new(1056, "Fault cannot apply to this image");
+    public static readonly DiagnosticCode ImageNotInArchive = new(1057, "No such image in the archive");
     public static readonly DiagnosticCode EnvReferenceOutsideEnv = new(1060, "${env.NAME} outside config.env");
     public static readonly DiagnosticCode UnknownEnvReference = new(1061, "Unknown ${env.NAME}");
     public static readonly DiagnosticCode InvalidUserEntry = new(1065, "Invalid users entry");
@@ -91,6 +94,12 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode UnknownMediaType = new(4007, "Unknown media type");
     public static readonly DiagnosticCode LayerUnreadable = new(4008, "Layer is not a readable tar");
     public static readonly DiagnosticCode MetadataInvalid = new(4009, "Metadata cannot be read");
+    public static readonly DiagnosticCode MemberClimbsOut = new(4010, "Layer member climbs above the root");
+    public static readonly DiagnosticCode AbsoluteMemberName = new(4011, "Layer member name is absolute");
+    public static readonly DiagnosticCode DuplicateMember = new(4012, "Layer member given twice");
+    public static readonly DiagnosticCode SymlinkClimbsOut = new(4013, "Symlink target climbs above the root");
+    public static readonly DiagnosticCode WrittenThroughSymlink = new(4014, "Layer member written through a symlink out of the root");
+    public static readonly DiagnosticCode LayerChainBroken = new(4015, "Layer chain broken");
 
     // LB5xxx: registries and engines.
     public static readonly DiagnosticCode RegistryHostUnknown = new(5001, "Registry host not found");

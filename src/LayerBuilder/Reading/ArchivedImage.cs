@@ -44,6 +44,23 @@ public sealed class ArchivedImage
     /// <summary>The layers, bottom first.</summary>
     public IReadOnlyList<ArchivedLayer> Layers { get; }
 
+    /// <summary>The history entry that made <paramref name="layer"/>: the config's history entries that are
+    /// not <c>empty_layer</c> match the layers one to one, in order. Null when the history has no entry for it.</summary>
+    public HistoryEntry? HistoryOf(ArchivedLayer layer)
+    {
+        ArgumentNullException.ThrowIfNull(layer);
+        return Config.History.Where(h => !h.EmptyLayer).ElementAtOrDefault(layer.Index);
+    }
+
+    /// <summary>
+    /// The final filesystem: the layers stacked bottom first, whiteouts and opaque folders applied
+    /// (image-spec layer.md). Each layer is read once, streaming; file contents are hashed as they pass
+    /// (<see cref="FileSystemEntry.ContentDigest"/>) and never held.
+    /// </summary>
+    /// <exception cref="Diagnostics.LayerBuildException">A layer is damaged or hostile.</exception>
+    public Task<ImageFileSystem> ReadFileSystemAsync(CancellationToken cancellationToken = default) =>
+        FileSystemMerge.MergeAsync(Layers, cancellationToken);
+
     public override string ToString() => Describe(Names, Id);
 
     internal static string Describe(IReadOnlyList<string> names, Digest? config) =>

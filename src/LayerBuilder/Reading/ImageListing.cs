@@ -85,6 +85,50 @@ internal sealed class ImageListing
         {
             await GuardedAsync<object>(() => CheckRepositoriesAsync(entries, cancellationToken)).ConfigureAwait(false);
         }
+
+        foreach (var entry in entries)
+        {
+            await GuardedAsync<object>(() => CheckLegacyChainAsync(entry, cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Checks the classic layout's chain of v1 layer folders: each <c>ID/json</c> that is there
+    /// names its own folder as <c>id</c> and the folder of the layer below as <c>parent</c> (none for the
+    /// bottom layer), as Docker's pre-1.10 loader follows it.</summary>
+    private async Task<object?> CheckLegacyChainAsync(Candidate entry, CancellationToken cancellationToken)
+    {
+        string? below = null;
+        foreach (var member in entry.LayerMembers)
+        {
+            if (!member.EndsWith(LegacyLayerFile, StringComparison.Ordinal))
+            {
+                return null; // not the classic layout: there is no chain to follow
+            }
+
+            var id = member[..^LegacyLayerFile.Length];
+            var json = id + "/json";
+            if (contents.Exists(json))
+            {
+                var file = await ReadJsonAsync(json, cancellationToken).ConfigureAwait(false);
+                var ownId = file.Root["id"].String();
+                var parent = file.Root["parent"].String();
+                if (ownId is not null && ownId != id)
+                {
+                    Report(DiagnosticCodes.LayerChainBroken, null, $"{json} of {entry.Describe} gives the id '{ownId}', not its folder's '{id}'");
+                }
+
+                if (parent != below)
+                {
+                    Report(DiagnosticCodes.LayerChainBroken, null, below is null
+                        ? $"{json} of {entry.Describe} is the bottom layer but names the parent '{parent}'"
+                        : $"{json} of {entry.Describe} names the parent '{parent ?? "(none)"}', but the layer below it in manifest.json is '{below}'");
+                }
+            }
+
+            below = id;
+        }
+
+        return null;
     }
 
     private async Task<List<Candidate>?> ReadManifestJsonAsync(CancellationToken cancellationToken)

@@ -1,3 +1,4 @@
+using System.Formats.Tar;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
@@ -9,7 +10,8 @@ namespace LayerBuilder.Reading;
 /// Checks every digest and size of an archive's images (docs/diagnostics.md, LB4xxx): the listing's
 /// findings (metadata blobs, counts, cross-references, media types, the repositories file), then each
 /// layer blob in one streaming pass that hashes and counts the stored bytes, decompresses them, hashes
-/// the tar, and reads every entry with the hardened tar reader. A blob two images share is read once.
+/// the tar, and reads every entry with the hardened tar reader, checking member names as they pass
+/// (<see cref="LayerMemberChecks"/>). A blob two images share is read once.
 /// </summary>
 internal static class ImageValidator
 {
@@ -21,8 +23,9 @@ internal static class ImageValidator
         {
             if (!blobs.TryGetValue(layer.Member, out var facts))
             {
-                facts = await ReadAsync(layer, cancellationToken).ConfigureAwait(false);
+                facts = await ReadAsync(layer, contents, cancellationToken).ConfigureAwait(false);
                 blobs[layer.Member] = facts;
+                found.AddRange(facts.MemberFindings.Select(f => Finding(contents, f.Code, f.Message)));
                 if (facts.Failure is { } failure)
                 {
                     found.AddRange(failure.Diagnostics.Select(d => Finding(contents, DiagnosticCodes.LayerUnreadable, d.Message)));
@@ -50,9 +53,11 @@ internal static class ImageValidator
 
     /// <summary>One pass over a layer blob: its digest and size, the digest of its tar (null when it cannot
     /// be decompressed to the end), and what made the hardened reader refuse it, if anything did.</summary>
-    private static async Task<BlobFacts> ReadAsync(ArchivedLayer layer, CancellationToken cancellationToken)
+    private static async Task<BlobFacts> ReadAsync(ArchivedLayer layer, ArchiveContents contents, CancellationToken cancellationToken)
     {
         var source = layer.Input;
+        var memberFindings = new List<(DiagnosticCode, string)>();
+        var checks = new LayerMemberChecks($"{layer.Description} in {contents.Description}", (code, message) => memberFindings.Add((code, message)));
         using var blob = new HashingReadStream(await layer.OpenBlobAsync(cancellationToken).ConfigureAwait(false));
         Digest? diffId = null;
         LayerBuildException? failure = null;
@@ -60,10 +65,14 @@ internal static class ImageValidator
         try
         {
             tar = new HashingReadStream(await LayerDecompression.OpenAsync(new BorrowedStream(blob), source, cancellationToken).ConfigureAwait(false));
-            await using (var reader = new LayerEntryReader(TarInputReader.Open(source, new BorrowedStream(tar))))
+            await using (var reader = TarInputReader.Open(source, new BorrowedStream(tar)))
             {
-                while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is not null)
+                while (await reader.NextAsync(cancellationToken).ConfigureAwait(false) is { } entry)
                 {
+                    if (checks.Check(reader.NameOf(entry), entry.EntryType, entry.EntryType == TarEntryType.SymbolicLink ? reader.LinkNameOf(entry) : ""))
+                    {
+                        _ = LayerEntryReader.Describe(entry, reader);
+                    }
                 }
             }
         }
@@ -88,11 +97,11 @@ internal static class ImageValidator
         }
 
         var digest = await blob.CompleteAsync(cancellationToken).ConfigureAwait(false);
-        return new BlobFacts(digest, blob.BytesRead, diffId, failure);
+        return new BlobFacts(digest, blob.BytesRead, diffId, failure, memberFindings);
     }
 
     private static Diagnostic Finding(ArchiveContents contents, DiagnosticCode code, string message) =>
         new(code, Severity.Error, contents.Position, message);
 
-    private sealed record BlobFacts(Digest Digest, long Size, Digest? DiffId, LayerBuildException? Failure);
+    private sealed record BlobFacts(Digest Digest, long Size, Digest? DiffId, LayerBuildException? Failure, IReadOnlyList<(DiagnosticCode Code, string Message)> MemberFindings);
 }

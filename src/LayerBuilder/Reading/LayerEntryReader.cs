@@ -28,7 +28,7 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
     public async ValueTask<LayerEntryInfo?> NextAsync(CancellationToken cancellationToken = default)
     {
         current = await reader.NextAsync(cancellationToken).ConfigureAwait(false);
-        return current is null ? null : Describe(current);
+        return current is null ? null : Describe(current, reader);
     }
 
     /// <summary>The current entry's content (empty for anything but a regular file), valid until the next
@@ -42,7 +42,9 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
 
     public ValueTask DisposeAsync() => reader.DisposeAsync();
 
-    private LayerEntryInfo Describe(TarEntry entry)
+    /// <summary>What a raw entry of <paramref name="reader"/> is; an entry no layer can hold is LB2014 or
+    /// LB2012 naming the reader's input.</summary>
+    internal static LayerEntryInfo Describe(TarEntry entry, TarInputReader reader)
     {
         var name = reader.NameOf(entry);
         if (!ArchiveMemberNames<string>.TryKey(name, out var path))
@@ -51,7 +53,7 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
         }
 
         var posix = entry as PosixTarEntry;
-        var kind = KindOf(entry, path);
+        var kind = KindOf(entry, path, reader.Source);
         return new LayerEntryInfo
         {
             Path = path.Length == 0 ? "." : path,
@@ -71,7 +73,7 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
         };
     }
 
-    private LayerEntryKind KindOf(TarEntry entry, string path)
+    private static LayerEntryKind KindOf(TarEntry entry, string path, TarInputSource source)
     {
         var name = path[(path.LastIndexOf('/') + 1)..];
         if (name == WhiteoutNames.Opaque)
@@ -93,7 +95,7 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
             TarEntryType.CharacterDevice => LayerEntryKind.CharacterDevice,
             TarEntryType.BlockDevice => LayerEntryKind.BlockDevice,
             TarEntryType.Fifo => LayerEntryKind.Fifo,
-            _ => throw reader.Source.Error(DiagnosticCodes.UnsupportedEntry,
+            _ => throw source.Error(DiagnosticCodes.UnsupportedEntry,
                 $"entry '{TarInputFailures.Printable(entry.Name)}' has tar type '{(char)entry.EntryType}', which no layer holds"),
         };
     }

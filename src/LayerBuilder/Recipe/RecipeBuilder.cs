@@ -33,6 +33,7 @@ public sealed class RecipeBuilder
     private UnixFileMode? defaultDirMode;
     private UnixFileMode? defaultFileMode;
     private string? baseDirectory;
+    private readonly List<ImageFault> faults = [];
     private readonly List<Func<RecipeChecks, ImageCheck?>> imageChecks = [];
 
     private RecipeBuilder(string image, Func<string, BaseSpec> from)
@@ -136,6 +137,27 @@ public sealed class RecipeBuilder
         return this;
     }
 
+    /// <summary>Defects to write into the image on purpose (YAML <c>faults</c>; docs/fixtures.md, "Fixtures
+    /// that break on purpose"); adds to those given before, each once.</summary>
+    public RecipeBuilder Faults(params ImageFault[] faults)
+    {
+        ArgumentNullException.ThrowIfNull(faults);
+        foreach (var fault in faults)
+        {
+            if (!Enum.IsDefined(fault))
+            {
+                throw new ArgumentOutOfRangeException(nameof(faults), fault, "not an ImageFault");
+            }
+
+            if (!this.faults.Contains(fault))
+            {
+                this.faults.Add(fault);
+            }
+        }
+
+        return this;
+    }
+
     /// <summary>
     /// A check of the finished image (YAML <c>checks</c> with <c>path</c>): what <paramref name="path"/> must
     /// be in the merged filesystem. Arguments left out are not checked; with none, the path must exist;
@@ -224,6 +246,7 @@ public sealed class RecipeBuilder
             Defaults = BuildDefaults(checks),
             Config = config.Build(checks),
             Steps = steps.Select((s, index) => s.Step.Build(index, s.Name, folder, checks)).ToList(),
+            Faults = faults.Select(f => new Positioned<ImageFault>(f, SourcePosition.InCode($"fault {LayerBuilder.Faults.FaultNames.NameOf(f)}"))).ToList(),
             Checks = imageChecks.Select(c => c(checks)).OfType<ImageCheck>().ToList(),
         };
 

@@ -55,6 +55,9 @@ public sealed record BuildRecipe
 
     public IReadOnlyList<StepSpec> Steps { get; init; } = [];
 
+    /// <summary>Defects to write into the image on purpose (recipe <c>faults</c>; docs/fixtures.md); empty
+    /// for a sound image.</summary>
+    public IReadOnlyList<Positioned<ImageFault>> Faults { get; init; } = [];
     /// <summary>Assertions on the finished image (recipe <c>checks</c>), evaluated before the archive is
     /// written; a failed one fails the build (docs/recipe.md, "Checks").</summary>
     public IReadOnlyList<ImageCheck> Checks { get; init; } = [];

@@ -150,6 +150,7 @@ public static class RecipeParser
             var baseSpec = under is null || keys.ContainsKey("base") ? ReadBase() : under.Base;
             var config = keys.TryGetValue("config", out var configNode) ? new ConfigReader(reader).Read(configNode) : new ConfigSpec();
             var steps = ReadSteps(under?.Steps ?? []);
+            var faults = ReadFaults();
             var imageChecks = keys.TryGetValue("checks", out var checksNode) ? new CheckReader(reader).Read(checksNode) : [];
             if (image is null || Diagnostics.HasErrors)
             {
@@ -176,9 +177,35 @@ public static class RecipeParser
                 Defaults = defaults,
                 Config = under is null ? config : ConfigLayering.Over(config, under.Config),
                 Steps = steps,
+                Faults = faults,
                 Checks = imageChecks,
                 Warnings = [.. under?.Warnings ?? [], .. unused],
             };
+        }
+
+        private List<Positioned<ImageFault>> ReadFaults()
+        {
+            var faults = new List<Positioned<ImageFault>>();
+            if (!keys.TryGetValue("faults", out var node))
+            {
+                return faults;
+            }
+
+            foreach (var name in reader.StringList(node, "'faults'", allowSingle: true) ?? [])
+            {
+                if (Faults.FaultNames.TryParse(name.Value, out var fault))
+                {
+                    faults.Add(new Positioned<ImageFault>(fault, name.Position));
+                }
+                else
+                {
+                    var near = Text.Levenshtein.Nearest(name.Value, Faults.FaultNames.All) is { } closest ? $" Did you mean '{closest}'?" : "";
+                    Diagnostics.Error(DiagnosticCodes.UnknownFault, name.Position,
+                        $"'faults' has '{name.Value}', which is no fault; the faults are {string.Join(", ", Faults.FaultNames.All)}.{near}");
+                }
+            }
+
+            return faults;
         }
 
         private Dictionary<string, string> ReadArgs()

@@ -77,7 +77,7 @@ public sealed class ReaderRefusesHostileInputTests
         var archive = await ImageArchive.OpenAsync(folder);
         AssertRefused(async () => await archive.Images[0].Layers[0].ReadEntriesAsync().ToListAsync(), "LB2014", folder, "layer 1 of hand/base:1.0 ('layer.tar')", "climbs");
         var findings = await archive.ValidateAsync();
-        Assert.That(findings.Select(f => f.Code.Id), Is.EqualTo(new[] { "LB4008" }), string.Join("\n", findings));
+        Assert.That(findings.Select(f => f.Code.Id), Is.EqualTo(new[] { "LB4010" }), "validation names the member and reads on: " + string.Join("\n", findings));
     }
 
     [Test]

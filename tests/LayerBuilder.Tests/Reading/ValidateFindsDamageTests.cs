@@ -47,6 +47,10 @@ public sealed class ValidateFindsDamageTests
             c => c.SetJson("repositories", JsonNode.Parse("""{"example/reader":{"1.0":"0000","latest":"0000"}}""")!), ["LB4006"], null);
         yield return new("docker: repositories naming an image manifest.json lacks", ArchiveFormat.Docker, none,
             c => AddRepository(c, "example/other", "2.0"), ["LB4006"], null);
+        yield return new("docker: a v1 layer json naming another parent", ArchiveFormat.Docker, none,
+            c => EditLayerJson(c, 2, j => j["parent"] = "0000"), ["LB4015"], null);
+        yield return new("docker: a v1 layer json naming another id", ArchiveFormat.Docker, none,
+            c => EditLayerJson(c, 0, j => j["id"] = "0000"), ["LB4015"], null);
         yield return new("docker: a layer whose first header's checksum is wrong", ArchiveFormat.Docker, none,
             c => c.Flip(Layers(c)[1], 0), ["LB4008", "LB4003"], null);
         yield return new("docker: a config that is not JSON", ArchiveFormat.Docker, none,
@@ -133,6 +137,15 @@ public sealed class ValidateFindsDamageTests
     private static string ConfigName(ArchiveCopy copy) => ManifestJson(copy)[0]!["Config"]!.GetValue<string>();
 
     private static string IndexDigest(ArchiveCopy copy) => copy.Json("index.json")["manifests"]![0]!["digest"]!.GetValue<string>();
+
+    /// <summary>Changes the legacy <c>ID/json</c> beside layer <paramref name="index"/> of the classic layout.</summary>
+    private static void EditLayerJson(ArchiveCopy copy, int index, Action<JsonObject> change)
+    {
+        var name = Layers(copy)[index][..^"layer.tar".Length] + "json";
+        var json = copy.Json(name).AsObject();
+        change(json);
+        copy.SetJson(name, json);
+    }
 
     private static void EditManifestJson(ArchiveCopy copy, Action<JsonArray> change)
     {
