@@ -130,15 +130,6 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode CheckedTargetDiffers = new(6009, "Link has another target");
     public static readonly DiagnosticCode CheckedConfigDiffers = new(6010, "Config differs from the check");
     public static readonly DiagnosticCode ImageIdDiffers = new(6011, "Image id differs from the expected one");
-    // LB8xxx: the publish route (the MSBuild properties and the publish output, docs/msbuild.md).
-    public static readonly DiagnosticCode UnknownLayering = new(8001, "Unknown layering");
-    public static readonly DiagnosticCode InvalidPublishItem = new(8002, "Invalid port, variable or label item");
-    public static readonly DiagnosticCode RuntimeMissing = new(8003, "Base has no .NET runtime of the app's version");
-    public static readonly DiagnosticCode RuntimeIdentifierNotLinux = new(8004, "Runtime identifier missing or not Linux");
-    public static readonly DiagnosticCode IcuMissing = new(8005, "Globalization on but no ICU in the image");
-    public static readonly DiagnosticCode UserNotInPasswd = new(8006, "Config user not in /etc/passwd");
-    public static readonly DiagnosticCode NotAnApp = new(8007, "No image for a project that is no app");
-
     // LB7xxx: Dockerfile conversion (dotnet layerbuild convert, Conversion/DockerfileConverter).
     public static readonly DiagnosticCode DockerfileRun = new(7001, "RUN cannot be converted");
     public static readonly DiagnosticCode DockerfileRemoteSource = new(7002, "ADD of a URL");
@@ -154,6 +145,15 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode DockerfileNoFrom = new(7012, "No FROM");
     public static readonly DiagnosticCode DockerfileWorkdirNotCreated = new(7013, "WORKDIR folder not created");
     public static readonly DiagnosticCode DockerfileUnreadable = new(7014, "Dockerfile cannot be read");
+
+    // LB8xxx: the publish route (the MSBuild properties and the publish output, docs/msbuild.md).
+    public static readonly DiagnosticCode UnknownLayering = new(8001, "Unknown layering");
+    public static readonly DiagnosticCode InvalidPublishItem = new(8002, "Invalid port, variable or label item");
+    public static readonly DiagnosticCode RuntimeMissing = new(8003, "Base has no .NET runtime of the app's version");
+    public static readonly DiagnosticCode RuntimeIdentifierNotLinux = new(8004, "Runtime identifier missing or not Linux");
+    public static readonly DiagnosticCode IcuMissing = new(8005, "Globalization on but no ICU in the image");
+    public static readonly DiagnosticCode UserNotInPasswd = new(8006, "Config user not in /etc/passwd");
+    public static readonly DiagnosticCode NotAnApp = new(8007, "No image for a project that is no app");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

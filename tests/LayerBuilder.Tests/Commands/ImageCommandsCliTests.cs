@@ -97,7 +97,7 @@ public sealed class ImageCommandsCliTests
         var run = LayerBuilderCli.Run(["diff", "docker.tar", "changed.tar"], Out);
 
         Assert.That(run.ExitCode, Is.EqualTo(1), run.Transcript);
-        Assert.That(run.StdOut, Does.Contain("config config.Env[0]: \"MODE=read\" -> \"MODE=write\"").And.Contain("M app/shared (mode)"), run.Transcript);
+        Assert.That(run.StdOut, Does.Contain("config config.Env[1]: \"MODE=read\" -> \"MODE=write\"").And.Contain("M app/shared (mode)"), run.Transcript);
     }
 
     [Test]

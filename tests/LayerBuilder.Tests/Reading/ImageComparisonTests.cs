@@ -57,7 +57,7 @@ public sealed class ImageComparisonTests
             }));
             Assert.That(difference.ConfigChanges.Select(c => (c.Field, c.Left, c.Right)), Is.EqualTo(new[]
             {
-                ("config.Env[0]", "\"MODE=a\"", "\"MODE=b\""),
+                ("config.Env[1]", "\"MODE=a\"", "\"MODE=b\""),
                 ("created", "\"1970-01-01T00:00:00Z\"", "\"1970-01-02T00:00:00Z\""),
                 ("history[0].created", "\"1970-01-01T00:00:00Z\"", "\"1970-01-02T00:00:00Z\""),
                 ("rootfs.diff_ids[0]", $"\"{left.Config.DiffIds[0]}\"", $"\"{right.Config.DiffIds[0]}\""),
