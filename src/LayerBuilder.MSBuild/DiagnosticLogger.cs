@@ -15,6 +15,7 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, string? projectFil
         ["--tag"] = "LayerBuildTags",
         ["--created"] = "LayerBuildCreated",
         ["SOURCE_DATE_EPOCH"] = "SOURCE_DATE_EPOCH",
+        ["DOCKER_HOST"] = "DOCKER_HOST",
     };
 
     public void Report(Diagnostic diagnostic)
@@ -30,6 +31,11 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, string? projectFil
             line = 0;
             column = 0;
             message = $"{property}: {message}";
+        }
+        else if (file.Length == 0)
+        {
+            // From no file at all (the docker engine, a registry): the project is what asked for it.
+            file = projectFile ?? "";
         }
 
         if (diagnostic.Severity == Severity.Error)

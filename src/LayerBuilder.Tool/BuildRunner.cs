@@ -1,6 +1,7 @@
 using LayerBuilder.Build;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Engine;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Tool;
@@ -26,7 +27,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
             await using (var pipe = toStdout ? StandardOutputArchiveStream.Open() : null)
             using (var progress = options.Quiet ? null : new ProgressDisplay(stderr, interactive: !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error)))
             {
-                var request = pipe is null ? new BuildRequest(recipe, outputPath) : BuildRequest.ToStream(recipe, pipe);
+                var request = Request(options, recipe, outputPath, pipe);
                 result = await ImageBuilder.BuildAsync(
                     request with
                     {
@@ -34,6 +35,9 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                         Compression = options.Compression,
                         Cache = options.NoCache ? null : LayerCache.Default(),
                         Progress = progress,
+                        Push = options.Push,
+                        PushCompression = options.PushCompression,
+                        LoadInto = options.Load ? DockerHost.FromEnvironment() : null,
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -45,7 +49,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
 
             if (!options.Quiet)
             {
-                await ReportAsync(result, toStdout ? stderr : stdout, toStdout ? "standard output" : result.OutputPath).ConfigureAwait(false);
+                await ReportAsync(result, toStdout ? stderr : stdout, toStdout ? "standard output" : result.OutputPath, options.WritesArchive).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
@@ -84,12 +88,28 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         }
     }
 
+    /// <summary>Where the archive goes: a file, standard output, or nowhere (--push or --load without -o).</summary>
+    private static BuildRequest Request(BuildOptions options, BuildRecipe recipe, string outputPath, Stream? pipe)
+    {
+        if (pipe is not null)
+        {
+            return BuildRequest.ToStream(recipe, pipe);
+        }
+
+        if (options.WritesArchive)
+        {
+            return BuildRequest.ToFile(recipe, outputPath);
+        }
+
+        return options.Load ? BuildRequest.ToEngine(recipe) : BuildRequest.ToRegistry(recipe);
+    }
+
     /// <summary>The CLI form of a diagnostic; one about no file (standard output) has no position.</summary>
     private static string Line(Diagnostic diagnostic) => string.IsNullOrEmpty(diagnostic.Position.File)
         ? $"{(diagnostic.Severity == Severity.Error ? "error" : "warning")} {diagnostic.Code.Id}: {diagnostic.Message}"
         : diagnostic.ToCliString();
 
-    private static async Task ReportAsync(BuildResult result, TextWriter output, string destination)
+    private static async Task ReportAsync(BuildResult result, TextWriter output, string destination, bool wroteArchive)
     {
         await output.WriteLineAsync($"Image id:  {result.ImageId}").ConfigureAwait(false);
         await output.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
@@ -103,6 +123,14 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
             await output.WriteLineAsync($"Layer:     {layer.DiffId}  {layer.Size,12:N0} bytes  {layer.CreatedBy}").ConfigureAwait(false);
         }
 
-        await output.WriteLineAsync(result.Unchanged ? $"Unchanged: {destination}" : $"Wrote:     {destination}").ConfigureAwait(false);
+        foreach (var line in result.Loaded)
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        if (wroteArchive)
+        {
+            await output.WriteLineAsync(result.Unchanged ? $"Unchanged: {destination}" : $"Wrote:     {destination}").ConfigureAwait(false);
+        }
     }
 }

@@ -20,7 +20,12 @@ public sealed record BuildResult
 
     public required IReadOnlyList<LayerSummary> Layers { get; init; }
 
+    /// <summary>The archive written; empty when the request wrote none (<see cref="BuildRequest.ToEngine"/>,
+    /// <see cref="BuildRequest.ToRegistry"/>).</summary>
     public required string OutputPath { get; init; }
+
+    /// <summary>What the docker engine reported for a load (<c>Loaded image: app:1</c>); empty without one.</summary>
+    public IReadOnlyList<string> Loaded { get; init; } = [];
 
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 

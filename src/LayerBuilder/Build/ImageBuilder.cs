@@ -1,6 +1,7 @@
 using LayerBuilder.Archive;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Engine;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Planning;
@@ -20,9 +21,17 @@ public static class ImageBuilder
         ArgumentNullException.ThrowIfNull(request.Recipe, nameof(request));
         ArgumentException.ThrowIfNullOrEmpty(request.OutputPath, nameof(request));
         var output = Path.GetFullPath(request.OutputPath);
-        if (request.OutputStream is null)
+        var writesFile = WritesFile(request);
+        if (writesFile)
         {
             OutputChecks.Check(request.Recipe, output);
+        }
+
+        // The engine is asked first: when it is not there, the build fails before any work, and nothing is written.
+        using var engine = request.LoadInto is { } host ? new EngineConnection(host) : null;
+        if (engine is not null)
+        {
+            await engine.PingAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var work = Path.GetFullPath(request.WorkDirectory ?? Path.GetDirectoryName(output)!);
@@ -33,7 +42,7 @@ public static class ImageBuilder
             try
             {
                 folders.Create(work);
-                if (request.OutputStream is null)
+                if (writesFile)
                 {
                     folders.Create(Path.GetDirectoryName(output)!);
                     ArchiveFile.RemoveAbandoned(output);
@@ -46,7 +55,7 @@ public static class ImageBuilder
                 throw NotWritable(request, output, work, e);
             }
 
-            var result = await BuildOnceAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
+            var result = await BuildOnceAsync(request, output, work, cache, engine, cancellationToken).ConfigureAwait(false);
             return cache?.Warning is { } warning ? result with { Warnings = [warning, .. result.Warnings] } : result;
         }
         catch
@@ -56,10 +65,12 @@ public static class ImageBuilder
         }
     }
 
-    /// <summary>Plans every layer, fixes the archive's layout, makes the layers, then writes the archive.</summary>
-    private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, string output, string work, BuildCache? cache, CancellationToken cancellationToken)
+    /// <summary>Plans every layer, fixes the archive's layout, makes the layers, loads and pushes the
+    /// image, then writes the archive: a failed load or push leaves no archive behind.</summary>
+    private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, string output, string work, BuildCache? cache, EngineConnection? engine, CancellationToken cancellationToken)
     {
         var recipe = request.Recipe;
+        var writesFile = WritesFile(request);
         StagingFolder staging;
         try
         {
@@ -79,31 +90,43 @@ public static class ImageBuilder
             var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add).PlanAsync(cancellationToken).ConfigureAwait(false);
 
             ArchiveSlot? slot = null;
-            if (WritesLayerInPlace(request, output) && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
+            if (writesFile && WritesLayerInPlace(request, output) && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
             {
                 archive = ArchiveFile.Create(output);
                 slot = new ArchiveSlot(archive.Handle, archive.TempPath, offset);
             }
 
             var uncompressed = await LayerProduction.ProduceAsync(plan, source, slot, cancellationToken).ConfigureAwait(false);
+            var made = new MadeLayers(plan, source, uncompressed);
 
             // Compressing reads every layer, so they are checked first; otherwise they are checked only
-            // when the archive is written at all: an unchanged archive costs no re-hashing of cached layers.
+            // when their bytes go anywhere: an unchanged archive costs no re-hashing of cached layers.
             var compress = request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None;
             var layers = compress
-                ? await CompressAsync(await LayerProduction.CheckAsync(plan, source, uncompressed, cancellationToken).ConfigureAwait(false), request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
+                ? await CompressAsync(await made.CheckedAsync(cancellationToken).ConfigureAwait(false), request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
                 : uncompressed;
 
             var image = CreateModel(recipe, plan, layers);
             var identity = ArchiveIdentity(image, request.Format, output);
-            var unchanged = request.OutputStream is null && cache is not null && cache.IsUnchanged(output, identity);
-            if (!compress && !unchanged)
+            var unchanged = writesFile && cache is not null && cache.IsUnchanged(output, identity);
+            var sends = engine is not null || request.Push;
+            if (!compress && (sends || (request.WritesArchive && !unchanged)))
             {
-                layers = await LayerProduction.CheckAsync(plan, source, layers, cancellationToken).ConfigureAwait(false);
+                layers = await made.CheckedAsync(cancellationToken).ConfigureAwait(false);
                 image = CreateModel(recipe, plan, layers);
             }
 
-            if (request.OutputStream is { } stream)
+            IReadOnlyList<string> loaded = [];
+            if (engine is not null)
+            {
+                loaded = await EngineLoad.LoadAsync(engine, image, request.Format, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!request.WritesArchive)
+            {
+                // nothing more to write
+            }
+            else if (request.OutputStream is { } stream)
             {
                 await ArchiveWriter.WriteAsync(image, request.Format, stream, cancellationToken).ConfigureAwait(false);
             }
@@ -123,9 +146,10 @@ public static class ImageBuilder
                 Tags = image.FullNames.ToList(),
                 RepoTags = image.RepoTags.ToList(),
                 Layers = uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.Size, plan.CreatedBy[i])).ToList(),
-                OutputPath = output,
+                OutputPath = request.WritesArchive ? output : "",
                 Warnings = warnings,
                 Unchanged = unchanged,
+                Loaded = loaded,
             };
         }
         finally
@@ -134,6 +158,9 @@ public static class ImageBuilder
             staging.Dispose();
         }
     }
+
+    /// <summary>Whether the archive goes to a file (not a stream, and not nowhere).</summary>
+    private static bool WritesFile(BuildRequest request) => request.WritesArchive && request.OutputStream is null;
 
     /// <summary>An uncompressed archive file (not a stream, not gzipped, layers not compressed) can take
     /// its layer in place; the layout decides whether the image qualifies.</summary>
@@ -163,7 +190,7 @@ public static class ImageBuilder
     /// <summary>LB3001 for a folder the build needs (the output's, the staging folder): it names the
     /// output, or the work folder when the archive goes to a stream.</summary>
     private static LayerBuildException NotWritable(BuildRequest request, string output, string work, Exception e) =>
-        ArchiveFile.NotWritable(request.OutputStream is null ? output : work, e);
+        ArchiveFile.NotWritable(WritesFile(request) ? output : work, e);
 
     /// <summary>Everything that decides the archive's bytes: the layers are named by the config and manifest digests.</summary>
     private static Digest ArchiveIdentity(ImageModel image, ArchiveFormat format, string output) =>

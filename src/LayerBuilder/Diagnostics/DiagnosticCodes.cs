@@ -77,6 +77,11 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode LayerUnreadable = new(4008, "Layer is not a readable tar");
     public static readonly DiagnosticCode MetadataInvalid = new(4009, "Metadata cannot be read");
 
+    // LB5030-LB5059: the docker engine an image is loaded into, and pushes to a registry.
+    public static readonly DiagnosticCode EngineHostUnsupported = new(5030, "Docker host is not a unix socket");
+    public static readonly DiagnosticCode EngineUnreachable = new(5031, "Docker engine cannot be reached");
+    public static readonly DiagnosticCode EngineRefusedImage = new(5032, "Docker engine did not load the image");
+
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");
     public static readonly DiagnosticCode Cancelled = new(9002, "Build cancelled");

@@ -65,12 +65,16 @@ public sealed class FixtureImage
     /// <param name="rootfs"></param>    /// <param name="compression">Layer blob compression (the oci format only).</param>
     /// <param name="tags">Default: 1.0 and latest.</param>
     /// <param name="gzipArchive">Name the output .tar.gz, which gzips the whole archive.</param>
+    /// <param name="request">Makes the request from the recipe and the archive path (a load, a push);
+    /// default: the archive in <paramref name="format"/> with <paramref name="compression"/>.</param>
+    /// <param name="repository">The repository the image is named in, before its unique name.</param>
     public static async Task<FixtureImage> BuildAsync(TempFolder work, string purpose, ArchiveFormat format,
-        RootfsKind rootfs = RootfsKind.Folder, LayerCompression compression = LayerCompression.None, string[]? tags = null, bool gzipArchive = false)
+        RootfsKind rootfs = RootfsKind.Folder, LayerCompression compression = LayerCompression.None, string[]? tags = null, bool gzipArchive = false,
+        Func<BuildRecipe, string, BuildRequest>? request = null, string repository = "lbe-test")
     {
         tags ??= ["1.0", "latest"];
         var busybox = Engines.StaticBusybox();
-        var name = $"lbe-test/{purpose}-{Guid.NewGuid():N}"[..^20];
+        var name = $"{repository}/{purpose}-{Guid.NewGuid():N}"[..^20];
 
         var rootfsFolder = work.Combine("rootfs");
         await WriteRootfsAsync(rootfsFolder, busybox);
@@ -90,7 +94,7 @@ public sealed class FixtureImage
         var output = work.Combine("out", (format == ArchiveFormat.Oci ? "image-oci.tar" : "image-docker.tar") + (gzipArchive ? ".gz" : ""));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var recipe = RecipeParser.ParseFile(recipeFile);
-        var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, output) { Format = format, Compression = compression });
+        var result = await ImageBuilder.BuildAsync(request?.Invoke(recipe, output) ?? new BuildRequest(recipe, output) { Format = format, Compression = compression });
         return new FixtureImage(name, tags, output, result, ExpectedImage.For(baseOwner));
     }
 
