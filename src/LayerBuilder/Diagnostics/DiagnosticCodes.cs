@@ -32,6 +32,8 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode NestingTooDeep = new(1033, "Recipe nested too deeply");
     public static readonly DiagnosticCode ComplexKey = new(1034, "Mapping key is not a plain value");
     public static readonly DiagnosticCode WhiteoutPath = new(1035, "Path is a whiteout name");
+    public static readonly DiagnosticCode InvalidBaseReference = new(1036, "Invalid base image reference");
+    public static readonly DiagnosticCode InvalidRegistryHost = new(1037, "Invalid registry host");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
@@ -76,6 +78,24 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode UnknownMediaType = new(4007, "Unknown media type");
     public static readonly DiagnosticCode LayerUnreadable = new(4008, "Layer is not a readable tar");
     public static readonly DiagnosticCode MetadataInvalid = new(4009, "Metadata cannot be read");
+
+    // LB5xxx: registries and engines.
+    public static readonly DiagnosticCode RegistryHostUnknown = new(5001, "Registry host not found");
+    public static readonly DiagnosticCode RegistryUnreachable = new(5002, "Registry cannot be reached");
+    public static readonly DiagnosticCode RegistryTlsFailed = new(5003, "Registry TLS connection failed");
+    public static readonly DiagnosticCode RegistryUnauthorized = new(5004, "Registry refused the credentials");
+    public static readonly DiagnosticCode RegistryDenied = new(5005, "Registry denied access");
+    public static readonly DiagnosticCode ManifestUnknown = new(5006, "Image not found in the registry");
+    public static readonly DiagnosticCode PlatformNotInIndex = new(5007, "Platform not in the image index");
+    public static readonly DiagnosticCode RegistryDigestMismatch = new(5008, "Registry content does not match its digest");
+    public static readonly DiagnosticCode UnsupportedManifest = new(5009, "Unsupported manifest");
+    public static readonly DiagnosticCode RegistryError = new(5010, "Registry answered with an error");
+    public static readonly DiagnosticCode NotCachedOffline = new(5011, "Base not in the cache while offline");
+    public static readonly DiagnosticCode CredentialsUnusable = new(5012, "Credentials cannot be read");
+    public static readonly DiagnosticCode RegistryResponseInvalid = new(5013, "Registry response is invalid");
+    public static readonly DiagnosticCode BlobUnknown = new(5014, "Blob not found in the registry");
+    public static readonly DiagnosticCode RegistryConnectionLost = new(5015, "Registry connection lost");
+    public static readonly DiagnosticCode BaseLayerUnreadable = new(5016, "Pulled layer cannot be read");
 
     // LB5030-LB5059: the docker engine an image is loaded into, and pushes to a registry.
     public static readonly DiagnosticCode EngineHostUnsupported = new(5030, "Docker host is not a unix socket");
