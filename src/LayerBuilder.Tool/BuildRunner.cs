@@ -35,6 +35,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                         Compression = options.Compression,
                         Cache = options.NoCache ? null : LayerCache.Default(),
                         Progress = progress,
+                        PushProgress = progress,
                         Push = options.Push,
                         PushCompression = options.PushCompression,
                         LoadInto = options.Load ? DockerHost.FromEnvironment() : null,
@@ -112,7 +113,11 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
     private static async Task ReportAsync(BuildResult result, TextWriter output, string destination, bool wroteArchive)
     {
         await output.WriteLineAsync($"Image id:  {result.ImageId}").ConfigureAwait(false);
-        await output.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
+        if (wroteArchive)
+        {
+            // The archive's manifest; a push prints its own below (its layers may be compressed otherwise).
+            await output.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
+        }
         foreach (var tag in result.RepoTags)
         {
             await output.WriteLineAsync($"Tag:       {tag}").ConfigureAwait(false);
@@ -126,6 +131,11 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         foreach (var line in result.Loaded)
         {
             await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        foreach (var reference in result.Pushed)
+        {
+            await output.WriteLineAsync($"Pushed:    {reference}@{result.PushedManifestDigest}").ConfigureAwait(false);
         }
 
         if (wroteArchive)

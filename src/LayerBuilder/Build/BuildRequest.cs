@@ -69,6 +69,9 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
     /// the same manifest digest).</summary>
     public LayerCompression PushCompression { get; init; } = LayerCompression.Gzip;
 
+    /// <summary>Receives the progress of every blob a push sends (from worker threads).</summary>
+    public IProgress<Push.BlobProgress>? PushProgress { get; init; }
+
     public ArchiveFormat Format { get; init; } = ArchiveFormat.Docker;
 
     /// <summary>Layer blob compression of the <c>oci</c> format (the <c>docker</c> format always stores plain tars).</summary>

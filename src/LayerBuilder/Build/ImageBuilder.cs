@@ -5,7 +5,9 @@ using LayerBuilder.Engine;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Planning;
+using LayerBuilder.Push;
 using LayerBuilder.Recipe;
+using LayerBuilder.Registry;
 
 namespace LayerBuilder.Build;
 
@@ -122,6 +124,15 @@ public static class ImageBuilder
                 loaded = await EngineLoad.LoadAsync(engine, image, request.Format, cancellationToken).ConfigureAwait(false);
             }
 
+            PushOutcome? pushed = null;
+            if (request.Push)
+            {
+                var pushLayers = compress && request.Compression == request.PushCompression
+                    ? layers
+                    : await PushLayersAsync(await made.CheckedAsync(cancellationToken).ConfigureAwait(false), request.PushCompression, staging.Path, cancellationToken).ConfigureAwait(false);
+                pushed = await PushAsync(request, CreateModel(recipe, plan, pushLayers), cancellationToken).ConfigureAwait(false);
+            }
+
             if (!request.WritesArchive)
             {
                 // nothing more to write
@@ -150,6 +161,8 @@ public static class ImageBuilder
                 Warnings = warnings,
                 Unchanged = unchanged,
                 Loaded = loaded,
+                PushedManifestDigest = pushed?.ManifestDigest,
+                Pushed = pushed?.References ?? [],
             };
         }
         finally
@@ -157,6 +170,20 @@ public static class ImageBuilder
             archive?.Dispose();
             staging.Dispose();
         }
+    }
+
+    /// <summary>The layers as pushed: compressed as asked (reproducibly, so two pushes of one recipe name
+    /// the same manifest digest), or as they are when no compression is asked for.</summary>
+    private static async Task<IReadOnlyList<LayerBlob>> PushLayersAsync(IReadOnlyList<LayerBlob> layers, LayerCompression compression, string folder, CancellationToken cancellationToken) =>
+        compression == LayerCompression.None ? layers : await CompressAsync(layers, compression, folder, cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Pushes <paramref name="image"/> to the registry its name says, every tag; the layer cache
+    /// (when there is one) remembers where each blob went, for mounts by later pushes.</summary>
+    private static async Task<PushOutcome> PushAsync(BuildRequest request, ImageModel image, CancellationToken cancellationToken)
+    {
+        using var registries = new RegistrySession(new RegistrySettings());
+        var locations = request.Cache is { } cache ? new BlobLocations(cache.Root) : null;
+        return await ImagePush.PushAsync(registries, image, locations, new PushSettings(), request.PushProgress, request.Recipe.Image.Position, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the archive goes to a file (not a stream, and not nowhere).</summary>
