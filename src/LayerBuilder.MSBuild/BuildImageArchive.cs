@@ -39,6 +39,10 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
     /// <summary>Also load the image into the docker engine of <c>DOCKER_HOST</c> (<c>LayerBuildLoad</c>).</summary>
     public bool Load { get; set; }
 
+    /// <summary>Also push every tag to the registry the image's name says (<c>LayerBuildPush</c>); the item
+    /// then carries the pushed manifest digest as <c>PushedManifestDigest</c>.</summary>
+    public bool Push { get; set; }
+
     public void Cancel() => cancellation.Cancel();
 
     public override bool Execute()
@@ -77,6 +81,7 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
                 Format = format,
                 Compression = compression,
                 LoadInto = Load ? DockerHost.FromEnvironment() : null,
+                Push = Push,
             };
             var result = ImageBuilder.BuildAsync(request, cancellation.Token).GetAwaiter().GetResult();
             foreach (var warning in result.Warnings)
@@ -98,6 +103,11 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
             foreach (var line in result.Loaded)
             {
                 Log.LogMessage(MessageImportance.High, "LayerBuild: {0}", line);
+            }
+
+            foreach (var reference in result.Pushed)
+            {
+                Log.LogMessage(MessageImportance.High, "LayerBuild: pushed {0}@{1}", reference, result.PushedManifestDigest);
             }
 
             foreach (var layer in result.Layers)

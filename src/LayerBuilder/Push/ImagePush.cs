@@ -48,26 +48,57 @@ internal static class ImagePush
         var references = new List<string>();
         foreach (var tag in image.Tags)
         {
-            await retry.RunAsync(token => PutManifestAsync(client, image, tag, token), cancellationToken).ConfigureAwait(false);
+            // A tag that already names this very manifest is left alone: an unchanged re-push writes nothing.
+            if (!await retry.RunAsync(token => TagHoldsAsync(client, image, tag, token), cancellationToken).ConfigureAwait(false))
+            {
+                await retry.RunAsync(token => PutManifestAsync(client, image, tag, token), cancellationToken).ConfigureAwait(false);
+            }
+
             references.Add($"{image.Reference.Full}:{tag}");
         }
 
         return new PushOutcome(image.ManifestDescriptor.Digest, references, states);
     }
 
-    private static async Task<bool> PutManifestAsync(RegistryClient client, ImageModel image, string tag, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="tag"/> names this manifest already (<c>HEAD manifests/TAG</c>).</summary>
+    private static async Task<bool> TagHoldsAsync(RegistryClient client, ImageModel image, string tag, CancellationToken cancellationToken)
     {
-        HttpResponseMessage response;
+        using var response = await SendAsync(client, () =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Head, $"manifests/{tag}");
+            request.Headers.Accept.Add(new(image.ManifestDescriptor.MediaType));
+            return request;
+        }, cancellationToken).ConfigureAwait(false);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+
+        if (!response.IsSuccessStatusCode)
+        {
+            var failure = await client.FailureAsync(response, $"manifest '{image.Reference.Full}:{tag}'", cancellationToken).ConfigureAwait(false);
+            throw PushRetry.IsTransient(response.StatusCode) ? new TransientPushFailure(failure, PushRetry.RetryAfter(response)) : failure;
+        }
+
+        return response.Headers.TryGetValues(DigestHeader, out var digests) && digests.FirstOrDefault() == image.ManifestDescriptor.Digest.ToString();
+    }
+
+    /// <summary>Sends through the client; a dropped connection is transient.</summary>
+    private static async Task<HttpResponseMessage> SendAsync(RegistryClient client, Func<HttpRequestMessage> create, CancellationToken cancellationToken)
+    {
         try
         {
-            response = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Put, $"manifests/{tag}") { Content = ManifestContent(image) },
-                HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+            return await client.SendAsync(create, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (LayerBuildException e) when (e.Diagnostics.Count == 1 && e.Diagnostics[0].Code == DiagnosticCodes.RegistryConnectionLost)
         {
             throw new TransientPushFailure(e, null);
         }
+    }
 
+    private static async Task<bool> PutManifestAsync(RegistryClient client, ImageModel image, string tag, CancellationToken cancellationToken)
+    {
+        var response = await SendAsync(client, () => new HttpRequestMessage(HttpMethod.Put, $"manifests/{tag}") { Content = ManifestContent(image) }, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             if (!response.IsSuccessStatusCode)
