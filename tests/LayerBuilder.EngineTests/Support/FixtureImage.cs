@@ -28,8 +28,9 @@ public sealed class FixtureImage
 {
     public const string Created = "2024-01-01T00:00:00Z";
 
-    private FixtureImage(string name, IReadOnlyList<string> tags, string archivePath, BuildResult result, ExpectedImage expected)
+    private FixtureImage(string name, IReadOnlyList<string> tags, string archivePath, BuildResult result, ExpectedImage expected, string recipePath)
     {
+        RecipePath = recipePath;
         Name = name;
         Tags = tags;
         ArchivePath = archivePath;
@@ -43,6 +44,9 @@ public sealed class FixtureImage
     public IReadOnlyList<string> Tags { get; }
 
     public string ArchivePath { get; }
+
+    /// <summary>The recipe file, beside the sources it copies: a test builds it again from here.</summary>
+    public string RecipePath { get; }
 
     public BuildResult Result { get; }
 
@@ -95,7 +99,7 @@ public sealed class FixtureImage
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var recipe = RecipeParser.ParseFile(recipeFile);
         var result = await ImageBuilder.BuildAsync(request?.Invoke(recipe, output) ?? new BuildRequest(recipe, output) { Format = format, Compression = compression });
-        return new FixtureImage(name, tags, output, result, ExpectedImage.For(baseOwner));
+        return new FixtureImage(name, tags, output, result, ExpectedImage.For(baseOwner), recipeFile);
     }
 
     private static string Recipe(string name, IReadOnlyList<string> tags, string rootfs) => $$"""
