@@ -79,6 +79,10 @@ public sealed class DiagnosticCodesTests
         ("LB4007", "UnknownMediaType"),
         ("LB4008", "LayerUnreadable"),
         ("LB4009", "MetadataInvalid"),
+        ("LB5030", "EngineHostUnsupported"),
+        ("LB5031", "EngineUnreachable"),
+        ("LB5032", "EngineRefusedImage"),
+        ("LB5040", "PushDigestMismatch"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
@@ -119,5 +123,5 @@ public sealed class DiagnosticCodesTests
 
     [Test]
     public void Numbers_fall_in_the_documented_ranges() =>
-        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 9));
+        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 5, 9));
 }
