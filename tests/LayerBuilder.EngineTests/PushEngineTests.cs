@@ -187,6 +187,28 @@ public sealed class PushEngineTests
         Assert.That(File.Exists(archive), Is.False, "a failed push leaves no archive");
     }
 
+    [Test]
+    public async Task A503A429AndADroppedConnectionAreTriedAgainAndThePushSucceeds()
+    {
+        using var work = new TempFolder("push-flaky");
+        using var registry = await PushRegistry.StartPlainAsync(work);
+        using var proxy = new FlakyRegistryProxy(registry.Host, PushRegistry.FreePort(),
+        [
+            new("PUT", "/blobs/uploads/", 503),
+            new("POST", "/blobs/uploads/", 429),
+            new("PUT", "/manifests/", null),
+        ]);
+        var skopeo = SkopeoExecutable();
+        var image = await FixtureImage.BuildAsync(work, "push-flaky", ArchiveFormat.Docker, repository: $"{proxy.Host}/lbe-test",
+            request: (recipe, _) => BuildRequest.ToRegistry(recipe));
+
+        Assert.That(proxy.Unused, Is.Empty, "every failure was met, and each was tried again");
+        var repository = image.Name[(proxy.Host.Length + 1)..];
+        var inspect = await ProcessRunner.RunCheckedAsync(skopeo, ["inspect", "--tls-verify=false", $"docker://{registry.Host}/{repository}:latest"]);
+        using var json = JsonDocument.Parse(inspect.StandardOutput);
+        Assert.That(json.RootElement.GetProperty("Digest").GetString(), Is.EqualTo(image.Result.PushedManifestDigest?.ToString()), "the registry holds what was printed");
+    }
+
     /// <summary>Runs the built tool with its own cache and credentials folder, as a user would.</summary>
     private static Task<ProcessResult> RunToolAsync(TempFolder work, string dockerConfig, params string[] arguments)
     {

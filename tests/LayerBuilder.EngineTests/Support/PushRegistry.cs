@@ -167,7 +167,7 @@ public sealed partial class PushRegistry : IDisposable
         return In("ca.crt");
     }
 
-    private static int FreePort()
+    public static int FreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
