@@ -111,8 +111,8 @@ public static class ImageBuilder
             var image = CreateModel(recipe, plan, layers);
             var identity = ArchiveIdentity(image, request.Format, output);
             var unchanged = writesFile && cache is not null && cache.IsUnchanged(output, identity);
-            var sends = engine is not null || request.Push;
-            if (!compress && (sends || (request.WritesArchive && !unchanged)))
+            // A push reads layers only when the registry lacks them (PushedLayers), so it checks none here.
+            if (!compress && (engine is not null || (request.WritesArchive && !unchanged)))
             {
                 layers = await made.CheckedAsync(cancellationToken).ConfigureAwait(false);
                 image = CreateModel(recipe, plan, layers);
@@ -129,7 +129,8 @@ public static class ImageBuilder
             {
                 var pushLayers = compress && request.Compression == request.PushCompression
                     ? layers
-                    : await PushLayersAsync(await made.CheckedAsync(cancellationToken).ConfigureAwait(false), request.PushCompression, staging.Path, cancellationToken).ConfigureAwait(false);
+                    : await PushedLayers.MakeAsync(uncompressed, made.CheckedAsync, request.PushCompression, staging.Path,
+                        cache is null ? null : new CompressedDigests(request.Cache!.Root), cancellationToken).ConfigureAwait(false);
                 pushed = await PushAsync(request, CreateModel(recipe, plan, pushLayers), cancellationToken).ConfigureAwait(false);
             }
 
@@ -172,11 +173,6 @@ public static class ImageBuilder
         }
     }
 
-    /// <summary>The layers as pushed: compressed as asked (reproducibly, so two pushes of one recipe name
-    /// the same manifest digest), or as they are when no compression is asked for.</summary>
-    private static async Task<IReadOnlyList<LayerBlob>> PushLayersAsync(IReadOnlyList<LayerBlob> layers, LayerCompression compression, string folder, CancellationToken cancellationToken) =>
-        compression == LayerCompression.None ? layers : await CompressAsync(layers, compression, folder, cancellationToken).ConfigureAwait(false);
-
     /// <summary>Pushes <paramref name="image"/> to the registry its name says, every tag; the layer cache
     /// (when there is one) remembers where each blob went, for mounts by later pushes.</summary>
     private static async Task<PushOutcome> PushAsync(BuildRequest request, ImageModel image, CancellationToken cancellationToken)
@@ -197,7 +193,7 @@ public static class ImageBuilder
 
     /// <summary>The image a plan and its made layers are: names, config (history, platform, the base's
     /// runtime config with the recipe's over it) and layers.</summary>
-    internal static ImageModel CreateModel(BuildRecipe recipe, ImagePlan plan, IReadOnlyList<LayerBlob> layers)
+    internal static ImageModel CreateModel(BuildRecipe recipe, ImagePlan plan, IReadOnlyList<ILayer> layers)
     {
         var config = new ImageConfig(plan.Platform, recipe.Created, plan.Config, layers.Select(l => l.DiffId).ToList(), plan.History);
         return new ImageModel(recipe.Image.Value, recipe.Tags, config, layers, recipe.Config.Annotations);

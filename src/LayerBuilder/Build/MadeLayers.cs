@@ -7,8 +7,15 @@ namespace LayerBuilder.Build;
 /// compression, the archive, a load or a push (<see cref="ILayerSource.CheckedAsync"/>).</summary>
 internal sealed class MadeLayers(ImagePlan plan, ILayerSource source, IReadOnlyList<LayerBlob> layers)
 {
-    private IReadOnlyList<LayerBlob>? checkedLayers;
+    private readonly Lock gate = new();
+    private Task<IReadOnlyList<LayerBlob>>? checking;
 
-    public async Task<IReadOnlyList<LayerBlob>> CheckedAsync(CancellationToken cancellationToken) =>
-        checkedLayers ??= await LayerProduction.CheckAsync(plan, source, layers, cancellationToken).ConfigureAwait(false);
+    /// <summary>The checked layers; callers on several threads (a push's uploads) share the one check.</summary>
+    public Task<IReadOnlyList<LayerBlob>> CheckedAsync(CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return checking ??= LayerProduction.CheckAsync(plan, source, layers, cancellationToken);
+        }
+    }
 }

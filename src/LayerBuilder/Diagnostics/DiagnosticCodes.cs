@@ -102,6 +102,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode EngineUnreachable = new(5031, "Docker engine cannot be reached");
     public static readonly DiagnosticCode EngineRefusedImage = new(5032, "Docker engine did not load the image");
     public static readonly DiagnosticCode PushDigestMismatch = new(5040, "Registry stored another digest than was pushed");
+    public static readonly DiagnosticCode CompressedLayerChanged = new(5041, "Compressed layer differs from its record");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

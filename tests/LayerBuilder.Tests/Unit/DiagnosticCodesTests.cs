@@ -83,6 +83,7 @@ public sealed class DiagnosticCodesTests
         ("LB5031", "EngineUnreachable"),
         ("LB5032", "EngineRefusedImage"),
         ("LB5040", "PushDigestMismatch"),
+        ("LB5041", "CompressedLayerChanged"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
