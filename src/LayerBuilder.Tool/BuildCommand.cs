@@ -66,6 +66,16 @@ public sealed class BuildCommand
         Description = "Neither read nor fill the layer cache ($XDG_CACHE_HOME/layerbuilder); always rewrite the archive.",
     };
 
+    private readonly Option<bool> offline = new("--offline")
+    {
+        Description = "Send no request to any registry: a registry base must already be in the layer cache.",
+    };
+
+    private readonly Option<string[]> insecureRegistries = new("--insecure-registry")
+    {
+        Description = "A registry (HOST or HOST:PORT) that may use plain HTTP or an unverified certificate (repeatable).",
+    };
+
     private readonly Option<bool> quiet = new("--quiet", "-q") { Description = "Print nothing but errors." };
 
     private readonly Option<bool> verbose = new("--verbose") { Description = "Show stack traces of internal errors." };
@@ -85,7 +95,7 @@ public sealed class BuildCommand
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
-            recipe, output, format, compression, push, load, args, tags, created, noCache, quiet, verbose,
+            recipe, output, format, compression, push, load, args, tags, created, noCache, offline, insecureRegistries, quiet, verbose,
         };
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema" needs ./schema.
@@ -137,6 +147,12 @@ public sealed class BuildCommand
             return ExitCodes.Usage;
         }
 
+        if (pushes && result.GetValue(offline))
+        {
+            await stderr.WriteLineAsync("error: --push sends the image to a registry; --offline allows no registry request").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
         var options = new BuildOptions(
             result.GetValue(recipe)!,
             result.GetValue(output),
@@ -152,6 +168,8 @@ public sealed class BuildCommand
             NoCache = result.GetValue(noCache),
             Push = pushes,
             Load = result.GetValue(load),
+            Offline = result.GetValue(offline),
+            InsecureRegistries = result.GetValue(insecureRegistries) ?? [],
         };
         return await new BuildRunner(stdout, stderr).RunAsync(options, cancellationToken).ConfigureAwait(false);
     }

@@ -29,4 +29,9 @@ public sealed record BuildOptions(
 
     /// <summary>Whether an archive is written: always with -o, otherwise only when nothing is pushed or loaded.</summary>
     public bool WritesArchive => Output is not null || (!Push && !Load);
+    /// <summary>Use only the cache: no registry request (a base never pulled is an error).</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Registries that may speak plain HTTP or present an unverified certificate.</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 }

@@ -35,10 +35,12 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                         Compression = options.Compression,
                         Cache = options.NoCache ? null : LayerCache.Default(),
                         Progress = progress,
-                        PushProgress = progress,
                         Push = options.Push,
                         PushCompression = options.PushCompression,
                         LoadInto = options.Load ? DockerHost.FromEnvironment() : null,
+                        TransferProgress = progress,
+                        Offline = options.Offline,
+                        InsecureRegistries = options.InsecureRegistries,
                     },
                     cancellationToken).ConfigureAwait(false);
             }

@@ -1,22 +1,24 @@
 using System.Globalization;
+using LayerBuilder.Image;
 using LayerBuilder.Layers;
-using LayerBuilder.Push;
+using LayerBuilder.Registry;
 
 namespace LayerBuilder.Tool;
 
 /// <summary>
-/// Shows layer and push progress. On a terminal, one status line (every layer in flight: files, bytes;
-/// every blob being pushed: bytes, rate) is redrawn in place, starting only once the build has run for a
-/// second, and cleared at the end. When output is redirected, one plain line per finished layer and per
-/// pushed blob. With --quiet nothing is shown.
+/// Shows layer and registry transfer progress. On a terminal, one status line (every layer and blob in
+/// flight: files, bytes, rate) is redrawn in place, starting only once the build has run for a second, and
+/// cleared at the end. When output is redirected, one plain line per finished layer or blob. With --quiet
+/// nothing is shown.
 /// </summary>
-public sealed class ProgressDisplay : IProgress<LayerProgress>, IProgress<BlobProgress>, IDisposable
+public sealed class ProgressDisplay : IProgress<LayerProgress>, IProgress<TransferProgress>, IDisposable
 {
+    private readonly Dictionary<Digest, (TransferProgress Progress, TimeSpan Started)> transfers = [];
+
     private readonly TextWriter output;
     private readonly bool live;
     private readonly Lock gate = new();
     private readonly SortedDictionary<int, LayerProgress> active = [];
-    private readonly SortedDictionary<string, BlobProgress> uploads = new(StringComparer.Ordinal);
     private readonly System.Diagnostics.Stopwatch clock = System.Diagnostics.Stopwatch.StartNew();
     private readonly TimeSpan firstDrawAfter;
     private int drawn;
@@ -65,11 +67,14 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IProgress<BlobPr
                 active[value.Layer] = value;
             }
 
-            DrawActive();
+            if (clock.Elapsed >= firstDrawAfter)
+            {
+                Draw(string.Join("  |  ", active.Values.Select(Describe).Concat(transfers.Values.Select(t => Describe(t.Progress, clock.Elapsed - t.Started)))));
+            }
         }
     }
 
-    public void Report(BlobProgress value)
+    public void Report(TransferProgress value)
     {
         lock (gate)
         {
@@ -78,26 +83,24 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IProgress<BlobPr
                 return;
             }
 
-            if (!live)
-            {
-                if (value.Done)
-                {
-                    output.WriteLine(Describe(value));
-                }
-
-                return;
-            }
-
+            var started = transfers.TryGetValue(value.Digest, out var known) ? known.Started : clock.Elapsed;
             if (value.Done)
             {
-                uploads.Remove(value.Digest.ToString());
+                transfers.Remove(value.Digest);
+                if (!live)
+                {
+                    output.WriteLine(Describe(value, clock.Elapsed - started));
+                }
             }
             else
             {
-                uploads[value.Digest.ToString()] = value;
+                transfers[value.Digest] = (value, started);
             }
 
-            DrawActive();
+            if (live && clock.Elapsed >= firstDrawAfter)
+            {
+                Draw(string.Join("  |  ", active.Values.Select(Describe).Concat(transfers.Values.Select(t => Describe(t.Progress, clock.Elapsed - t.Started)))));
+            }
         }
     }
 
@@ -110,14 +113,6 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IProgress<BlobPr
             {
                 Draw("");
             }
-        }
-    }
-
-    private void DrawActive()
-    {
-        if (clock.Elapsed >= firstDrawAfter)
-        {
-            Draw(string.Join("  |  ", active.Values.Select(Describe).Concat(uploads.Values.Select(Describe))));
         }
     }
 
@@ -150,22 +145,22 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IProgress<BlobPr
         ? $"layer {p.Layer + 1} {p.Description}: cached, {Megabytes(p.Bytes)}"
         : $"layer {p.Layer + 1} {p.Description}: {p.Files.ToString("N0", CultureInfo.InvariantCulture)} entries, {Megabytes(p.Bytes)}";
 
-    private static string Describe(BlobProgress p) => p.State switch
+    private static string Describe(TransferProgress p, TimeSpan elapsed)
     {
-        BlobPushState.Existed => $"push {Short(p)}: already in the registry",
-        BlobPushState.Mounted => $"push {Short(p)}: mounted from another repository",
-        BlobPushState.Uploaded => $"push {Short(p)}: {Megabytes(p.Size)} sent in {p.Elapsed.TotalSeconds.ToString("0.0", CultureInfo.InvariantCulture)} s, {Rate(p)}",
-        _ => $"push {Short(p)}: {Megabytes(p.Bytes)} of {Megabytes(p.Size)}, {Rate(p)}",
-    };
+        var blob = p.Digest.Hex[..12];
+        switch (p.Action)
+        {
+            // A push that sends no byte of the blob (docs/decisions.md D39).
+            case "exists":
+                return $"push {p.Repository} {blob}: already in the registry";
+            case "mounted":
+                return $"push {p.Repository} {blob}: mounted from another repository";
+        }
 
-    /// <summary>The first 12 hex digits, as docker shows layer ids.</summary>
-    private static string Short(BlobProgress p) => p.Digest.Hex[..ShortDigestLength];
-
-    private static string Rate(BlobProgress p) => p.Elapsed > TimeSpan.Zero
-        ? (p.Bytes / 1048576.0 / p.Elapsed.TotalSeconds).ToString("0.0", CultureInfo.InvariantCulture) + " MiB/s"
-        : "starting";
-
-    private const int ShortDigestLength = 12;
+        var total = p.Total is { } size && !p.Done ? " of " + Megabytes(size) : "";
+        var rate = elapsed.TotalSeconds > 0 && p.Action != "cached" ? $", {Megabytes((long)(p.Bytes / elapsed.TotalSeconds))}/s" : "";
+        return $"{p.Action} {p.Repository} {blob}: {Megabytes(p.Bytes)}{total}{rate}";
+    }
 
     private static string Megabytes(long bytes) => (bytes / 1048576.0).ToString("0.0", CultureInfo.InvariantCulture) + " MiB";
 }

@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.EngineTests.Support;
-using LayerBuilder.Push;
 using LayerBuilder.Recipe;
+using LayerBuilder.Registry;
 
 namespace LayerBuilder.EngineTests;
 
@@ -19,14 +20,14 @@ namespace LayerBuilder.EngineTests;
 /// that carries no secret and leaves no output.
 /// </summary>
 [TestFixture]
-public sealed class PushEngineTests
+public sealed partial class PushEngineTests
 {
     [Test]
     public async Task PushToAPlainRegistryIsPulledAndRunByDockerAndSkopeoReadsTheSameDigest()
     {
         var docker = await Engines.DockerAsync();
         using var work = new TempFolder("push");
-        using var registry = await PushRegistry.StartPlainAsync(work);
+        await using var registry = await RegistryServer.StartPlainAsync();
         var skopeo = SkopeoExecutable();
         var image = await FixtureImage.BuildAsync(work, "push", ArchiveFormat.Docker, repository: $"{registry.Host}/lbe-test",
             request: (recipe, _) => BuildRequest.ToRegistry(recipe));
@@ -62,18 +63,18 @@ public sealed class PushEngineTests
     public async Task ARepushOfTheSameRecipeSendsNothingAndNamesTheSameDigest()
     {
         using var work = new TempFolder("repush");
-        using var registry = await PushRegistry.StartPlainAsync(work);
+        await using var registry = await RegistryServer.StartPlainAsync();
         var image = await FixtureImage.BuildAsync(work, "repush", ArchiveFormat.Docker, repository: $"{registry.Host}/lbe-test",
             request: (recipe, _) => BuildRequest.ToRegistry(recipe));
         var repository = image.Name[(registry.Host.Length + 1)..];
-        var writes = registry.Writes(repository).Count;
-        Assert.That(registry.BlobWrites(repository), Is.Not.Empty, "the first push uploads its blobs");
+        var writes = Writes(registry, repository).Count;
+        Assert.That(BlobWrites(registry, repository), Is.Not.Empty, "the first push uploads its blobs");
 
         var again = await ImageBuilder.BuildAsync(BuildRequest.ToRegistry(RecipeParser.ParseFile(image.RecipePath)));
 
         Assert.That(again.PushedManifestDigest, Is.EqualTo(image.Result.PushedManifestDigest), "compression is reproducible: the same recipe pushes the same manifest");
-        Assert.That(registry.Writes(repository).Skip(writes), Is.Empty, "an unchanged re-push uploads no blob and writes no manifest");
-        Assert.That(registry.AccessLog().Count(l => l.Contains($"HEAD /v2/{repository}/blobs/", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(2 * (image.Result.Layers.Count + 1)),
+        Assert.That(Writes(registry, repository).Skip(writes), Is.Empty, "an unchanged re-push uploads no blob and writes no manifest");
+        Assert.That(AccessLog(registry).Count(l => l.Contains($"HEAD /v2/{repository}/blobs/", StringComparison.Ordinal)), Is.GreaterThanOrEqualTo(2 * (image.Result.Layers.Count + 1)),
             "each push asks for every blob (the layers and the config)");
     }
 
@@ -81,7 +82,7 @@ public sealed class PushEngineTests
     public async Task ABlobAnotherRepositoryOfTheRegistryHoldsIsMountedNotUploaded()
     {
         using var work = new TempFolder("mount");
-        using var registry = await PushRegistry.StartPlainAsync(work);
+        await using var registry = await RegistryServer.StartPlainAsync();
         var cache = new LayerCache(work.Combine("cache"));
         var image = await FixtureImage.BuildAsync(work, "mount", ArchiveFormat.Docker, repository: $"{registry.Host}/lbe-test",
             request: (recipe, _) => BuildRequest.ToRegistry(recipe) with { Cache = cache });
@@ -91,13 +92,14 @@ public sealed class PushEngineTests
         var second = first + "-copy";
         var recipeB = Path.Combine(Path.GetDirectoryName(image.RecipePath)!, "layerbuild-copy.yml");
         await File.WriteAllTextAsync(recipeB, (await File.ReadAllTextAsync(image.RecipePath)).Replace($"image: {image.Name}\n", $"image: {registry.Host}/{second}\n", StringComparison.Ordinal));
-        var states = new ConcurrentQueue<BlobProgress>();
-        var result = await ImageBuilder.BuildAsync(BuildRequest.ToRegistry(RecipeParser.ParseFile(recipeB)) with { Cache = cache, PushProgress = new Collect(states) });
+        var states = new ConcurrentQueue<TransferProgress>();
+        var result = await ImageBuilder.BuildAsync(BuildRequest.ToRegistry(RecipeParser.ParseFile(recipeB)) with { Cache = cache, TransferProgress = new Collect(states) });
 
         var done = states.Where(s => s.Done).ToList();
-        Assert.That(done.Select(s => s.State), Has.All.EqualTo(BlobPushState.Mounted), "every blob is in the first repository");
+        Assert.That(done.Select(s => s.Action), Has.All.EqualTo("mounted"), "every blob is in the first repository");
+        Assert.That(done.Select(s => s.Repository), Has.All.EqualTo($"{registry.Host}/{second}"));
         Assert.That(done, Has.Count.EqualTo(image.Result.Layers.Count + 1), "the layers and the config");
-        var writes = registry.BlobWrites(second);
+        var writes = BlobWrites(registry, second);
         Assert.That(writes, Is.Not.Empty.And.All.Contain($"?mount=").And.All.Contain($"from={Uri.EscapeDataString(first)}"), "only mount requests, no upload");
         Assert.That(result.PushedManifestDigest, Is.EqualTo(image.Result.PushedManifestDigest));
     }
@@ -107,7 +109,7 @@ public sealed class PushEngineTests
     {
         var docker = await Engines.DockerAsync();
         using var work = new TempFolder("push-tls");
-        using var registry = await PushRegistry.StartTlsWithBasicAuthAsync(work);
+        await using var registry = await RegistryServer.StartSecureAsync();
         var skopeo = SkopeoExecutable();
         using var trust = CertsD.Install(registry);
         var image = await FixtureImage.BuildAsync(work, "push-tls", ArchiveFormat.Docker, repository: $"{registry.Host}/lbe-test",
@@ -122,8 +124,8 @@ public sealed class PushEngineTests
         Assert.That(File.Exists(archive), Is.True, "with -o the archive is written as well");
         AssertNoSecret(registry, push.Output, work.Combine("cache"), archive);
 
-        var inspect = await ProcessRunner.RunCheckedAsync(skopeo, ["inspect", "--cert-dir", trust.Folder,
-            "--creds", $"{PushRegistry.User}:{registry.Password}", $"docker://{image.References.First()}"]);
+        var inspect = await ProcessRunner.RunCheckedAsync(skopeo, ["inspect", "--cert-dir", registry.CertDirectory,
+            "--creds", $"{RegistryServer.User}:{registry.Password}", $"docker://{image.References.First()}"]);
         using (var json = JsonDocument.Parse(inspect.StandardOutput))
         {
             Assert.That(json.RootElement.GetProperty("Digest").GetString(), Is.EqualTo(digest), "skopeo reads the printed digest");
@@ -135,7 +137,7 @@ public sealed class PushEngineTests
         try
         {
             // The password on the command line: the runner gives the process no standard input to read it from.
-            var loggedIn = await ProcessRunner.RunAsync("docker", ["--config", dockerConfig, "-H", docker.Host, "login", registry.Host, "-u", PushRegistry.User, "-p", registry.Password!]);
+            var loggedIn = await ProcessRunner.RunAsync("docker", ["--config", dockerConfig, "-H", docker.Host, "login", registry.Host, "-u", RegistryServer.User, "-p", registry.Password!]);
             Assert.That(loggedIn.ExitCode, Is.Zero, loggedIn.Describe);
             var pull = await ProcessRunner.RunCheckedAsync("docker", ["--config", dockerConfig, "-H", docker.Host, "pull", image.References.First()]);
             Assert.That(pull.StandardOutput, Does.Contain($"Digest: {digest}"), pull.Describe);
@@ -152,7 +154,7 @@ public sealed class PushEngineTests
     public async Task AWrongPasswordIsOneClearErrorWithoutTheSecretAndNothingIsWritten()
     {
         using var work = new TempFolder("push-401");
-        using var registry = await PushRegistry.StartTlsWithBasicAuthAsync(work);
+        await using var registry = await RegistryServer.StartSecureAsync();
         using var trust = CertsD.Install(registry);
         var image = await FixtureImage.BuildAsync(work, "push-401", ArchiveFormat.Docker, repository: $"{registry.Host}/lbe-test");
         var wrong = $"wrong-{Guid.NewGuid():N}";
@@ -164,18 +166,18 @@ public sealed class PushEngineTests
         Assert.That(push.ExitCode, Is.EqualTo(1), push.Describe);
         Assert.That(push.StandardError, Does.Contain($"error {DiagnosticCodes.RegistryUnauthorized.Id}").And.Contain(registry.Host), push.Describe);
         Assert.That(push.StandardError.Split('\n').Count(l => l.Contains(" error ", StringComparison.Ordinal)), Is.EqualTo(1), "one error line (the rest is progress):\n" + push.StandardError);
-        Assert.That(push.Output, Does.Not.Contain(wrong).And.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PushRegistry.User}:{wrong}"))));
+        Assert.That(push.Output, Does.Not.Contain(wrong).And.Not.Contain(Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RegistryServer.User}:{wrong}"))));
         Assert.That(File.Exists(archive), Is.False, "a failed push leaves no archive");
-        Assert.That(registry.BlobWrites(image.Name[(registry.Host.Length + 1)..]).Where(l => !l.Contains("\" 401 ", StringComparison.Ordinal)), Is.Empty, "nothing was accepted");
+        Assert.That(BlobWrites(registry, image.Name[(registry.Host.Length + 1)..]).Where(l => !l.Contains("\" 401 ", StringComparison.Ordinal)), Is.Empty, "nothing was accepted");
     }
 
     [Test]
     public async Task AStoppedRegistryIsOneClearErrorWithinSecondsAndNothingIsWritten()
     {
         using var work = new TempFolder("push-down");
-        using var registry = await PushRegistry.StartPlainAsync(work);
+        await using var registry = await RegistryServer.StartPlainAsync();
         var image = await FixtureImage.BuildAsync(work, "push-down", ArchiveFormat.Docker, repository: $"{registry.Host}/lbe-test");
-        registry.Stop();
+        await registry.StopAsync();
         var archive = work.Combine("never.tar");
 
         var clock = Stopwatch.StartNew();
@@ -191,8 +193,8 @@ public sealed class PushEngineTests
     public async Task A503A429AndADroppedConnectionAreTriedAgainAndThePushSucceeds()
     {
         using var work = new TempFolder("push-flaky");
-        using var registry = await PushRegistry.StartPlainAsync(work);
-        using var proxy = new FlakyRegistryProxy(registry.Host, PushRegistry.FreePort(),
+        await using var registry = await RegistryServer.StartPlainAsync();
+        using var proxy = new FlakyRegistryProxy(registry.Host,
         [
             new("PUT", "/blobs/uploads/", 503),
             new("POST", "/blobs/uploads/", 429),
@@ -208,6 +210,26 @@ public sealed class PushEngineTests
         using var json = JsonDocument.Parse(inspect.StandardOutput);
         Assert.That(json.RootElement.GetProperty("Digest").GetString(), Is.EqualTo(image.Result.PushedManifestDigest?.ToString()), "the registry holds what was printed");
     }
+
+    /// <summary>The registry's access-log lines (requests under <c>/v2/</c>).</summary>
+    private static List<string> AccessLog(RegistryServer registry) => registry.LogLines.Where(l => AccessLine().IsMatch(l)).ToList();
+
+    /// <summary>Requests that open blob uploads or send blob bytes (POST, PATCH, PUT under <c>/blobs/</c>) to <paramref name="repository"/>.</summary>
+    private static List<string> BlobWrites(RegistryServer registry, string repository) =>
+        AccessLog(registry).Where(l => BlobWrite().Match(l) is { Success: true } m && m.Groups["repo"].Value == repository).ToList();
+
+    /// <summary>Every request that changes anything (POST, PATCH, PUT, DELETE) in <paramref name="repository"/>.</summary>
+    private static List<string> Writes(RegistryServer registry, string repository) =>
+        AccessLog(registry).Where(l => AnyWrite().Match(l) is { Success: true } m && m.Groups["repo"].Value == repository).ToList();
+
+    [GeneratedRegex("\"(GET|HEAD|POST|PUT|PATCH|DELETE) /v2/")]
+    private static partial Regex AccessLine();
+
+    [GeneratedRegex("\"(POST|PATCH|PUT) /v2/(?<repo>.+?)/blobs/")]
+    private static partial Regex BlobWrite();
+
+    [GeneratedRegex("\"(POST|PATCH|PUT|DELETE) /v2/(?<repo>.+?)/(blobs|manifests)/")]
+    private static partial Regex AnyWrite();
 
     /// <summary>Runs the built tool with its own cache and credentials folder, as a user would.</summary>
     private static Task<ProcessResult> RunToolAsync(TempFolder work, string dockerConfig, params string[] arguments)
@@ -225,13 +247,13 @@ public sealed class PushEngineTests
     }
 
     /// <summary>A DOCKER_CONFIG folder whose config.json holds <paramref name="password"/> for the registry (none when null).</summary>
-    private static string WriteDockerConfig(TempFolder work, PushRegistry? registry, string? password)
+    private static string WriteDockerConfig(TempFolder work, RegistryServer? registry, string? password)
     {
         var folder = work.Combine($"docker-config-{Guid.NewGuid():N}"[..22]);
         Directory.CreateDirectory(folder);
         var auths = registry is null || password is null
             ? "{}"
-            : $$"""{ "{{registry.Host}}": { "auth": "{{Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PushRegistry.User}:{password}"))}}" } }""";
+            : $$"""{ "{{registry.Host}}": { "auth": "{{Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RegistryServer.User}:{password}"))}}" } }""";
         File.WriteAllText(Path.Combine(folder, "config.json"), $$"""{ "auths": {{auths}} }""");
         return folder;
     }
@@ -245,9 +267,9 @@ public sealed class PushEngineTests
 
     /// <summary>The password, and the base64 form config.json stores, appear nowhere: not in the output,
     /// the cache (every file) or the archive.</summary>
-    private static void AssertNoSecret(PushRegistry registry, string output, string cache, string archive)
+    private static void AssertNoSecret(RegistryServer registry, string output, string cache, string archive)
     {
-        var secrets = new[] { registry.Password!, Convert.ToBase64String(Encoding.UTF8.GetBytes($"{PushRegistry.User}:{registry.Password}")) };
+        var secrets = new[] { registry.Password!, Convert.ToBase64String(Encoding.UTF8.GetBytes($"{RegistryServer.User}:{registry.Password}")) };
         foreach (var secret in secrets)
         {
             Assert.That(output, Does.Not.Contain(secret), "the output carries a secret");
@@ -263,9 +285,9 @@ public sealed class PushEngineTests
     private static string SkopeoExecutable() =>
         ProcessRunner.Find("skopeo") ?? throw Engines.Unavailable("skopeo", "`skopeo` is not on PATH");
 
-    private sealed class Collect(ConcurrentQueue<BlobProgress> into) : IProgress<BlobProgress>
+    private sealed class Collect(ConcurrentQueue<TransferProgress> into) : IProgress<TransferProgress>
     {
-        public void Report(BlobProgress value) => into.Enqueue(value);
+        public void Report(TransferProgress value) => into.Enqueue(value);
     }
 
     /// <summary>The registry's CA in docker's per-registry folder (<c>/etc/docker/certs.d/HOST:PORT/ca.crt</c>),
@@ -277,7 +299,7 @@ public sealed class PushEngineTests
         /// <summary>The folder that holds only <c>ca.crt</c>, as skopeo's <c>--cert-dir</c> wants it.</summary>
         public string Folder { get; }
 
-        public static CertsD Install(PushRegistry registry)
+        public static CertsD Install(RegistryServer registry)
         {
             if (HostUser.EffectiveUid != 0)
             {

@@ -69,9 +69,6 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
     /// the same manifest digest).</summary>
     public LayerCompression PushCompression { get; init; } = LayerCompression.Gzip;
 
-    /// <summary>Receives the progress of every blob a push sends (from worker threads).</summary>
-    public IProgress<Push.BlobProgress>? PushProgress { get; init; }
-
     public ArchiveFormat Format { get; init; } = ArchiveFormat.Docker;
 
     /// <summary>Layer blob compression of the <c>oci</c> format (the <c>docker</c> format always stores plain tars).</summary>
@@ -85,6 +82,21 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
 
     /// <summary>Receives per-layer progress while layers are written (from worker threads).</summary>
     public IProgress<LayerProgress>? Progress { get; init; }
+
+    /// <summary>Use only what the cache holds: no request goes to any registry, and a <c>base: REFERENCE</c>
+    /// that was never pulled is an error (LB5011).</summary>
+    public bool Offline { get; init; }
+
+    /// <summary>Registries (<c>host</c> or <c>host:port</c>) that may be reached over plain HTTP or with a
+    /// certificate that is not verified, as docker's <c>--insecure-registry</c> (docs/security.md).</summary>
+    public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+
+    /// <summary>Receives per-blob progress of registry transfers (from worker threads).</summary>
+    public IProgress<Registry.TransferProgress>? TransferProgress { get; init; }
+
+    /// <summary>Where certificates and credentials are read from; a test seam (default: the standard
+    /// certs.d folders and the process's environment).</summary>
+    internal Registry.RegistrySettings? RegistrySettings { get; init; }
 
     /// <summary>Called with the output path once the archive is renamed into place, before the build
     /// records it: a test seam for a rival build replacing the file in between.</summary>

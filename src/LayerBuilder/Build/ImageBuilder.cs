@@ -89,7 +89,10 @@ public static class ImageBuilder
             var warnings = new List<Diagnostic>();
             using var writing = new LayerWriting(staging.Path, request.Progress);
             ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
-            var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add).PlanAsync(cancellationToken).ConfigureAwait(false);
+            // One session for the build: a push to the registry the base came from reuses its connection and token.
+            using var registries = (recipe.Base is RegistryBase && !request.Offline) || request.Push ? new RegistrySession(Settings(request)) : null;
+            var pull = new RegistryPull(request.Offline ? null : registries, cache is { IsOn: true } ? PulledBlobStore.InCache(cache.Store) : PulledBlobStore.InStaging(staging.Path), request.TransferProgress);
+            var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add, pull).PlanAsync(cancellationToken).ConfigureAwait(false);
 
             ArchiveSlot? slot = null;
             if (writesFile && WritesLayerInPlace(request, output) && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
@@ -130,8 +133,8 @@ public static class ImageBuilder
                 var pushLayers = compress && request.Compression == request.PushCompression
                     ? layers
                     : await PushedLayers.MakeAsync(uncompressed, made.CheckedAsync, request.PushCompression, staging.Path,
-                        cache is null ? null : new CompressedDigests(request.Cache!.Root), cancellationToken).ConfigureAwait(false);
-                pushed = await PushAsync(request, CreateModel(recipe, plan, pushLayers), cancellationToken).ConfigureAwait(false);
+                        cache is { IsOn: true } ? new CompressedDigests(request.Cache!.Root) : null, cancellationToken).ConfigureAwait(false);
+                pushed = await PushAsync(request, registries!, cache is { IsOn: true }, CreateModel(recipe, plan, pushLayers), cancellationToken).ConfigureAwait(false);
             }
 
             if (!request.WritesArchive)
@@ -175,15 +178,18 @@ public static class ImageBuilder
 
     /// <summary>Pushes <paramref name="image"/> to the registry its name says, every tag; the layer cache
     /// (when there is one) remembers where each blob went, for mounts by later pushes.</summary>
-    private static async Task<PushOutcome> PushAsync(BuildRequest request, ImageModel image, CancellationToken cancellationToken)
+    private static async Task<PushOutcome> PushAsync(BuildRequest request, RegistrySession registries, bool cacheIsOn, ImageModel image, CancellationToken cancellationToken)
     {
-        using var registries = new RegistrySession(new RegistrySettings());
-        var locations = request.Cache is { } cache ? new BlobLocations(cache.Root) : null;
-        return await ImagePush.PushAsync(registries, image, locations, new PushSettings(), request.PushProgress, request.Recipe.Image.Position, cancellationToken).ConfigureAwait(false);
+        var locations = cacheIsOn ? new BlobLocations(request.Cache!.Root) : null;
+        return await ImagePush.PushAsync(registries, image, locations, new PushSettings(), request.TransferProgress, request.Recipe.Image.Position, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Whether the archive goes to a file (not a stream, and not nowhere).</summary>
     private static bool WritesFile(BuildRequest request) => request.WritesArchive && request.OutputStream is null;
+
+    /// <summary>How registries are reached: the request's settings, with its insecure registries.</summary>
+    private static RegistrySettings Settings(BuildRequest request) =>
+        (request.RegistrySettings ?? new RegistrySettings()) with { InsecureRegistries = [.. request.InsecureRegistries, .. request.RegistrySettings?.InsecureRegistries ?? []] };
 
     /// <summary>An uncompressed archive file (not a stream, not gzipped, layers not compressed) can take
     /// its layer in place; the layout decides whether the image qualifies.</summary>

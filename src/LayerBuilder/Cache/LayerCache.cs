@@ -94,6 +94,14 @@ public sealed class LayerCache
         return new FileLayer(blob, written.DiffId, written.Size);
     }
 
+    /// <summary>The content-addressed folder (<c>blobs/sha256</c>): layer tars by diff id, and the manifests
+    /// and configs pulled from registries by their digests (docs/decisions.md D35).</summary>
+    internal string BlobFolder => Blobs;
+
+    /// <summary>Where a registry reference (<c>host/repository:tag</c>) records the manifest digest it
+    /// pointed at when last pulled, for <c>--offline</c> builds.</summary>
+    internal string References => Path.Combine(Root, "refs");
+
     /// <summary>Where the store keeps the layer tar of <paramref name="diffId"/>.</summary>
     internal string BlobPath(Digest diffId) => Path.Combine(Blobs, diffId.Hex);
 

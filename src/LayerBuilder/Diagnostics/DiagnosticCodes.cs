@@ -33,7 +33,6 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode ComplexKey = new(1034, "Mapping key is not a plain value");
     public static readonly DiagnosticCode WhiteoutPath = new(1035, "Path is a whiteout name");
     public static readonly DiagnosticCode InvalidBaseReference = new(1036, "Invalid base image reference");
-    public static readonly DiagnosticCode InvalidRegistryHost = new(1037, "Invalid registry host");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");

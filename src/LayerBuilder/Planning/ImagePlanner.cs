@@ -4,6 +4,7 @@ using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
+using LayerBuilder.Registry;
 
 namespace LayerBuilder.Planning;
 
@@ -13,7 +14,7 @@ namespace LayerBuilder.Planning;
 /// becomes the exact entry list and length of its layer. Nothing of the steps is written here; the
 /// names the config's user gives are checked against the finished view.
 /// </summary>
-internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSource source, Action<Diagnostic> warn)
+internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSource source, Action<Diagnostic> warn, RegistryPull? registry = null)
 {
     private readonly LowerLayerIndex index = new();
     private readonly List<LayerBlob> existing = [];
@@ -32,19 +33,14 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         switch (recipe.Base)
         {
             case ImageBase imageBase:
-                var baseImage = await new BaseImageReader(imageBase, staging, recipe.PlatformSet ? recipe.Platform : null).ReadAsync(cancellationToken).ConfigureAwait(false);
-                foreach (var layer in baseImage.Layers)
-                {
-                    LayerIndexer.Apply(index, layer, imageBase.Position);
-                    existing.Add(layer);
-                    createdBy.Add("base image " + baseImage.Name);
-                }
-
-                var chain = ChainId.Compute(baseImage.Layers.Select(l => l.DiffId).ToList());
-                baseChain = chain.Count > 0 ? chain[^1] : null;
-                history.AddRange(baseImage.History);
-                platform = recipe.PlatformSet ? recipe.Platform : baseImage.Platform;
-                config = baseImage.Config;
+                var archived = await new BaseImageReader(imageBase, staging, recipe.PlatformSet ? recipe.Platform : null).ReadAsync(cancellationToken).ConfigureAwait(false);
+                (platform, config) = Inherit(archived, imageBase.Position);
+                break;
+            case RegistryBase registryBase:
+                var pull = registry ?? throw new InvalidOperationException("a registry base needs the build's registry session");
+                var pulled = await new RegistryBaseReader(registryBase, pull.Session, pull.Store, pull.Progress, recipe.PlatformSet ? recipe.Platform : null)
+                    .ReadAsync(cancellationToken).ConfigureAwait(false);
+                (platform, config) = Inherit(pulled, registryBase.Position);
                 break;
             case RootfsBase rootfs:
                 await AddRootfsAsync(rootfs, cancellationToken).ConfigureAwait(false);
@@ -54,6 +50,23 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         PlanSteps();
         CheckConfigUser();
         return new ImagePlan(existing, planned, createdBy, history, platform, ConfigMerge.Apply(config, recipe.Config));
+    }
+
+    /// <summary>Stacks an inherited image's layers (checked by its reader) at the bottom and takes its
+    /// history; its platform unless the recipe sets one, and its runtime config.</summary>
+    private (Platform Platform, ContainerConfig Config) Inherit(InheritedImage baseImage, SourcePosition position)
+    {
+        foreach (var layer in baseImage.Layers)
+        {
+            LayerIndexer.Apply(index, layer, position);
+            existing.Add(layer);
+            createdBy.Add("base image " + baseImage.Name);
+        }
+
+        var chain = ChainId.Compute(baseImage.Layers.Select(l => l.DiffId).ToList());
+        baseChain = chain.Count > 0 ? chain[^1] : null;
+        history.AddRange(baseImage.History);
+        return (recipe.PlatformSet ? recipe.Platform : baseImage.Platform, baseImage.Config);
     }
 
     private void PlanSteps()

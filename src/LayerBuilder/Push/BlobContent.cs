@@ -20,16 +20,19 @@ internal sealed class BlobContent : HttpContent
     private readonly ILayer blob;
     private readonly long offset;
     private readonly long length;
-    private readonly IProgress<BlobProgress>? progress;
-    private readonly Stopwatch clock;
+    private readonly Action<long>? sent;
+    private readonly Stopwatch clock = Stopwatch.StartNew();
 
-    public BlobContent(ILayer blob, long offset, long length, IProgress<BlobProgress>? progress, Stopwatch clock)
+    /// <param name="blob">The blob, opened afresh for every send.</param>
+    /// <param name="offset">Where the slice starts in the blob.</param>
+    /// <param name="length">How many bytes the slice has.</param>
+    /// <param name="sent">Told how many bytes of the blob have gone (counting from its first byte), now and then.</param>
+    public BlobContent(ILayer blob, long offset, long length, Action<long>? sent)
     {
         this.blob = blob;
         this.offset = offset;
         this.length = length;
-        this.progress = progress;
-        this.clock = clock;
+        this.sent = sent;
         Headers.ContentType = new("application/octet-stream");
     }
 
@@ -44,21 +47,21 @@ internal sealed class BlobContent : HttpContent
             await using var input = await blob.OpenBlobAsync(cancellationToken).ConfigureAwait(false);
             await SkipAsync(input, buffer, cancellationToken).ConfigureAwait(false);
             var lastReport = TimeSpan.Zero;
-            long sent = 0;
-            while (sent < length)
+            long done = 0;
+            while (done < length)
             {
-                var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - sent)), cancellationToken).ConfigureAwait(false);
+                var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - done)), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    throw new IOException($"blob {blob.Digest} ended at {offset + sent} of its {blob.Size} bytes while it was pushed");
+                    throw new IOException($"blob {blob.Digest} ended at {offset + done} of its {blob.Size} bytes while it was pushed");
                 }
 
                 await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                sent += read;
-                if (progress is not null && clock.Elapsed - lastReport >= ReportEvery)
+                done += read;
+                if (sent is not null && clock.Elapsed - lastReport >= ReportEvery)
                 {
                     lastReport = clock.Elapsed;
-                    progress.Report(new BlobProgress(blob.Digest, offset + sent, blob.Size, BlobPushState.Uploading, clock.Elapsed));
+                    sent(offset + done);
                 }
             }
         }

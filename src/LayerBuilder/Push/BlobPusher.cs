@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
@@ -13,7 +12,7 @@ namespace LayerBuilder.Push;
 /// small blob or PATCH chunks and a closing PUT for a large one. Each part is retried as a whole on a
 /// transient failure.
 /// </summary>
-internal sealed class BlobPusher(RegistryClient client, PushSettings settings, IProgress<BlobProgress>? progress)
+internal sealed class BlobPusher(RegistryClient client, PushSettings settings, IProgress<TransferProgress>? progress)
 {
     private const string DigestHeader = "Docker-Content-Digest";
     private readonly PushRetry retry = new(settings);
@@ -22,11 +21,10 @@ internal sealed class BlobPusher(RegistryClient client, PushSettings settings, I
     /// registry that may hold it already.</summary>
     public async Task<BlobPushState> PushAsync(ILayer blob, IReadOnlyList<string> mountFrom, CancellationToken cancellationToken)
     {
-        var clock = Stopwatch.StartNew();
         var state = await retry.RunAsync(token => ExistsAsync(blob, token), cancellationToken).ConfigureAwait(false)
             ? BlobPushState.Existed
             : await retry.RunAsync(token => SendAsync(blob, mountFrom, token), cancellationToken).ConfigureAwait(false);
-        progress?.Report(new BlobProgress(blob.Digest, state == BlobPushState.Uploaded ? blob.Size : 0, blob.Size, state, clock.Elapsed));
+        progress?.Report(new TransferProgress(PushActions.Of(state), Repository, blob.Digest, state == BlobPushState.Uploaded ? blob.Size : 0, blob.Size, Done: true));
         return state;
     }
 
@@ -61,10 +59,9 @@ internal sealed class BlobPusher(RegistryClient client, PushSettings settings, I
         }
 
         session ??= await StartAsync(blob, cancellationToken).ConfigureAwait(false);
-        var clock = Stopwatch.StartNew();
         if (blob.Size <= settings.MonolithicLimit)
         {
-            await CloseAsync(blob, session, clock, withBlob: true, cancellationToken).ConfigureAwait(false);
+            await CloseAsync(blob, session, withBlob: true, cancellationToken).ConfigureAwait(false);
             return BlobPushState.Uploaded;
         }
 
@@ -75,13 +72,13 @@ internal sealed class BlobPusher(RegistryClient client, PushSettings settings, I
             var start = offset;
             using var chunk = await SendAsync(() => new HttpRequestMessage(HttpMethod.Patch, at)
             {
-                Content = WithRange(new BlobContent(blob, start, length, progress, clock), start, length),
+                Content = WithRange(new BlobContent(blob, start, length, Sent(blob)), start, length),
             }, cancellationToken).ConfigureAwait(false);
             await EnsureAsync(chunk, $"blob {blob.Digest} (chunk at {start})", cancellationToken).ConfigureAwait(false);
             session = Location(chunk);
         }
 
-        await CloseAsync(blob, session, clock, withBlob: false, cancellationToken).ConfigureAwait(false);
+        await CloseAsync(blob, session, withBlob: false, cancellationToken).ConfigureAwait(false);
         return BlobPushState.Uploaded;
     }
 
@@ -95,13 +92,13 @@ internal sealed class BlobPusher(RegistryClient client, PushSettings settings, I
 
     /// <summary>Ends the session with <c>PUT ?digest=</c>, with the blob (monolithic) or without (after chunks);
     /// the registry checks the digest of what it got.</summary>
-    private async Task CloseAsync(ILayer blob, Uri session, Stopwatch clock, bool withBlob, CancellationToken cancellationToken)
+    private async Task CloseAsync(ILayer blob, Uri session, bool withBlob, CancellationToken cancellationToken)
     {
         var separator = string.IsNullOrEmpty(session.Query) ? "?" : "&";
         var close = new Uri(session + $"{separator}digest={Uri.EscapeDataString(blob.Digest.ToString())}");
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Put, close)
         {
-            Content = withBlob ? new BlobContent(blob, 0, blob.Size, progress, clock) : Empty(),
+            Content = withBlob ? new BlobContent(blob, 0, blob.Size, Sent(blob)) : Empty(),
         }, cancellationToken).ConfigureAwait(false);
         await EnsureAsync(response, $"blob {blob.Digest}", cancellationToken).ConfigureAwait(false);
         if (response.Headers.TryGetValues(DigestHeader, out var digests) && digests.FirstOrDefault() is { } stored && stored != blob.Digest.ToString())
@@ -110,6 +107,14 @@ internal sealed class BlobPusher(RegistryClient client, PushSettings settings, I
                 $"registry '{client.Endpoint.Name}' stored blob {blob.Digest} under the digest {stored}");
         }
     }
+
+    /// <summary>The repository as progress names it: <c>127.0.0.1:5000/team/app</c>.</summary>
+    private string Repository => client.Repository.ToString();
+
+    /// <summary>Reports bytes of <paramref name="blob"/> on their way.</summary>
+    private Action<long>? Sent(ILayer blob) => progress is null
+        ? null
+        : bytes => progress.Report(new TransferProgress(PushActions.Push, Repository, blob.Digest, bytes, blob.Size, Done: false));
 
     /// <summary>Sends through the client; a dropped connection is transient.</summary>
     private async Task<HttpResponseMessage> SendAsync(Func<HttpRequestMessage> create, CancellationToken cancellationToken)

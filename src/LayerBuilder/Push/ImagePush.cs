@@ -19,7 +19,7 @@ internal static class ImagePush
     private const string DigestHeader = "Docker-Content-Digest";
 
     public static async Task<PushOutcome> PushAsync(RegistrySession session, ImageModel image, BlobLocations? locations, PushSettings settings,
-        IProgress<BlobProgress>? progress, SourcePosition at, CancellationToken cancellationToken)
+        IProgress<TransferProgress>? progress, SourcePosition at, CancellationToken cancellationToken)
     {
         var repository = RegistryRepository.For(image.Reference);
         var registry = repository.Endpoint.Host;

@@ -62,6 +62,14 @@ public sealed class RecipeBuilder
     public static RecipeBuilder FromOciLayout(string image, string layout, string? reference = null) =>
         FromImage(image, layout, reference, isLayout: true);
 
+    /// <summary>A base image in a registry (<c>base: debian:12</c>): <paramref name="reference"/> as Dockerfile
+    /// <c>FROM</c> reads one (<c>debian:12</c>, <c>127.0.0.1:5000/team/base:1</c>, <c>host/base@sha256:…</c>).</summary>
+    public static RecipeBuilder FromRegistry(string image, string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        return new(image, _ => new RegistryBase(reference, SourcePosition.InCode($"base {reference}")));
+    }
+
     /// <summary>The tags (default <c>latest</c>); replaces earlier ones, duplicates are dropped.</summary>
     public RecipeBuilder Tags(params string[] tags)
     {
@@ -148,6 +156,11 @@ public sealed class RecipeBuilder
             Config = config.Build(checks),
             Steps = steps.Select((s, index) => s.Step.Build(index, s.Name, folder, checks)).ToList(),
         };
+
+        if (recipe.Base is RegistryBase registry)
+        {
+            checks.RegistryBase(new Positioned<string>(registry.Reference, registry.Position), folder);
+        }
 
         checks.Diagnostics.ThrowIfErrors();
         return recipe;

@@ -45,6 +45,45 @@ internal sealed class RecipeChecks(DiagnosticBag diagnostics)
         return tags.Select(t => t.Value).Distinct(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>A <c>base:</c> string other than <c>scratch</c>: an image reference as <c>FROM</c> reads one.
+    /// One that names a file beside the recipe is more likely a path meant for <c>rootfs:</c> or <c>image:</c>.</summary>
+    public RegistryBase? RegistryBase(Positioned<string> text, string baseDirectory)
+    {
+        var value = text.Value;
+        var valid = Registry.RemoteReference.TryParse(value, out _, out var problem);
+        var looksLikeFile = ArchiveSuffixes.Any(s => value.EndsWith(s, StringComparison.OrdinalIgnoreCase)) || !valid;
+        if (looksLikeFile && IsHostPath(value, baseDirectory))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidBase, text.Position,
+                $"base '{value}' names a file, not an image in a registry: write '{{ rootfs: {value} }}' for a root filesystem or '{{ image: {value} }}' for a docker save archive");
+            return null;
+        }
+
+        if (!valid)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidBaseReference, text.Position,
+                $"base '{value}' is neither 'scratch' nor an image reference ({problem}); write 'debian:12', 'registry.example/team/base:1' or a mapping such as '{{ rootfs: path/to/rootfs.tar }}'");
+            return null;
+        }
+
+        return new RegistryBase(value, text.Position);
+    }
+
+    private static readonly string[] ArchiveSuffixes = [".tar", ".tgz", ".tar.gz", ".tar.zst", ".tar.bz2"];
+
+    private static bool IsHostPath(string value, string baseDirectory)
+    {
+        try
+        {
+            var path = HostPaths.Resolve(baseDirectory, value);
+            return File.Exists(path) || Directory.Exists(path);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            return false;
+        }
+    }
+
     public Platform Platform(Positioned<string> text)
     {
         if (Image.Platform.TryParse(text.Value, out var platform))

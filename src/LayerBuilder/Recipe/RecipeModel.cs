@@ -62,6 +62,11 @@ public sealed record RootfsBase(string HostPath, SourcePosition Position = defau
 /// (<c>layout:</c>): its layers, config and history are inherited.</summary>
 public sealed record ImageBase(string HostPath, bool IsLayout, Positioned<string>? Ref = null, SourcePosition Position = default) : BaseSpec(Position);
 
+/// <summary>An image in a registry, named as Dockerfile <c>FROM</c> names one (<c>debian:12</c>,
+/// <c>127.0.0.1:5000/team/base:1</c>, <c>registry.example/base@sha256:…</c>): pulled (or taken from the
+/// cache), then inherited as an image archive's base is (docs/recipe.md).</summary>
+public sealed record RegistryBase(string Reference, SourcePosition Position = default) : BaseSpec(Position);
+
 /// <summary>The image's runtime config (OCI config.md "config"); null means "not set by the recipe".</summary>
 public sealed record ConfigSpec
 {

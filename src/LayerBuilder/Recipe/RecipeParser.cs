@@ -311,13 +311,12 @@ public static class RecipeParser
                     return new ScratchBase(text.Value.Position);
                 }
 
-                if (text is not null)
+                if (text is not { } named)
                 {
-                    Diagnostics.Error(DiagnosticCodes.InvalidBase, text.Value.Position,
-                        $"base '{text.Value.Value}' is not known: write 'scratch' or a mapping such as '{{ rootfs: path/to/rootfs.tar }}'");
+                    return new ScratchBase(reader.Position(node));
                 }
 
-                return new ScratchBase(reader.Position(node));
+                return checks.RegistryBase(named, baseDirectory) ?? (BaseSpec)new ScratchBase(named.Position);
             }
 
             var map = reader.Mapping(node, "'base'", RecipeKeys.Base);

@@ -22,12 +22,12 @@ public sealed class FlakyRegistryProxy : IDisposable
     private readonly List<Fault> faults;
     private readonly Task loop;
 
-    public FlakyRegistryProxy(string upstreamHost, int port, IEnumerable<Fault> faults)
+    public FlakyRegistryProxy(string upstreamHost, IEnumerable<Fault> faults)
     {
         upstream = upstreamHost;
         this.faults = faults.ToList();
-        Port = port;
-        listener.Prefixes.Add($"http://127.0.0.1:{port}/");
+        Port = FreePort();
+        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         listener.Start();
         loop = Task.Run(ServeAsync);
     }
@@ -161,6 +161,15 @@ public sealed class FlakyRegistryProxy : IDisposable
         response.ContentLength64 = body.Length;
         await response.OutputStream.WriteAsync(body);
         response.Close();
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 
     /// <summary>One failure: the first <paramref name="Method"/> request whose path holds <paramref name="PathPart"/>

@@ -58,7 +58,8 @@ public static class BadInputTable
         // Recipe structure.
         yield return Row("image missing", "»tags: [latest]\n", "LB1005", "needs 'image:'");
         yield return Row("step that does nothing", Header + "steps:\n  - »name: nothing\n", "LB1029", "step 1 does nothing");
-        yield return Row("base that is no known word", Header + "base: »debian\n", "LB1024", "base 'debian'", "scratch");
+        yield return Row("base that is no image reference", Header + "base: »Debian:12\n", "LB1036", "base 'Debian:12'", "scratch", "lowercase");
+        yield return Row("base reference with a bad digest", Header + "base: »\"debian@sha256:abc\"\n", "LB1036", "'sha256:abc' is not a digest");
         yield return Row("base of two kinds", Header + "base: »{ rootfs: r.tar, image: i.tar }\n", "LB1032", "exactly one of");
         yield return Row("ref for a rootfs", Header + "base: { rootfs: r.tar, ref: »\"a:1\" }\n", "LB1032", "'ref'", "rootfs");
         yield return Row("file with content and base64", Header + "steps:\n  - files:\n      - »{ path: /a, content: a, base64: YQ== }\n", "LB1032", "exactly one of 'content'");

@@ -1,6 +1,6 @@
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
-using LayerBuilder.Push;
+using LayerBuilder.Registry;
 using LayerBuilder.Tool;
 
 namespace LayerBuilder.Tests.Unit;
@@ -28,33 +28,23 @@ public sealed class ProgressDisplayTests
     }
 
     [Test]
-    public void Redirected_a_pushed_blob_is_one_line_with_its_size_and_rate_and_bytes_in_flight_are_not_shown()
+    public void Redirected_a_push_prints_one_line_per_blob_sent_found_or_mounted_and_nothing_for_bytes_in_flight()
     {
         using var log = new StringWriter();
         var display = new ProgressDisplay(log, interactive: false);
-        var digest = Digest.Of("blob");
+        var sent = Digest.Of("blob");
+        var found = Digest.Of("found");
+        var mounted = Digest.Of("mounted");
 
-        display.Report(new BlobProgress(digest, 1 << 20, 4 << 20, BlobPushState.Uploading, TimeSpan.FromSeconds(1)));
-        display.Report(new BlobProgress(digest, 4 << 20, 4 << 20, BlobPushState.Uploaded, TimeSpan.FromSeconds(2)));
-        display.Report(new BlobProgress(Digest.Of("other"), 0, 10, BlobPushState.Mounted, TimeSpan.Zero));
-        display.Report(new BlobProgress(Digest.Of("third"), 0, 10, BlobPushState.Existed, TimeSpan.Zero));
+        display.Report(new TransferProgress("push", "127.0.0.1:5000/team/app", sent, 1 << 20, 4 << 20, Done: false));
+        display.Report(new TransferProgress("push", "127.0.0.1:5000/team/app", sent, 4 << 20, 4 << 20, Done: true));
+        display.Report(new TransferProgress("exists", "127.0.0.1:5000/team/app", found, 0, 10, Done: true));
+        display.Report(new TransferProgress("mounted", "127.0.0.1:5000/team/app", mounted, 0, 10, Done: true));
 
-        Assert.That(log.ToString(), Is.EqualTo(
-            $"push {digest.Hex[..12]}: 4.0 MiB sent in 2.0 s, 2.0 MiB/s\n" +
-            $"push {Digest.Of("other").Hex[..12]}: mounted from another repository\n" +
-            $"push {Digest.Of("third").Hex[..12]}: already in the registry\n"));
-    }
-
-    [Test]
-    public void On_a_terminal_a_blob_in_flight_shows_its_bytes_and_rate()
-    {
-        using var terminal = new StringWriter();
-        var display = new ProgressDisplay(terminal, interactive: true, firstDrawAfter: TimeSpan.Zero);
-        var digest = Digest.Of("blob");
-
-        display.Report(new BlobProgress(digest, 3 << 20, 12 << 20, BlobPushState.Uploading, TimeSpan.FromSeconds(2)));
-
-        Assert.That(terminal.ToString(), Does.Contain($"push {digest.Hex[..12]}: 3.0 MiB of 12.0 MiB, 1.5 MiB/s"));
-        display.Dispose();
+        var lines = log.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.That(lines, Has.Length.EqualTo(3), log.ToString());
+        Assert.That(lines[0], Does.StartWith($"push 127.0.0.1:5000/team/app {sent.Hex[..12]}: 4.0 MiB"));
+        Assert.That(lines[1], Is.EqualTo($"push 127.0.0.1:5000/team/app {found.Hex[..12]}: already in the registry"));
+        Assert.That(lines[2], Is.EqualTo($"push 127.0.0.1:5000/team/app {mounted.Hex[..12]}: mounted from another repository"));
     }
 }

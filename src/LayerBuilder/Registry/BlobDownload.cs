@@ -1,0 +1,322 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using LayerBuilder.Base;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
+using LayerBuilder.Layers;
+using LayerBuilder.Reading;
+using LayerBuilder.TarInput;
+
+namespace LayerBuilder.Registry;
+
+/// <summary>
+/// Fetches manifests and blobs of one repository into the <see cref="PulledBlobStore"/>, each checked
+/// against its digest while it streams to a temporary file and renamed into the store only when it
+/// matched (never held whole in memory). A layer blob is decompressed in the same pass: the compressed
+/// bytes are hashed against the manifest's digest and size, the tar against the config's diff id, and the
+/// tar is what is stored. What is already in the store is re-hashed before it is trusted.
+/// </summary>
+internal sealed class BlobDownload(RegistryRepository repository, RegistryClient? online, PulledBlobStore store, SourcePosition at, IProgress<TransferProgress>? progress)
+{
+    private const int HashBuffer = 1 << 20;
+
+    private const string DigestHeader = "Docker-Content-Digest";
+
+    private SourcePosition At => at;
+
+    private string Repository => repository.ToString();
+
+    /// <summary>The client, or for an <c>--offline</c> build LB5011 naming what is missing from the cache.</summary>
+    private RegistryClient Client(string what) => online ?? throw new LayerBuildException(DiagnosticCodes.NotCachedOffline, at,
+        $"{what} is not in the cache and the build is --offline; build once without --offline to pull it");
+
+    /// <summary>The stored file of a checked JSON blob (manifest, index, config) of <paramref name="digest"/>, if the store has one.</summary>
+    public async Task<string?> StoredAsync(Digest digest, CancellationToken cancellationToken)
+    {
+        if (store.Find(digest) is not { } path)
+        {
+            return null;
+        }
+
+        if (await HashFileAsync(path, cancellationToken).ConfigureAwait(false) == digest)
+        {
+            return path;
+        }
+
+        store.Evict(digest); // rotted on disk: fetched again
+        return null;
+    }
+
+    /// <summary>GETs the manifest <paramref name="reference"/> (a tag or a digest) and stores it; returns its
+    /// digest (checked against <paramref name="expected"/> and the registry's Docker-Content-Digest) and file.</summary>
+    public async Task<(Digest Digest, string Path)> ManifestAsync(string reference, Digest? expected, CancellationToken cancellationToken)
+    {
+        var what = $"manifest '{Repository}:{reference}'".Replace(":sha256:", "@sha256:", StringComparison.Ordinal);
+        var client = Client(what);
+        using var response = await client.SendAsync(() =>
+        {
+            var request = new HttpRequestMessage(HttpMethod.Get, new Uri("manifests/" + reference, UriKind.Relative));
+            foreach (var type in RegistryMediaTypes.Manifests)
+            {
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+            }
+
+            return request;
+        }, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            throw await client.FailureAsync(response, what, cancellationToken).ConfigureAwait(false);
+        }
+
+        var mediaType = response.Content.Headers.ContentType?.MediaType;
+        if (RegistryMediaTypes.IsSchema1(mediaType))
+        {
+            throw Schema1(client, what, mediaType!);
+        }
+
+        var (digest, path) = await StoreAsync(client, response, BaseJsonFile.MaxLength, expected, what, cancellationToken).ConfigureAwait(false);
+        if (response.Headers.TryGetValues(DigestHeader, out var said) && said.FirstOrDefault() is { } header &&
+            Digest.TryParse(header, out var claimed) && claimed != digest)
+        {
+            store.Evict(digest);
+            throw new LayerBuildException(DiagnosticCodes.RegistryDigestMismatch, At,
+                $"registry '{client.Endpoint.Name}' sent {what} with sha256 {digest}, but said its digest is {claimed}");
+        }
+
+        return (digest, path);
+    }
+
+    /// <summary>GETs a JSON blob (the config) of <paramref name="digest"/> and <paramref name="size"/> bytes and stores it.</summary>
+    public async Task<string> JsonBlobAsync(Digest digest, long size, CancellationToken cancellationToken)
+    {
+        var what = $"blob {digest} (config) of '{Repository}'";
+        if (size > BaseJsonFile.MaxLength)
+        {
+            throw new LayerBuildException(DiagnosticCodes.RegistryResponseInvalid, At, $"{what} is {size} bytes, over the 16 MiB limit for a JSON blob");
+        }
+
+        var client = Client(what);
+        using var response = await GetBlobAsync(client, digest, what, cancellationToken).ConfigureAwait(false);
+        var (_, path) = await StoreAsync(client, response, size, digest, what, cancellationToken).ConfigureAwait(false);
+        if (new FileInfo(path).Length != size)
+        {
+            store.Evict(digest);
+            throw new LayerBuildException(DiagnosticCodes.RegistryDigestMismatch, At, $"{what} has {new FileInfo(path).Length} bytes, but the manifest says {size}");
+        }
+
+        return path;
+    }
+
+    /// <summary>The uncompressed tar of the layer blob <paramref name="digest"/> (<paramref name="size"/> bytes as
+    /// stored), whose tar must have <paramref name="diffId"/>: from the store when it is there and intact,
+    /// else downloaded, decompressed and checked in one pass.</summary>
+    public async Task<FileLayer> LayerAsync(Digest digest, long size, Digest diffId, int number, CancellationToken cancellationToken)
+    {
+        if (store.Find(diffId) is { } stored)
+        {
+            if (await HashFileAsync(stored, cancellationToken).ConfigureAwait(false) == diffId)
+            {
+                var length = new FileInfo(stored).Length;
+                progress?.Report(new TransferProgress("cached", Repository, digest, length, length, Done: true));
+                return new FileLayer(stored, diffId, length);
+            }
+
+            store.Evict(diffId);
+        }
+
+        var what = $"blob {digest} (layer {number}) of '{Repository}'";
+        var client = Client(what);
+        using var response = await GetBlobAsync(client, digest, what, cancellationToken).ConfigureAwait(false);
+        var temporary = store.NewTemporary();
+        try
+        {
+            Digest tarDigest;
+            long tarSize;
+            Digest blobDigest;
+            long blobSize;
+            var body = await ReadBodyAsync(client, response, cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                var hashing = new HashingReadStream(new BoundedReadStream(new ProgressStream(body, n => Report(digest, n, size)), size + 1));
+                await using (hashing.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        var source = TarInputSource.BaseLayer(digest.ToString(), $"layer {number} of '{Repository}' ({digest})", At);
+                        // The decompressor owns what it reads; the hashing stream must outlive it to hash the rest.
+                        var tar = await LayerDecompression.OpenAsync(new BorrowedStream(hashing), source, cancellationToken).ConfigureAwait(false);
+                        await using (tar.ConfigureAwait(false))
+                        {
+                            await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                            using var tarHash = new HashingStream(output, leaveOpen: true);
+                            await tar.CopyToAsync(tarHash, HashBuffer, cancellationToken).ConfigureAwait(false);
+                            tarDigest = tarHash.Complete();
+                            tarSize = tarHash.BytesWritten;
+                        }
+                    }
+                    catch (Exception e) when (e is LayerBuildException || TarInputFailures.IsInputFailure(e))
+                    {
+                        // Damaged bytes: a digest mismatch says why better than the decompressor does.
+                        blobDigest = await hashing.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                        if (blobDigest != digest || hashing.BytesRead != size)
+                        {
+                            throw Mismatch(client, what, blobDigest, hashing.BytesRead, digest, size);
+                        }
+
+                        throw new LayerBuildException(DiagnosticCodes.BaseLayerUnreadable, At,
+                            $"{what} matches its digest but is not a readable (gzip, zstd or plain) tar: {(e is LayerBuildException l ? l.Diagnostics[0].Message : e.Message)}");
+                    }
+
+                    blobDigest = await hashing.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    blobSize = hashing.BytesRead;
+                }
+            }
+
+            if (blobDigest != digest || blobSize != size)
+            {
+                throw Mismatch(client, what, blobDigest, blobSize, digest, size);
+            }
+
+            if (tarDigest != diffId)
+            {
+                throw new LayerBuildException(DiagnosticCodes.RegistryDigestMismatch, At,
+                    $"{what} unpacks to a tar with sha256 {tarDigest}, but the config's diff id is {diffId}");
+            }
+
+            progress?.Report(new TransferProgress("pull", Repository, digest, blobSize, size, Done: true));
+            return new FileLayer(Commit(temporary, diffId), diffId, tarSize);
+        }
+        catch (Exception e) when (e is HttpIOException or HttpRequestException || IsFromResponse(e))
+        {
+            throw client.TransportFailure(e);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw store.NotWritable(e, At);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static bool IsFromResponse(Exception e) => e is IOException { InnerException: System.Net.Sockets.SocketException };
+
+    private static async Task<HttpResponseMessage> GetBlobAsync(RegistryClient client, Digest digest, string what, CancellationToken cancellationToken)
+    {
+        var response = await client.SendAsync(() => new HttpRequestMessage(HttpMethod.Get, new Uri("blobs/" + digest, UriKind.Relative)),
+            HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            using (response)
+            {
+                throw await client.FailureAsync(response, what, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        return response;
+    }
+
+    /// <summary>Streams the body into a temporary file while hashing it, at most <paramref name="limit"/> bytes;
+    /// commits it under its digest when that is <paramref name="expected"/> (or nothing was expected).</summary>
+    private async Task<(Digest Digest, string Path)> StoreAsync(RegistryClient client, HttpResponseMessage response, long limit, Digest? expected, string what, CancellationToken cancellationToken)
+    {
+        var temporary = store.NewTemporary();
+        try
+        {
+            Digest digest;
+            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                using var hashing = new HashingStream(output, leaveOpen: true);
+                var body = await ReadBodyAsync(client, response, cancellationToken).ConfigureAwait(false);
+                await using (body.ConfigureAwait(false))
+                {
+                    long copied;
+                    try
+                    {
+                        copied = await BoundedCopy.CopyAsync(body, hashing, limit, null, cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is HttpIOException or HttpRequestException || (e is IOException && IsFromResponse(e)))
+                    {
+                        throw client.TransportFailure(e);
+                    }
+
+                    if (copied < 0)
+                    {
+                        throw new LayerBuildException(DiagnosticCodes.RegistryResponseInvalid, At,
+                            $"registry '{client.Endpoint.Name}' sent more than {limit.ToString("N0", CultureInfo.InvariantCulture)} bytes for {what}");
+                    }
+                }
+
+                digest = hashing.Complete();
+            }
+
+            if (expected is { } wanted && digest != wanted)
+            {
+                throw new LayerBuildException(DiagnosticCodes.RegistryDigestMismatch, At,
+                    $"registry '{client.Endpoint.Name}' sent {what} with sha256 {digest}, which does not match its digest {wanted}");
+            }
+
+            return (digest, Commit(temporary, digest));
+        }
+        catch (IOException e) when (e is not HttpIOException && !IsFromResponse(e))
+        {
+            throw store.NotWritable(e, At);
+        }
+        finally
+        {
+            File.Delete(temporary);
+        }
+    }
+
+    private static async Task<Stream> ReadBodyAsync(RegistryClient client, HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException or HttpIOException)
+        {
+            throw client.TransportFailure(e);
+        }
+    }
+
+    private string Commit(string temporary, Digest digest)
+    {
+        try
+        {
+            return store.Commit(temporary, digest);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw store.NotWritable(e, At);
+        }
+    }
+
+    private LayerBuildException Mismatch(RegistryClient client, string what, Digest actual, long actualSize, Digest expected, long expectedSize) =>
+        new(DiagnosticCodes.RegistryDigestMismatch, At, actualSize != expectedSize
+            ? $"registry '{client.Endpoint.Name}' sent {actualSize.ToString(CultureInfo.InvariantCulture)} bytes for {what}, but the manifest says {expectedSize.ToString(CultureInfo.InvariantCulture)}; nothing was stored"
+            : $"registry '{client.Endpoint.Name}' sent {what} with sha256 {actual}, which does not match its digest {expected}; nothing was stored");
+
+    internal static LayerBuildException Schema1(RegistryClient client, string what, string mediaType) =>
+        new(DiagnosticCodes.UnsupportedManifest, client.Origin,
+            $"registry '{client.Endpoint.Name}' serves {what} as Docker schema 1 ({mediaType}), which LayerBuilder does not read; push the image again with a current docker, podman or skopeo (schema 2 or OCI)");
+
+    private void Report(Digest digest, long bytes, long size) =>
+        progress?.Report(new TransferProgress("pull", Repository, digest, bytes, size, Done: false));
+
+    private static async Task<Digest> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[HashBuffer];
+        int read;
+        while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
+
+        return Digest.FromHashBytes(hash.GetHashAndReset());
+    }
+}

@@ -1,0 +1,121 @@
+using System.Text;
+using System.Text.Json.Nodes;
+using LayerBuilder.Cache;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+using LayerBuilder.Image;
+using LayerBuilder.Text;
+
+namespace LayerBuilder.Registry;
+
+/// <summary>
+/// Where pulled content lands, content-addressed (docs/decisions.md D35): the layer cache's
+/// <c>blobs/sha256</c> folder, shared with the layers LayerBuilder writes (a pulled layer is stored as its
+/// uncompressed tar under its diff id; a manifest, index or config under its own digest), and <c>refs/</c>,
+/// which records the digest a tag named when it was last pulled. Everything is written to a temporary
+/// file, checked against its digest, and only then renamed into place: a failed pull leaves nothing a
+/// later build would take. Without a usable cache the same layout lives in the build's staging folder.
+/// </summary>
+internal sealed class PulledBlobStore
+{
+    private readonly string blobs;
+    private readonly string temp;
+    private readonly string? references;
+
+    private PulledBlobStore(string blobs, string temp, string? references, bool persistent)
+    {
+        this.blobs = blobs;
+        this.temp = temp;
+        this.references = references;
+        IsPersistent = persistent;
+    }
+
+    /// <summary>Whether the content outlives the build (the user's cache), so <c>--offline</c> can use it.</summary>
+    public bool IsPersistent { get; }
+
+    public static PulledBlobStore InCache(LayerCache cache) => new(cache.BlobFolder, cache.Temp, cache.References, persistent: true);
+
+    public static PulledBlobStore InStaging(string staging)
+    {
+        var root = Path.Combine(staging, "pulled");
+        return new(Path.Combine(root, "blobs"), Path.Combine(root, "tmp"), null, persistent: false);
+    }
+
+    /// <summary>The stored file of <paramref name="digest"/>, or null; its bytes are checked by whoever reads it.</summary>
+    public string? Find(Digest digest)
+    {
+        var path = PathOf(digest);
+        return File.Exists(path) ? path : null;
+    }
+
+    /// <summary>A new temporary file name beside the store (same file system: the rename is atomic).</summary>
+    public string NewTemporary()
+    {
+        Directory.CreateDirectory(temp);
+        return Path.Combine(temp, $"pull-{Guid.NewGuid():N}.partial");
+    }
+
+    /// <summary>Moves a checked temporary file into the store under <paramref name="digest"/>.</summary>
+    public string Commit(string temporary, Digest digest)
+    {
+        Directory.CreateDirectory(blobs);
+        var path = PathOf(digest);
+        File.Move(temporary, path, overwrite: true);
+        return path;
+    }
+
+    /// <summary>Removes a stored file whose bytes no longer match its digest.</summary>
+    public void Evict(Digest digest)
+    {
+        try
+        {
+            File.Delete(PathOf(digest));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // It is fetched again and replaced by the rename, or the build fails writing it.
+        }
+    }
+
+    /// <summary>The manifest digest <paramref name="reference"/> pointed at when last pulled.</summary>
+    public Digest? Recall(string reference)
+    {
+        if (references is null)
+        {
+            return null;
+        }
+
+        var record = RecordPath(reference);
+        try
+        {
+            var node = File.Exists(record) ? JsonNode.Parse(File.ReadAllBytes(record)) : null;
+            return node?["reference"]?.GetValue<string>() == reference && Digest.TryParse(node["digest"]?.GetValue<string>(), out var digest)
+                ? digest
+                : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or InvalidOperationException)
+        {
+            return null; // a damaged record is a miss
+        }
+    }
+
+    /// <summary>Records that <paramref name="reference"/> names <paramref name="digest"/> now.</summary>
+    public void Remember(string reference, Digest digest)
+    {
+        if (references is null)
+        {
+            return;
+        }
+
+        Directory.CreateDirectory(references);
+        AtomicFile.WriteAllBytes(RecordPath(reference), CanonicalJson.ToBytes(new JsonObject { ["reference"] = reference, ["digest"] = digest.ToString() }));
+    }
+
+    /// <summary>LB3001 for a store that cannot be written.</summary>
+    public LayerBuildException NotWritable(Exception e, SourcePosition at) =>
+        new(DiagnosticCodes.OutputNotWritable, at, $"cannot write pulled content into '{Path.GetDirectoryName(blobs)}': {e.Message}");
+
+    private string PathOf(Digest digest) => Path.Combine(blobs, digest.Hex);
+
+    private string RecordPath(string reference) => Path.Combine(references!, Digest.Of(Encoding.UTF8.GetBytes(reference)).Hex + ".json");
+}

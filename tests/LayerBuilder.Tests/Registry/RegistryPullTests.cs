@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using LayerBuilder.Build;
+using LayerBuilder.Cache;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.Recipe;
+using LayerBuilder.Registry;
+using LayerBuilder.Testing;
+using LayerBuilder.Tests.Support;
+
+namespace LayerBuilder.Tests.Registry;
+
+/// <summary>
+/// <c>base: REFERENCE</c> against a real registry (Debian's docker-registry on 127.0.0.1, plain HTTP): by
+/// tag, by digest, out of a two-platform index; what a second build asks the registry (counted in its access
+/// log); <c>--offline</c>; and the failures a user meets, each one line with its code, leaving no archive and
+/// nothing in the cache a later build would take.
+/// </summary>
+[NonParallelizable]
+public sealed class RegistryPullTests
+{
+    private RegistryServer registry = null!;
+    private TempDirectory images = null!;
+    private string baseDigest = "";
+    private string indexDigest = "";
+
+    [OneTimeSetUp]
+    public async Task StartRegistryAsync()
+    {
+        registry = await RegistryServer.StartPlainAsync();
+        images = new TempDirectory();
+        baseDigest = await RegistryImages.PushBaseAsync(registry, images.Path, "team/base:1");
+        indexDigest = await RegistryImages.PushTwoPlatformIndexAsync(registry, images.Path, "team/multi:1");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopRegistryAsync()
+    {
+        if (registry is not null)
+        {
+            await registry.DisposeAsync();
+        }
+
+        images?.Dispose();
+    }
+
+    [Test]
+    public async Task A_base_pulled_by_tag_gives_its_layer_config_and_history_and_the_step_goes_on_top()
+    {
+        using var folder = new TempDirectory();
+        var result = await BuildAsync(folder, $"{registry.Host}/team/base:1", new LayerCache(folder.Combine("cache")));
+        var archive = ImageArchive.Read(result.OutputPath);
+
+        Assert.That(result.Layers, Has.Count.EqualTo(2));
+        Assert.That(archive.Layer(0).Select(m => m.Name), Does.Contain(RegistryImages.BaseFile.TrimStart('/')));
+        Assert.That(archive.Layer(1).Select(m => m.Name), Does.Contain("app/hello.txt"));
+        var config = archive.ConfigDocument.GetProperty("config");
+        var env = config.GetProperty("Env").EnumerateArray().Select(e => e.GetString()).ToList();
+        Assert.That(env, Does.Contain("BASE_VAR=from-base").And.Contain("APP=1"));
+        Assert.That(config.GetProperty("Labels").GetProperty("base.label").GetString(), Is.EqualTo("yes"));
+        Assert.That(archive.ConfigDocument.GetProperty("history").GetArrayLength(), Is.EqualTo(2));
+        Assert.That(result.Layers[0].CreatedBy, Does.Contain($"{registry.Host}/team/base:1"));
+    }
+
+    [Test]
+    public async Task A_digest_wins_over_the_tag_written_with_it()
+    {
+        using var folder = new TempDirectory();
+        // The tag does not exist in the registry: only the digest is asked for.
+        var result = await BuildAsync(folder, $"{registry.Host}/team/base:no-such-tag@{baseDigest}", new LayerCache(folder.Combine("cache")));
+        var byTag = await BuildAsync(folder, $"{registry.Host}/team/base:1", null, output: "by-tag.tar");
+
+        Assert.That(result.Layers[0].DiffId, Is.EqualTo(byTag.Layers[0].DiffId));
+        Assert.That(result.ImageId, Is.EqualTo(byTag.ImageId));
+    }
+
+    [TestCase("linux/amd64", "base for linux/amd64")]
+    [TestCase("linux/arm64/v8", "base for linux/arm64/v8")]
+    public async Task The_recipe_platform_picks_the_image_out_of_an_index(string platform, string expected)
+    {
+        using var folder = new TempDirectory();
+        var result = await BuildAsync(folder, $"{registry.Host}/team/multi:1", new LayerCache(folder.Combine("cache")), platform: platform);
+        var archive = ImageArchive.Read(result.OutputPath);
+
+        var baseFile = archive.Layer(0).Single(m => m.Name == RegistryImages.BaseFile.TrimStart('/'));
+        Assert.That(System.Text.Encoding.UTF8.GetString(baseFile.Content), Is.EqualTo(expected + "\n"));
+        Assert.That(archive.ConfigDocument.GetProperty("architecture").GetString(), Is.EqualTo(platform.Split('/')[1]));
+    }
+
+    [Test]
+    public async Task A_platform_the_index_lacks_is_an_error_listing_the_platforms_there()
+    {
+        using var folder = new TempDirectory();
+        var error = await FailAsync(folder, $"{registry.Host}/team/multi:1", platform: "linux/s390x");
+
+        Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.PlatformNotInIndex));
+        Assert.That(error.Message, Does.Contain("linux/s390x").And.Contain("linux/amd64").And.Contain("linux/arm64/v8"));
+    }
+
+    [Test]
+    public async Task A_second_build_asks_for_one_manifest_with_a_tag_base_and_for_nothing_with_a_digest_base()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var byTag = $"{registry.Host}/team/base:1";
+        await BuildAsync(folder, byTag, cache, output: "first.tar");
+        var manifests = registry.CountRequests("GET", "^/v2/team/base/manifests/");
+        var blobs = registry.CountRequests("GET", "^/v2/team/base/blobs/");
+
+        await BuildAsync(folder, byTag, cache, output: "second.tar");
+        Assert.That(registry.CountRequests("GET", "^/v2/team/base/manifests/") - manifests, Is.EqualTo(1), "a tag is resolved once per build");
+        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/"), Is.EqualTo(blobs), "no blob is fetched again");
+
+        var all = registry.CountRequests("GET", "^/v2/") + registry.CountRequests("HEAD", "^/v2/");
+        await BuildAsync(folder, $"{registry.Host}/team/base@{baseDigest}", cache, output: "third.tar");
+        Assert.That(registry.CountRequests("GET", "^/v2/") + registry.CountRequests("HEAD", "^/v2/"), Is.EqualTo(all), "a cached digest base needs no request at all");
+    }
+
+    [Test]
+    public async Task Offline_builds_from_the_cache_with_no_request_and_fails_clearly_when_the_base_was_never_pulled()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var reference = $"{registry.Host}/team/base:1";
+
+        var missing = await FailAsync(folder, reference, cache, offline: true);
+        Assert.That(missing.Code, Is.EqualTo(DiagnosticCodes.NotCachedOffline));
+        Assert.That(missing.Message, Does.Contain("--offline").And.Contain(reference));
+
+        var online = await BuildAsync(folder, reference, cache, output: "online.tar");
+        var requests = registry.LogLines.Count(l => l.Contains("/v2/", StringComparison.Ordinal));
+        var offline = await BuildAsync(folder, reference, cache, output: "offline.tar", offline: true);
+
+        Assert.That(offline.ImageId, Is.EqualTo(online.ImageId));
+        Assert.That(registry.LogLines.Count(l => l.Contains("/v2/", StringComparison.Ordinal)), Is.EqualTo(requests));
+    }
+
+    [Test]
+    public async Task A_tag_the_registry_does_not_have_is_an_error_naming_the_registry_and_the_image()
+    {
+        using var folder = new TempDirectory();
+        var error = await FailAsync(folder, $"{registry.Host}/team/base:missing");
+
+        Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.ManifestUnknown));
+        Assert.That(error.Message, Does.Contain(registry.Host).And.Contain("team/base:missing").And.Contain("MANIFEST_UNKNOWN"));
+    }
+
+    [Test]
+    public async Task An_unknown_host_is_an_error_naming_it()
+    {
+        using var folder = new TempDirectory();
+        var error = await FailAsync(folder, "no-such-registry.invalid/team/base:1");
+
+        Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.RegistryHostUnknown));
+        Assert.That(error.Message, Does.Contain("no-such-registry.invalid"));
+    }
+
+    [Test]
+    public async Task A_stopped_registry_is_connection_refused_within_seconds()
+    {
+        using var folder = new TempDirectory();
+        var stopped = await RegistryServer.StartPlainAsync();
+        var host = stopped.Host;
+        await stopped.DisposeAsync();
+
+        var clock = Stopwatch.StartNew();
+        var error = await FailAsync(folder, $"{host}/team/base:1");
+
+        Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.RegistryUnreachable));
+        Assert.That(error.Message, Does.Contain(host).And.Contain("connection refused"));
+        Assert.That(clock.Elapsed, Is.LessThan(TimeSpan.FromSeconds(20)));
+    }
+
+    [Test]
+    public async Task A_blob_corrupted_in_the_registry_is_refused_by_its_digest_and_nothing_is_cached()
+    {
+        using var folder = new TempDirectory();
+        var corrupt = await RegistryServer.StartPlainAsync();
+        try
+        {
+            using var work = new TempDirectory();
+            await RegistryImages.PushBaseAsync(corrupt, work.Path, "team/base:1");
+            var manifest = System.Text.Json.JsonDocument.Parse(await HttpGetAsync($"http://{corrupt.Host}/v2/team/base/manifests/1")).RootElement;
+            var layer = manifest.GetProperty("layers")[0].GetProperty("digest").GetString()!;
+            var data = corrupt.BlobData(layer);
+            var bytes = await File.ReadAllBytesAsync(data);
+            bytes[bytes.Length / 2] ^= 0xFF;
+            await File.WriteAllBytesAsync(data, bytes);
+
+            var cache = new LayerCache(folder.Combine("cache"));
+            var error = await FailAsync(folder, $"{corrupt.Host}/team/base:1", cache);
+
+            Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.RegistryDigestMismatch));
+            Assert.That(error.Message, Does.Contain(layer).And.Contain(corrupt.Host));
+            Assert.That(File.Exists(folder.Combine("out", "image.tar")), Is.False);
+            Assert.That(LayerTarsIn(cache), Is.Empty, "no layer of the failed pull is in the cache");
+            Assert.That(Directory.Exists(Path.Combine(cache.Root, "tmp")) ? Directory.GetFiles(Path.Combine(cache.Root, "tmp")) : [], Is.Empty);
+        }
+        finally
+        {
+            await corrupt.DisposeAsync();
+        }
+    }
+
+    [Test]
+    public void A_base_string_that_is_no_reference_is_a_recipe_error_and_one_naming_a_file_says_how_to_use_it()
+    {
+        using var folder = new TempDirectory();
+        folder.WriteFile("rootfs.tar", "not really a tar");
+        var bad = Assert.Throws<LayerBuildException>(() => RecipeParser.Parse("image: x\nbase: Debian:12\n", "layerbuild.yml", folder.Path))!;
+        var file = Assert.Throws<LayerBuildException>(() => RecipeParser.Parse("image: x\nbase: rootfs.tar\n", "layerbuild.yml", folder.Path))!;
+
+        Assert.That(bad.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.InvalidBaseReference));
+        Assert.That(bad.Diagnostics.Single().Position.Line, Is.EqualTo(2));
+        Assert.That(file.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.InvalidBase));
+        Assert.That(file.Diagnostics.Single().Message, Does.Contain("{ rootfs: rootfs.tar }"));
+    }
+
+    internal static async Task<BuildResult> BuildAsync(TempDirectory folder, string baseReference, LayerCache? cache, string? platform = null,
+        string output = "image.tar", bool offline = false, RegistrySettings? settings = null)
+    {
+        var recipe = RecipeParser.Parse(Recipe(baseReference, platform), "layerbuild.yml", folder.Path);
+        var request = BuildRequest.ToFile(recipe, folder.Combine("out", output)) with { Cache = cache, Offline = offline, RegistrySettings = settings ?? Isolated(folder) };
+        return await ImageBuilder.BuildAsync(request);
+    }
+
+    internal static async Task<Diagnostic> FailAsync(TempDirectory folder, string baseReference, LayerCache? cache = null, string? platform = null,
+        bool offline = false, RegistrySettings? settings = null)
+    {
+        var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildAsync(folder, baseReference, cache, platform, offline: offline, settings: settings))!;
+        Assert.That(error.Diagnostics, Has.Count.EqualTo(1), string.Join('\n', error.Diagnostics));
+        Assert.That(error.Diagnostics[0].Message, Does.Not.Contain("\n"));
+        Assert.That(File.Exists(folder.Combine("out", "image.tar")), Is.False, "no archive after a failed build");
+        await Task.CompletedTask;
+        return error.Diagnostics[0];
+    }
+
+    /// <summary>Settings that read no credential or certificate of the machine running the tests.</summary>
+    internal static RegistrySettings Isolated(TempDirectory folder, IReadOnlyDictionary<string, string>? environment = null, IReadOnlyList<string>? certificateFolders = null) => new()
+    {
+        CertificateFolders = certificateFolders ?? [],
+        Credentials = new CredentialFiles(name => environment?.GetValueOrDefault(name) ?? (name == "HOME" ? folder.Combine("home") : null)),
+    };
+
+    internal static IReadOnlyList<string> LayerTarsIn(LayerCache cache)
+    {
+        var blobs = Path.Combine(cache.Root, "blobs", "sha256");
+        return Directory.Exists(blobs)
+            ? Directory.GetFiles(blobs).Where(f => new FileInfo(f).Length > 0 && File.ReadAllBytes(f) is var b && (b.Length < 1 || b[0] != (byte)'{')).ToList()
+            : [];
+    }
+
+    private static string Recipe(string baseReference, string? platform) => $$"""
+        image: example/derived
+        {{(platform is null ? "" : $"platform: {platform}")}}
+        base: "{{baseReference}}"
+        config:
+          env: { APP: "1" }
+        steps:
+          - name: app
+            files:
+              - { path: /app/hello.txt, content: "hello\n" }
+        """;
+
+    private static async Task<string> HttpGetAsync(string url)
+    {
+        using var http = new HttpClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        request.Headers.Accept.ParseAdd("application/vnd.docker.distribution.manifest.v2+json");
+        request.Headers.Accept.ParseAdd("application/vnd.oci.image.manifest.v1+json");
+        using var response = await http.SendAsync(request);
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadAsStringAsync();
+    }
+}
