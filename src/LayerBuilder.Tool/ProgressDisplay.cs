@@ -1,7 +1,6 @@
 using System.Globalization;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
-using LayerBuilder.Registry;
 
 namespace LayerBuilder.Tool;
 

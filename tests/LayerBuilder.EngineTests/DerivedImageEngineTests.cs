@@ -49,6 +49,23 @@ public sealed class DerivedImageEngineTests
         await LoadAndCheckAsync(docker, fixture, name, result, healthcheckInherited: false);
     }
 
+    [Test]
+    public async Task ImagePulledFromARegistryByTagAndByDigestIsABaseWhoseLayersAndConfigAreInherited()
+    {
+        var docker = await Engines.DockerAsync();
+        using var work = new TempFolder("derived-registry");
+        await using var registry = await RegistryServer.StartPlainAsync();
+        var fixture = await FixtureImage.BuildAsync(work, "derived-base", ArchiveFormat.Docker);
+        var digest = await registry.CopyAsync($"docker-archive:{fixture.ArchivePath}", "team/derived-base:1.0");
+
+        // skopeo keeps docker's config as it is, healthcheck included.
+        var (name, result) = await DerivedImage.BuildAsync(work, "derived", $"\"{registry.Host}/team/derived-base:1.0\"");
+        await LoadAndCheckAsync(docker, fixture, name, result, healthcheckInherited: true);
+
+        var (_, byDigest) = await DerivedImage.BuildAsync(work, "derived", $"\"{registry.Host}/team/derived-base@{digest}\"");
+        Assert.That(byDigest.ImageId, Is.EqualTo(result.ImageId), "the tag and the digest name the same base");
+    }
+
     private static async Task LoadAndCheckAsync(DockerEngine docker, FixtureImage fixture, string name, BuildResult result, bool healthcheckInherited)
     {
         var reference = $"{name}:1.0";

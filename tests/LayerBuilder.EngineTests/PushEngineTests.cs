@@ -8,8 +8,8 @@ using LayerBuilder.Build;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.EngineTests.Support;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
-using LayerBuilder.Registry;
 
 namespace LayerBuilder.EngineTests;
 

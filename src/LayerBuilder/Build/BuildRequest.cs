@@ -92,7 +92,7 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
 
     /// <summary>Receives per-blob progress of registry transfers (from worker threads).</summary>
-    public IProgress<Registry.TransferProgress>? TransferProgress { get; init; }
+    public IProgress<TransferProgress>? TransferProgress { get; init; }
 
     /// <summary>Where certificates and credentials are read from; a test seam (default: the standard
     /// certs.d folders and the process's environment).</summary>

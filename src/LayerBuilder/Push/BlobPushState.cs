@@ -13,7 +13,7 @@ internal enum BlobPushState
     Mounted,
 }
 
-/// <summary>The <see cref="Registry.TransferProgress.Action"/> words of a push: bytes on their way and a
+/// <summary>The <see cref="Layers.TransferProgress.Action"/> words of a push: bytes on their way and a
 /// blob sent are <c>push</c>; a blob not sent is <c>exists</c> or <c>mounted</c>.</summary>
 internal static class PushActions
 {

@@ -1,6 +1,7 @@
 using System.Net;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
+using LayerBuilder.Layers;
 using LayerBuilder.Registry;
 
 namespace LayerBuilder.Push;

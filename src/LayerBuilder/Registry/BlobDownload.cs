@@ -6,7 +6,6 @@ using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Reading;
-using LayerBuilder.TarInput;
 
 namespace LayerBuilder.Registry;
 
@@ -111,7 +110,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
     /// <summary>The uncompressed tar of the layer blob <paramref name="digest"/> (<paramref name="size"/> bytes as
     /// stored), whose tar must have <paramref name="diffId"/>: from the store when it is there and intact,
     /// else downloaded, decompressed and checked in one pass.</summary>
-    public async Task<FileLayer> LayerAsync(Digest digest, long size, Digest diffId, int number, CancellationToken cancellationToken)
+    public async Task<FileLayer> LayerAsync(Digest digest, long size, string mediaType, Digest diffId, int number, CancellationToken cancellationToken)
     {
         if (store.Find(diffId) is { } stored)
         {
@@ -138,14 +137,15 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             var body = await ReadBodyAsync(client, response, cancellationToken).ConfigureAwait(false);
             await using (body.ConfigureAwait(false))
             {
-                var hashing = new HashingReadStream(new BoundedReadStream(new ProgressStream(body, n => Report(digest, n, size)), size + 1));
+                progress?.Report(new TransferProgress("pull", Repository, digest, 0, size, Done: false));
+                var hashing = new HashingReadStream(new ProgressStream(body, size + 1, n => Report(digest, n, size)));
                 await using (hashing.ConfigureAwait(false))
                 {
                     try
                     {
-                        var source = TarInputSource.BaseLayer(digest.ToString(), $"layer {number} of '{Repository}' ({digest})", At);
                         // The decompressor owns what it reads; the hashing stream must outlive it to hash the rest.
-                        var tar = await LayerDecompression.OpenAsync(new BorrowedStream(hashing), source, cancellationToken).ConfigureAwait(false);
+                        var tar = await PulledLayerStream.OpenAsync(new BorrowedStream(hashing), cancellationToken).ConfigureAwait(false)
+                            ?? throw new InvalidDataException("it is compressed in a way registry layers are not (gzip, zstd or none)");
                         await using (tar.ConfigureAwait(false))
                         {
                             await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
@@ -155,7 +155,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                             tarSize = tarHash.BytesWritten;
                         }
                     }
-                    catch (Exception e) when (e is LayerBuildException || TarInputFailures.IsInputFailure(e))
+                    catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException)
                     {
                         // Damaged bytes: a digest mismatch says why better than the decompressor does.
                         blobDigest = await hashing.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -165,7 +165,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                         }
 
                         throw new LayerBuildException(DiagnosticCodes.BaseLayerUnreadable, At,
-                            $"{what} matches its digest but is not a readable (gzip, zstd or plain) tar: {(e is LayerBuildException l ? l.Diagnostics[0].Message : e.Message)}");
+                            $"{what} matches its digest but is not a readable gzip, zstd or plain tar: {e.Message}");
                     }
 
                     blobDigest = await hashing.CompleteAsync(cancellationToken).ConfigureAwait(false);
@@ -185,7 +185,9 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             }
 
             progress?.Report(new TransferProgress("pull", Repository, digest, blobSize, size, Done: true));
-            return new FileLayer(Commit(temporary, diffId), diffId, tarSize);
+            var layer = new FileLayer(Commit(temporary, diffId), diffId, tarSize);
+            store.RememberOrigin(diffId, digest, size, mediaType, Repository);
+            return layer;
         }
         catch (Exception e) when (e is HttpIOException or HttpRequestException || IsFromResponse(e))
         {

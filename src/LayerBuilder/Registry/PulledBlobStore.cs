@@ -111,6 +111,57 @@ internal sealed class PulledBlobStore
         AtomicFile.WriteAllBytes(RecordPath(reference), CanonicalJson.ToBytes(new JsonObject { ["reference"] = reference, ["digest"] = digest.ToString() }));
     }
 
+    /// <summary>Records where the layer tar <paramref name="diffId"/> was pulled from: its compressed blob
+    /// (<paramref name="digest"/>, <paramref name="size"/>, <paramref name="mediaType"/>) in
+    /// <paramref name="repository"/>, so a push to the same registry can mount that blob instead of
+    /// uploading the layer again. Best effort: a record that cannot be written only costs that.</summary>
+    public void RememberOrigin(Digest diffId, Digest digest, long size, string mediaType, string repository)
+    {
+        if (references is null)
+        {
+            return;
+        }
+
+        try
+        {
+            var origins = Path.Combine(Path.GetDirectoryName(references)!, "origins");
+            Directory.CreateDirectory(origins);
+            AtomicFile.WriteAllBytes(Path.Combine(origins, diffId.Hex + ".json"), CanonicalJson.ToBytes(new JsonObject
+            {
+                ["digest"] = digest.ToString(),
+                ["size"] = size,
+                ["mediaType"] = mediaType,
+                ["repository"] = repository,
+            }));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Only a later mount is lost.
+        }
+    }
+
+    /// <summary>Where the layer tar <paramref name="diffId"/> was last pulled from (see <see cref="RememberOrigin"/>), or null.</summary>
+    public (Digest Digest, long Size, string MediaType, string Repository)? FindOrigin(Digest diffId)
+    {
+        if (references is null)
+        {
+            return null;
+        }
+
+        var record = Path.Combine(Path.GetDirectoryName(references)!, "origins", diffId.Hex + ".json");
+        try
+        {
+            var node = File.Exists(record) ? JsonNode.Parse(File.ReadAllBytes(record)) : null;
+            return node is not null && Digest.TryParse(node["digest"]?.GetValue<string>(), out var digest)
+                ? (digest, node["size"]?.GetValue<long>() ?? -1, node["mediaType"]?.GetValue<string>() ?? "", node["repository"]?.GetValue<string>() ?? "")
+                : null;
+        }
+        catch (Exception e) when (e is System.Text.Json.JsonException or IOException or InvalidOperationException or FormatException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>LB3001 for a store that cannot be written.</summary>
     public LayerBuildException NotWritable(Exception e, SourcePosition at) =>
         new(DiagnosticCodes.OutputNotWritable, at, $"cannot write pulled content into '{Path.GetDirectoryName(blobs)}': {e.Message}");

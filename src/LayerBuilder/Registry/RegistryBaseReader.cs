@@ -77,6 +77,7 @@ internal sealed class RegistryBaseReader(RegistryBase spec, RegistrySession? ses
 
         var configDescriptor = Descriptor(manifest.Root["config"], $"the config of manifest {digest}");
         var layerDescriptors = manifest.Root["layers"].Items().Select((l, i) => Descriptor(l, $"layer {i + 1} of manifest {digest}")).ToList();
+        var layerTypes = manifest.Root["layers"].Items().Select(l => l["mediaType"].String() ?? MediaTypes.LayerGzip).ToList();
         var configPath = await download.StoredAsync(configDescriptor.Digest, cancellationToken).ConfigureAwait(false)
             ?? await download.JsonBlobAsync(configDescriptor.Digest, configDescriptor.Size, cancellationToken).ConfigureAwait(false);
         var config = (await ReadJsonAsync(configPath, $"config {configDescriptor.Digest}", name, cancellationToken).ConfigureAwait(false)).Root;
@@ -97,7 +98,7 @@ internal sealed class RegistryBaseReader(RegistryBase spec, RegistrySession? ses
                 throw new LayerBuildException(DiagnosticCodes.BaseImageInvalid, At, $"diff id {i + 1} of '{name}' is not a sha256 digest: '{diffIds[i]}'");
             }
 
-            layers[i] = await download.LayerAsync(layerDescriptors[i].Digest, layerDescriptors[i].Size, diffId, i + 1, token).ConfigureAwait(false);
+            layers[i] = await download.LayerAsync(layerDescriptors[i].Digest, layerDescriptors[i].Size, layerTypes[i], diffId, i + 1, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         var platform = new Platform(config["os"].String() ?? "linux", config["architecture"].String() ?? "amd64", config["variant"].String());

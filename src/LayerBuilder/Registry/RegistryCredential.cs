@@ -22,8 +22,8 @@ internal sealed class RegistryCredential(string? username, string? password, str
 }
 
 /// <summary>The result of a credential search: what was found (or null for anonymous) and every place
-/// looked at, so a 401 can say where credentials were sought.</summary>
+/// looked at (absent files marked so), so a 401 can say where credentials were sought.</summary>
 internal sealed record CredentialLookup(RegistryCredential? Credential, IReadOnlyList<string> LookedIn)
 {
-    public string Places => LookedIn.Count == 0 ? "no credential file exists" : string.Join(", ", LookedIn);
+    public string Places => LookedIn.Count == 0 ? "no credential file is configured (HOME, DOCKER_CONFIG, REGISTRY_AUTH_FILE, XDG_RUNTIME_DIR are unset)" : string.Join(", ", LookedIn);
 }

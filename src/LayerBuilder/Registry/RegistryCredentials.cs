@@ -20,6 +20,7 @@ internal sealed class RegistryCredentials(CredentialFiles files)
         {
             if (!File.Exists(path))
             {
+                looked.Add($"{path} (absent)");
                 continue;
             }
 

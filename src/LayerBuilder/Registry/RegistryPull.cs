@@ -1,3 +1,5 @@
+using LayerBuilder.Layers;
+
 namespace LayerBuilder.Registry;
 
 /// <summary>What the planner needs to read a <c>base: REFERENCE</c>: the build's registry session (null when

@@ -25,8 +25,18 @@ internal sealed class RegistryTokens(RegistryConnection connection)
     private readonly ConcurrentDictionary<string, Task<AuthenticationHeaderValue?>> byScope = new(StringComparer.Ordinal);
 
     /// <summary>The header for <paramref name="scope"/> (<c>repository:NAME:ACTIONS</c>, space-separated for several).</summary>
-    public Task<AuthenticationHeaderValue?> HeaderAsync(string scope, SourcePosition at, CancellationToken cancellationToken) =>
-        byScope.GetOrAdd(scope, s => FetchAsync(s, at, cancellationToken));
+    public Task<AuthenticationHeaderValue?> HeaderAsync(string scope, SourcePosition at, CancellationToken cancellationToken)
+    {
+        var header = byScope.GetOrAdd(scope, s => FetchAsync(s, at, cancellationToken));
+        if (header.IsFaulted || header.IsCanceled)
+        {
+            // A failed fetch is not remembered: the next request asks again (and reports its own error).
+            byScope.TryUpdate(scope, FetchAsync(scope, at, cancellationToken), header);
+            return byScope[scope];
+        }
+
+        return header;
+    }
 
     /// <summary>Forgets the header of <paramref name="scope"/> after a 401 and fetches a new one, answering
     /// <paramref name="challenge"/> (the 401's own WWW-Authenticate) when there is one.</summary>

@@ -50,7 +50,7 @@ public sealed class PublicApiTests
         Assert.That(namespaces, Is.EqualTo(new[]
         {
             "LayerBuilder.Archive", "LayerBuilder.Build", "LayerBuilder.Cache", "LayerBuilder.Diagnostics", "LayerBuilder.Engine", "LayerBuilder.FileSystem",
-            "LayerBuilder.Image", "LayerBuilder.Layers", "LayerBuilder.Reading", "LayerBuilder.Recipe", "LayerBuilder.Registry",
+            "LayerBuilder.Image", "LayerBuilder.Layers", "LayerBuilder.Reading", "LayerBuilder.Recipe",
         }));
     }
 

@@ -59,6 +59,9 @@ public sealed class RegistryPullTests
         Assert.That(config.GetProperty("Labels").GetProperty("base.label").GetString(), Is.EqualTo("yes"));
         Assert.That(archive.ConfigDocument.GetProperty("history").GetArrayLength(), Is.EqualTo(2));
         Assert.That(result.Layers[0].CreatedBy, Does.Contain($"{registry.Host}/team/base:1"));
+        var origin = PulledBlobStore.InCache(new LayerCache(folder.Combine("cache"))).FindOrigin(result.Layers[0].DiffId);
+        Assert.That(origin?.Repository, Is.EqualTo($"{registry.Host}/team/base"), "a push can mount the pulled blob");
+        Assert.That(registry.CountRequests("GET", $"^/v2/team/base/blobs/{origin!.Value.Digest}$"), Is.GreaterThanOrEqualTo(1));
     }
 
     [Test]

@@ -171,7 +171,8 @@ public sealed class SchemaAcceptsRecipesTests
     [TestCase("/config/healthcheck", "retries", "three")]
     [TestCase("/steps/0/copy/1", "preserveMode", "yes")]
     [TestCase("/steps/0/copy/0", "dest", "app/")]
-    [TestCase("", "base", "debian")]
+    [TestCase("", "base", "Debian:12")]
+    [TestCase("", "base", "debian@sha256:abc")]
     public void Schema_refuses_a_bad_value(string pointer, string key, string value)
     {
         var recipe = EveryKey();

@@ -1,6 +1,5 @@
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
-using LayerBuilder.Registry;
 using LayerBuilder.Tool;
 
 namespace LayerBuilder.Tests.Unit;

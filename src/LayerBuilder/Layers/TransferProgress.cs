@@ -1,6 +1,6 @@
 using LayerBuilder.Image;
 
-namespace LayerBuilder.Registry;
+namespace LayerBuilder.Layers;
 
 /// <summary>How far one blob's transfer to or from a registry has got, for front ends that show progress:
 /// <paramref name="Action"/> is <c>pull</c> (or what a push does), <paramref name="Total"/> the blob's size
