@@ -61,6 +61,11 @@ public sealed class BuildCommand
         Description = "Load the image into the docker engine of DOCKER_HOST (default unix:///var/run/docker.sock) through its API.",
     };
 
+    private readonly Option<string?> expectImageId = new("--expect-image-id")
+    {
+        Description = "sha256:... : fail (exit 1, no archive) when the built image's id differs (a fixture's pinned digest).",
+    };
+
     private readonly Option<bool> noCache = new("--no-cache")
     {
         Description = "Neither read nor fill the layer cache ($XDG_CACHE_HOME/layerbuilder); always rewrite the archive.",
@@ -95,7 +100,7 @@ public sealed class BuildCommand
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
-            recipe, output, format, compression, push, load, args, tags, created, noCache, offline, insecureRegistries, quiet, verbose,
+            recipe, output, format, compression, push, load, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
         };
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema" needs ./schema.
@@ -170,6 +175,7 @@ public sealed class BuildCommand
             Load = result.GetValue(load),
             Offline = result.GetValue(offline),
             InsecureRegistries = result.GetValue(insecureRegistries) ?? [],
+            ExpectImageId = result.GetValue(expectImageId),
         };
         return await new BuildRunner(stdout, stderr).RunAsync(options, cancellationToken).ConfigureAwait(false);
     }

@@ -34,4 +34,6 @@ public sealed record BuildOptions(
 
     /// <summary>Registries that may speak plain HTTP or present an unverified certificate.</summary>
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
+    /// <summary>The image id the build must produce (<c>--expect-image-id</c>), as given.</summary>
+    public string? ExpectImageId { get; init; }
 }

@@ -20,6 +20,8 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                 Created = options.Created,
                 SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
             });
+            var expected = ExpectedImageId(options.ExpectImageId);
+
             // "-o -" streams the archive to stdout (`dotnet layerbuild -o - | docker load`); the report then goes to stderr.
             var toStdout = options.Output == "-";
             var outputPath = options.Output ?? recipe.Image.Value.Familiar.Split('/')[^1] + ".tar";
@@ -41,6 +43,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                         TransferProgress = progress,
                         Offline = options.Offline,
                         InsecureRegistries = options.InsecureRegistries,
+                        ExpectedImageId = expected,
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -107,6 +110,20 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         return options.Load ? BuildRequest.ToEngine(recipe) : BuildRequest.ToRegistry(recipe);
     }
 
+    /// <summary>The parsed <c>--expect-image-id</c>; a malformed one is LB1048 before anything is built.</summary>
+    private static Image.Digest? ExpectedImageId(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        return Image.Digest.TryParse(text, out var digest)
+            ? digest
+            : throw new LayerBuildException(DiagnosticCodes.InvalidImageId, SourcePosition.StartOf("--expect-image-id"),
+                $"--expect-image-id '{text}' is not an image id: write sha256: and 64 lowercase hex digits, as 'docker images --no-trunc' shows");
+    }
+
     /// <summary>The CLI form of a diagnostic; one about no file (standard output) has no position.</summary>
     private static string Line(Diagnostic diagnostic) => string.IsNullOrEmpty(diagnostic.Position.File)
         ? $"{(diagnostic.Severity == Severity.Error ? "error" : "warning")} {diagnostic.Code.Id}: {diagnostic.Message}"
@@ -120,6 +137,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
             // The archive's manifest; a push prints its own below (its layers may be compressed otherwise).
             await output.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
         }
+
         foreach (var tag in result.RepoTags)
         {
             await output.WriteLineAsync($"Tag:       {tag}").ConfigureAwait(false);

@@ -14,7 +14,7 @@ internal static class LayerIndexer
         using var reader = TarInputReader.Open(TarInputSource.BaseLayer(layer.FilePath, layer.DiffId.ToString(), position));
         while (reader.Next() is { } tar)
         {
-            if (!ImagePath.TryNormalize("/" + tar.Name, out var path) || path.IsRoot)
+            if (!ImagePath.TryNormalize("/" + reader.NameOf(tar), out var path) || path.IsRoot)
             {
                 continue;
             }
@@ -43,9 +43,13 @@ internal static class LayerIndexer
                 Kind = kind,
                 Mode = (int)tar.Mode & Permissions.Mask,
                 Owner = new Owner(tar.Uid, tar.Gid),
-                ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
-                LinkTarget = kind == EntryKind.Hardlink && ImagePath.TryNormalize("/" + tar.LinkName, out var target) ? target.Value : tar.LinkName,
+                ModifiedTime = EntryTime.Split(tar.ModificationTime).Seconds,
+                ModifiedFraction = EntryTime.Split(tar.ModificationTime).Fraction,
+                LinkTarget = kind == EntryKind.Hardlink && ImagePath.TryNormalize("/" + reader.LinkNameOf(tar), out var target) ? target.Value : reader.LinkNameOf(tar),
                 Content = kind == EntryKind.File ? new TarMemberContent(layer.FilePath, path.TarName, tar.Length) : null,
+
+                // A copy-up (a hard link's target) carries them byte for byte, as the base layer has them.
+                Xattrs = reader.XattrsOfLast(),
             };
 
             if (kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } file)

@@ -14,8 +14,6 @@ namespace LayerBuilder.Base;
 /// </summary>
 internal sealed class RootfsTarSource(string path, SourcePosition position, long createdSeconds, Action<Diagnostic> warn)
 {
-    private static readonly string[] LinuxXattrNamespaces = ["security.", "user.", "trusted."];
-
     public IEnumerable<LayerEntry> Entries()
     {
         using var reader = TarInputReader.Open(TarInputSource.Rootfs(path, position));
@@ -28,7 +26,7 @@ internal sealed class RootfsTarSource(string path, SourcePosition position, long
                 continue;
             }
 
-            var name = tarEntry.Name;
+            var name = reader.NameOf(tarEntry);
             if (!ImagePath.TryNormalize("/" + name, out var imagePath))
             {
                 throw Error(DiagnosticCodes.UnsafeArchiveEntry, $"base rootfs entry '{name}' climbs above the root; the tar is unsafe");
@@ -65,7 +63,7 @@ internal sealed class RootfsTarSource(string path, SourcePosition position, long
                 }
             }
 
-            var entry = Convert(tarEntry, imagePath);
+            var entry = Convert(tarEntry, imagePath, reader);
             if (seen.TryGetValue(imagePath.Value, out var previous) && !(previous == EntryKind.Directory && entry.Kind == EntryKind.Directory))
             {
                 throw Error(DiagnosticCodes.UnsupportedEntry, $"base rootfs has {imagePath} twice; a layer may hold each path once");
@@ -74,7 +72,7 @@ internal sealed class RootfsTarSource(string path, SourcePosition position, long
             // An explicit lookup: File is EntryKind's default, so a missing target must not read as a file.
             if (entry.Kind == EntryKind.Hardlink && !(seen.TryGetValue(entry.LinkTarget!, out var targetKind) && targetKind == EntryKind.File))
             {
-                throw Error(DiagnosticCodes.UnsupportedEntry, $"base rootfs entry '{name}' is a hard link to '{tarEntry.LinkName}', which is not a file earlier in the tar");
+                throw Error(DiagnosticCodes.UnsupportedEntry, $"base rootfs entry '{name}' is a hard link to '{reader.LinkNameOf(tarEntry)}', which is not a file earlier in the tar");
             }
 
             seen[imagePath.Value] = entry.Kind == EntryKind.Hardlink ? EntryKind.File : entry.Kind;
@@ -82,24 +80,25 @@ internal sealed class RootfsTarSource(string path, SourcePosition position, long
         }
     }
 
-    private LayerEntry Convert(TarEntry tar, ImagePath path)
+    private LayerEntry Convert(TarEntry tar, ImagePath path, TarInputReader reader)
     {
+        var linkName = reader.LinkNameOf(tar);
         if (!TarEntryKinds.TryMap(tar.EntryType, out var kind))
         {
             throw Error(DiagnosticCodes.UnsupportedEntry,
-                $"base rootfs entry '{tar.Name}' has tar type {tar.EntryType}, which loaders cannot extract (sparse and multi-volume entries are refused)");
+                $"base rootfs entry '{path.TarName}' has tar type {tar.EntryType}, which loaders cannot extract (sparse and multi-volume entries are refused)");
         }
 
         string? link = null;
         if (kind == EntryKind.Symlink)
         {
-            link = tar.LinkName;
+            link = linkName;
         }
         else if (kind == EntryKind.Hardlink)
         {
-            if (!ImagePath.TryNormalize("/" + tar.LinkName, out var target))
+            if (!ImagePath.TryNormalize("/" + linkName, out var target))
             {
-                throw Error(DiagnosticCodes.UnsafeArchiveEntry, $"base rootfs hard link '{tar.Name}' points at '{tar.LinkName}', outside the root");
+                throw Error(DiagnosticCodes.UnsafeArchiveEntry, $"base rootfs hard link '{path.TarName}' points at '{linkName}', outside the root");
             }
 
             link = target.Value;
@@ -111,48 +110,28 @@ internal sealed class RootfsTarSource(string path, SourcePosition position, long
             Kind = kind,
             Mode = (int)tar.Mode & Permissions.Mask,
             Owner = new Owner(tar.Uid, tar.Gid),
-            ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
+            ModifiedTime = EntryTime.Split(tar.ModificationTime).Seconds,
+            ModifiedFraction = EntryTime.Split(tar.ModificationTime).Fraction,
             LinkTarget = link,
             Content = kind == EntryKind.File ? new BorrowedContent(tar.DataStream ?? Stream.Null, tar.Length) : null,
             DeviceMajor = tar is PosixTarEntry p && kind is EntryKind.CharDevice or EntryKind.BlockDevice ? p.DeviceMajor : 0,
             DeviceMinor = tar is PosixTarEntry q && kind is EntryKind.CharDevice or EntryKind.BlockDevice ? q.DeviceMinor : 0,
-            Xattrs = Xattrs(tar, path),
+            Xattrs = LinuxXattrs(reader.XattrsOfLast()),
         };
     }
 
-    private SortedDictionary<string, byte[]>? Xattrs(TarEntry tar, ImagePath path)
+    /// <summary>The entry's xattrs in the Linux namespaces, values byte for byte (binary ones such as
+    /// <c>security.capability</c> too; docs/decisions.md D41). Others (<c>com.apple.*</c>) are left out:
+    /// Docker 25+ fails to apply them.</summary>
+    internal static SortedDictionary<string, byte[]>? LinuxXattrs(SortedDictionary<string, byte[]>? xattrs)
     {
-        if (tar is not PaxTarEntry pax)
+        if (xattrs is null || xattrs.Keys.All(XattrNames.IsLinux))
         {
-            return null;
+            return xattrs;
         }
 
-        SortedDictionary<string, byte[]>? result = null;
-        foreach (var (key, value) in pax.ExtendedAttributes)
-        {
-            if (!key.StartsWith("SCHILY.xattr.", StringComparison.Ordinal))
-            {
-                continue;
-            }
-
-            var name = key["SCHILY.xattr.".Length..];
-            if (!LinuxXattrNamespaces.Any(ns => name.StartsWith(ns, StringComparison.Ordinal)))
-            {
-                continue; // e.g. com.apple.*: Docker 25+ fails to apply non-Linux namespaces
-            }
-
-            if (value.Contains('\uFFFD'))
-            {
-                warn(new Diagnostic(DiagnosticCodes.UnsupportedEntry, Severity.Warning, position,
-                    $"xattr {name} of {path} in the base rootfs holds binary data that cannot be carried over; it is dropped"));
-                continue;
-            }
-
-            result ??= new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
-            result[name] = System.Text.Encoding.UTF8.GetBytes(value);
-        }
-
-        return result;
+        var kept = new SortedDictionary<string, byte[]>(xattrs.Where(x => XattrNames.IsLinux(x.Key)).ToDictionary(), StringComparer.Ordinal);
+        return kept.Count == 0 ? null : kept;
     }
 
     private LayerBuildException Error(DiagnosticCode code, string message) => new(code, position, message);

@@ -17,7 +17,7 @@ internal sealed record TarMemberContent(string LayerFile, string MemberName, lon
         var reader = TarInputReader.Open(TarInputSource.BaseLayer(LayerFile, $"'{LayerFile}'", SourcePosition.StartOf(LayerFile)));
         while (reader.Next() is { } entry)
         {
-            if (ImagePath.TryNormalize("/" + entry.Name, out var path) && path.TarName == MemberName)
+            if (ImagePath.TryNormalize("/" + reader.NameOf(entry), out var path) && path.TarName == MemberName)
             {
                 return new BorrowedStream(entry.DataStream ?? Stream.Null, owner: reader);
             }

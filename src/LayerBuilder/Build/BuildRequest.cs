@@ -97,6 +97,9 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
     /// <summary>Where certificates and credentials are read from; a test seam (default: the standard
     /// certs.d folders and the process's environment).</summary>
     internal Registry.RegistrySettings? RegistrySettings { get; init; }
+    /// <summary>The image id (config digest) the build must produce: a fixture's digest pinned in its test.
+    /// Another id fails the build with LB6011 before any byte of the archive is written.</summary>
+    public Image.Digest? ExpectedImageId { get; init; }
 
     /// <summary>Called with the output path once the archive is renamed into place, before the build
     /// records it: a test seam for a rival build replacing the file in between.</summary>

@@ -112,6 +112,9 @@ public static class ImageBuilder
                 : uncompressed;
 
             var image = CreateModel(recipe, plan, layers);
+
+            // Before the first byte of the archive: a failed check leaves nothing, also on a stream.
+            ImageCheckRunner.Run(recipe.Checks, plan.Merged, image.Config.Config, image.ImageId, request.ExpectedImageId);
             var identity = ArchiveIdentity(image, request.Format, output);
             var unchanged = writesFile && cache is not null && cache.IsUnchanged(output, identity);
             // A push reads layers only when the registry lacks them (PushedLayers), so it checks none here.

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using LayerBuilder.FileSystem;
 
 namespace LayerBuilder.Cache;
 
@@ -34,12 +35,13 @@ internal sealed class FieldHasher : IDisposable
         var most = Encoding.UTF8.GetMaxByteCount(text.Length);
         if (sizeof(int) + most > Capacity)
         {
-            Add(Encoding.UTF8.GetBytes(text.ToArray()).AsSpan()); // longer than the whole buffer: rare enough to allocate
+            Add(TarText.GetBytes(text.ToString()).AsSpan()); // longer than the whole buffer: rare enough to allocate
             return;
         }
 
+        // Names as the tar holds them: a byte that is not UTF-8 (docs/recipe.md) hashes as itself.
         var into = Reserve(sizeof(int) + most);
-        var length = Encoding.UTF8.GetBytes(text, into[sizeof(int)..]);
+        TarText.TryGetBytes(text, into[sizeof(int)..], out var length);
         BinaryPrimitives.WriteInt32LittleEndian(into, length);
         used += sizeof(int) + length;
     }

@@ -14,7 +14,7 @@ namespace LayerBuilder.Cache;
 internal static class StepCacheKey
 {
     /// <summary>Names the byte layout of a layer key; a new layout gets a new name, so it never matches an old key.</summary>
-    private const string Version = "layerbuild-cache-v2";
+    private const string Version = "layerbuild-cache-v3";
 
     /// <summary>The layout of a whole-file key (<see cref="ForFile"/>), unchanged since v1.</summary>
     private const string FileVersion = "layerbuild-cache-v1";
@@ -46,6 +46,7 @@ internal static class StepCacheKey
             fields.Add(entry.Owner.Uid);
             fields.Add(entry.Owner.Gid);
             fields.Add(entry.ModifiedTime);
+            fields.Add(entry.ModifiedFraction);
             fields.Add(entry.LinkTarget ?? "");
             fields.Add(entry.DeviceMajor);
             fields.Add(entry.DeviceMinor);

@@ -33,6 +33,13 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode ComplexKey = new(1034, "Mapping key is not a plain value");
     public static readonly DiagnosticCode WhiteoutPath = new(1035, "Path is a whiteout name");
     public static readonly DiagnosticCode InvalidBaseReference = new(1036, "Invalid base image reference");
+    public static readonly DiagnosticCode InvalidNodeType = new(1042, "Invalid node type");
+    public static readonly DiagnosticCode InvalidDeviceNumber = new(1043, "Invalid device number");
+    public static readonly DiagnosticCode InvalidXattr = new(1044, "Invalid extended attribute");
+    public static readonly DiagnosticCode InvalidEntryTime = new(1045, "Invalid entry mtime");
+    public static readonly DiagnosticCode InvalidPathEscape = new(1046, "Invalid byte escape in a path");
+    public static readonly DiagnosticCode InvalidCheck = new(1047, "Invalid check");
+    public static readonly DiagnosticCode InvalidImageId = new(1048, "Invalid expected image id");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
@@ -59,6 +66,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode MetadataTooLarge = new(2022, "Archive metadata over the limit");
     public static readonly DiagnosticCode InputDamaged = new(2023, "Input archive is damaged");
     public static readonly DiagnosticCode ImageArchiveUnreadable = new(2024, "Image archive cannot be read");
+    public static readonly DiagnosticCode MarkerConflict = new(2026, "Whiteout or opaque marker conflicts with the step");
 
     // LB3xxx: the output.
     public static readonly DiagnosticCode OutputNotWritable = new(3001, "Output cannot be written");
@@ -102,6 +110,18 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode EngineRefusedImage = new(5032, "Docker engine did not load the image");
     public static readonly DiagnosticCode PushDigestMismatch = new(5040, "Registry stored another digest than was pushed");
     public static readonly DiagnosticCode CompressedLayerChanged = new(5041, "Compressed layer differs from its record");
+    // LB6xxx: checks the recipe makes on its image (recipe 'checks', --expect-image-id).
+    public static readonly DiagnosticCode CheckedPathMissing = new(6001, "Checked path does not exist");
+    public static readonly DiagnosticCode CheckedPathPresent = new(6002, "Path exists that must not");
+    public static readonly DiagnosticCode CheckedTypeDiffers = new(6003, "Entry has another type");
+    public static readonly DiagnosticCode CheckedModeDiffers = new(6004, "Entry has another mode");
+    public static readonly DiagnosticCode CheckedOwnerDiffers = new(6005, "Entry has another owner");
+    public static readonly DiagnosticCode CheckedSizeDiffers = new(6006, "File has another size");
+    public static readonly DiagnosticCode CheckedDigestDiffers = new(6007, "File has another sha256");
+    public static readonly DiagnosticCode CheckedTextMissing = new(6008, "File does not contain the text");
+    public static readonly DiagnosticCode CheckedTargetDiffers = new(6009, "Link has another target");
+    public static readonly DiagnosticCode CheckedConfigDiffers = new(6010, "Config differs from the check");
+    public static readonly DiagnosticCode ImageIdDiffers = new(6011, "Image id differs from the expected one");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

@@ -16,8 +16,12 @@ internal sealed record LayerEntry
 
     public Owner Owner { get; init; }
 
-    /// <summary>Modification time in Unix seconds.</summary>
+    /// <summary>Modification time in Unix seconds (negative before 1970).</summary>
     public long ModifiedTime { get; init; }
+
+    /// <summary>The part of the modification time below a second, in 100-ns ticks (0 to 9,999,999); written
+    /// as a fractional PAX <c>mtime</c> record when not 0 (docs/archive-formats.md).</summary>
+    public int ModifiedFraction { get; init; }
 
     /// <summary>Symlink target as written (may be relative), or a hardlink's target image path.</summary>
     public string? LinkTarget { get; init; }

@@ -239,6 +239,9 @@ internal sealed class LowerLayerIndex
         EntryKind.Directory => "folder",
         EntryKind.Symlink => "symlink",
         EntryKind.Hardlink => "hard link",
+        EntryKind.CharDevice => "character device",
+        EntryKind.BlockDevice => "block device",
+        EntryKind.Fifo => "FIFO",
         _ => "special file",
     };
 

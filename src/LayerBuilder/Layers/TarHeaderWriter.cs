@@ -16,6 +16,9 @@ internal static class TarHeaderWriter
 {
     public const int BlockSize = UstarFields.BlockLength;
 
+    /// <summary>The PAX record key of an extended attribute is this and its name (the form GNU tar, Go and the engines use).</summary>
+    public const string XattrPrefix = "SCHILY.xattr.";
+
     /// <summary>First byte of a numeric field in GNU base-256 form (a value too large for octal).</summary>
     private const byte Base256Flag = 0x80;
 
@@ -68,7 +71,7 @@ internal static class TarHeaderWriter
         var path = entry.Path.Value;
         block.Clear();
         var folder = entry.Kind == EntryKind.Directory ? 1 : 0;
-        if (!Encoding.UTF8.TryGetBytes(path.AsSpan(1), block[..(UstarFields.NameLength - folder)], out var nameLength))
+        if (!TarText.TryGetBytes(path.AsSpan(1), block[..(UstarFields.NameLength - folder)], out var nameLength))
         {
             return false;
         }
@@ -78,7 +81,7 @@ internal static class TarHeaderWriter
             block[nameLength] = (byte)'/';
         }
 
-        if (entry.Kind == EntryKind.Symlink && entry.LinkTarget is { } target && !Encoding.UTF8.TryGetBytes(target, block.Slice(UstarFields.LinkNameOffset, UstarFields.LinkNameLength), out _))
+        if (entry.Kind == EntryKind.Symlink && entry.LinkTarget is { } target && !TarText.TryGetBytes(target, block.Slice(UstarFields.LinkNameOffset, UstarFields.LinkNameLength), out _))
         {
             return false;
         }
@@ -92,12 +95,12 @@ internal static class TarHeaderWriter
     /// which are derived).</summary>
     private static bool MayBePlain(LayerEntry entry) =>
         entry.Xattrs is null && entry.Size <= MaxOctal11 && entry.Owner.Uid <= MaxOctal7 && entry.Owner.Gid <= MaxOctal7 &&
-        entry.ModifiedTime is >= 0 and <= MaxOctal11 &&
+        entry.ModifiedTime is >= 0 and <= MaxOctal11 && entry.ModifiedFraction == 0 &&
         entry.Kind is not (EntryKind.Whiteout or EntryKind.OpaqueWhiteout or EntryKind.Hardlink) &&
         entry.Path.Value.Length > 1;
 
     private static bool FitsUstar(string? text, int extra) =>
-        text is null || (text.Length + extra <= UstarFields.NameLength && Encoding.UTF8.GetByteCount(text) + extra <= UstarFields.NameLength);
+        text is null || (text.Length + extra <= UstarFields.NameLength && TarText.GetByteCount(text) + extra <= UstarFields.NameLength);
 
     /// <summary>
     /// Writes the header of one entry taking exactly <paramref name="exactLength"/> bytes (a multiple of
@@ -119,8 +122,8 @@ internal static class TarHeaderWriter
         SortedDictionary<string, byte[]>? records = null;
         void Record(string key, byte[] value) => (records ??= new(StringComparer.Ordinal))[key] = value;
 
-        var nameBytes = Encoding.UTF8.GetBytes(name);
-        var linkBytes = link.Length == 0 ? [] : Encoding.UTF8.GetBytes(link);
+        var nameBytes = TarText.GetBytes(name);
+        var linkBytes = link.Length == 0 ? [] : TarText.GetBytes(link);
         if (nameBytes.Length > UstarFields.NameLength)
         {
             Record("path", nameBytes);
@@ -146,16 +149,16 @@ internal static class TarHeaderWriter
             Record("gid", Ascii(entry.Owner.Gid));
         }
 
-        if (entry.ModifiedTime is < 0 or > MaxOctal11)
+        if (entry.ModifiedTime is < 0 or > MaxOctal11 || entry.ModifiedFraction != 0)
         {
-            Record("mtime", Ascii(entry.ModifiedTime));
+            Record("mtime", Encoding.ASCII.GetBytes(EntryTime.PaxText(entry.ModifiedTime, entry.ModifiedFraction)));
         }
 
         if (entry.Xattrs is not null)
         {
             foreach (var (key, value) in entry.Xattrs)
             {
-                Record("SCHILY.xattr." + key, value);
+                Record(XattrPrefix + key, value);
             }
         }
 
@@ -274,7 +277,7 @@ internal static class TarHeaderWriter
     /// <summary>A record is "LEN KEY=VALUE\n" where LEN counts its own digits too.</summary>
     private static int RecordLength(string key, byte[] value)
     {
-        var rest = Encoding.UTF8.GetByteCount(key) + value.Length + 3;
+        var rest = TarText.GetByteCount(key) + value.Length + 3;
         var len = rest + Digits(rest);
         return Digits(len) != Digits(rest) ? rest + Digits(len) : len;
     }
@@ -285,7 +288,7 @@ internal static class TarHeaderWriter
         foreach (var (key, value) in records)
         {
             var len = RecordLength(key, value);
-            body.Write(Encoding.ASCII.GetBytes(len.ToString(CultureInfo.InvariantCulture) + " " + key + "="));
+            body.Write(TarText.GetBytes(len.ToString(CultureInfo.InvariantCulture) + " " + key + "="));
             body.Write(value);
             body.Write("\n"u8);
         }
@@ -294,7 +297,7 @@ internal static class TarHeaderWriter
         var trimmed = name.TrimEnd('/');
         var slash = trimmed.LastIndexOf('/');
         var paxName = slash < 0 ? "PaxHeaders.0/" + trimmed : trimmed[..slash] + "/PaxHeaders.0/" + trimmed[(slash + 1)..];
-        var paxNameBytes = Encoding.UTF8.GetBytes(paxName);
+        var paxNameBytes = TarText.GetBytes(paxName);
 
         Span<byte> block = stackalloc byte[BlockSize];
         block.Clear();

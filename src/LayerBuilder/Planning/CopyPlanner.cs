@@ -24,7 +24,12 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
     private Owner EntryOwner => owner ??= step.OwnerOf(copy.Owner);
 
     /// <summary>The one source of every entry this copy brings (walked ones take their owner from it).</summary>
-    private int ItemSource => itemSource ??= step.Store.AddSource(new PlanSource(Origin, copy.Position) { Owner = EntryOwner });
+    private int ItemSource => itemSource ??= step.Store.AddSource(new PlanSource(Origin, copy.Position)
+    {
+        Owner = EntryOwner,
+        ModifiedTime = copy.ModifiedTime is { } time ? EntryTime.Split(time) : null,
+        Xattrs = copy.Xattrs,
+    });
 
     private string Origin => $"copy of '{copy.Source.Value}'";
 
@@ -132,7 +137,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
         if (!root.IsRoot && step.Lower.Get(root) is null)
         {
             // The destination folder is new: it gets this copy's folder metadata.
-            step.Add(Folder(root, HostFileInfo.Stat(folder)), step.Source(Origin, copy.Destination.Position), isExplicit: false);
+            step.Add(WithCopyMetadata(Folder(root, HostFileInfo.Stat(folder)), folder), step.Source(Origin, copy.Destination.Position), isExplicit: false);
         }
 
         var include = copy.Include.Select(g => Glob.Compile(g.Value)).ToList();
@@ -181,6 +186,34 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             ? copy.DirMode ?? (copy.PreserveMode ? stat.Mode : step.Defaults.DirMode)
             : FileMode(stat.Mode);
         step.AddWalked(imageFolder, listing, member, stat.Kind, mode, ItemSource);
+        if (copy.PreserveXattrs && HostXattrs.Read(walked.MemberPath(member)) is { } host)
+        {
+            step.Store.SetHostXattrs(listing, member, host);
+        }
+    }
+
+    /// <summary>The copy's <c>mtime</c> and xattrs (the host file's first, with <c>preserveXattrs</c>) on an
+    /// entry kept whole; walked entries get them from their source and the plan's side table. Links get
+    /// no xattrs: a hard link shares its file's, and Linux keeps no user xattrs on a symlink.</summary>
+    private LayerEntry WithCopyMetadata(LayerEntry entry, string hostPath)
+    {
+        var timed = EntryTime.Apply(entry, copy.ModifiedTime);
+        if (entry.Kind is EntryKind.Hardlink or EntryKind.Symlink)
+        {
+            return timed;
+        }
+
+        var xattrs = copy.PreserveXattrs ? HostXattrs.Read(hostPath) : null;
+        if (copy.Xattrs is { } own)
+        {
+            xattrs ??= new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+            foreach (var (name, value) in own)
+            {
+                xattrs[name] = value;
+            }
+        }
+
+        return xattrs is null ? timed : timed with { Xattrs = xattrs };
     }
 
     private int FileMode(int hostMode) => copy.Mode ?? (copy.PreserveMode ? hostMode : Permissions.FromHostFile(hostMode));
@@ -216,7 +249,7 @@ internal sealed class CopyPlanner(StepPlanner step, CopySpec copy)
             },
             _ => FileOrLink(item, path),
         };
-        step.Add(entry, ItemSource, isExplicit: false);
+        step.Add(WithCopyMetadata(entry, item.HostPath), ItemSource, isExplicit: false);
     }
 
     /// <summary>Whether the entry's own name would make it a whiteout in the layer. The walk already holds

@@ -37,21 +37,22 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
         var origin = step.Store.AddSource(new PlanSource($"extract of '{extract.Source.Value}'", extract.Position) { EntriesUnder = dest });
         while (reader.Next() is { } tar)
         {
-            if (Convert(tar, dest, folder, count++) is { } entry)
+            if (Convert(tar, reader, dest, folder, count++) is { } entry)
             {
                 step.Add(entry, origin, isExplicit: false);
             }
         }
     }
 
-    private LayerEntry? Convert(TarEntry tar, ImagePath dest, string folder, int number)
+    private LayerEntry? Convert(TarEntry tar, TarInputReader reader, ImagePath dest, string folder, int number)
     {
         if (tar.EntryType is TarEntryType.GlobalExtendedAttributes)
         {
             return null;
         }
 
-        var name = tar.Name;
+        var name = reader.NameOf(tar);
+        var linkName = reader.LinkNameOf(tar);
         if (name.StartsWith('/') || !ImagePath.TryNormalize("/" + name, out var relative))
         {
             return Refuse($"entry '{name}' is absolute or climbs out of the archive with '..'");
@@ -78,7 +79,9 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
             Kind = EntryKind.File,
             Mode = (int)tar.Mode & Permissions.Mask,
             Owner = new Owner(tar.Uid, tar.Gid),
-            ModifiedTime = tar.ModificationTime.ToUnixTimeSeconds(),
+            ModifiedTime = EntryTime.Split(tar.ModificationTime).Seconds,
+            ModifiedFraction = EntryTime.Split(tar.ModificationTime).Fraction,
+            Xattrs = Base.RootfsTarSource.LinuxXattrs(reader.XattrsOfLast()),
         };
 
         switch (tar.EntryType)
@@ -95,23 +98,23 @@ internal sealed class ExtractPlanner(StepPlanner step, ExtractSpec extract)
             case TarEntryType.Directory:
                 return entry with { Kind = EntryKind.Directory };
             case TarEntryType.SymbolicLink:
-                var linkBase = tar.LinkName.StartsWith('/') ? null : path.Parent.Value + "/" + tar.LinkName;
+                var linkBase = linkName.StartsWith('/') ? null : path.Parent.Value + "/" + linkName;
                 if (linkBase is not null && (!ImagePath.TryNormalize(linkBase, out var resolved) || !resolved.IsSameOrUnder(dest)))
                 {
-                    return Refuse($"symlink '{name}' -> '{tar.LinkName}' points outside {dest}");
+                    return Refuse($"symlink '{name}' -> '{linkName}' points outside {dest}");
                 }
 
-                return entry with { Kind = EntryKind.Symlink, LinkTarget = tar.LinkName };
+                return entry with { Kind = EntryKind.Symlink, LinkTarget = linkName };
             case TarEntryType.HardLink:
-                if (tar.LinkName.StartsWith('/') || !ImagePath.TryNormalize("/" + tar.LinkName, out var target))
+                if (linkName.StartsWith('/') || !ImagePath.TryNormalize("/" + linkName, out var target))
                 {
-                    return Refuse($"hard link '{name}' -> '{tar.LinkName}' points outside the archive");
+                    return Refuse($"hard link '{name}' -> '{linkName}' points outside the archive");
                 }
 
                 var linked = dest.IsRoot ? target : dest.Combine(target.Value[1..]);
                 if (!files.Contains(linked.Value))
                 {
-                    return Refuse($"hard link '{name}' -> '{tar.LinkName}' names no file earlier in the archive");
+                    return Refuse($"hard link '{name}' -> '{linkName}' names no file earlier in the archive");
                 }
 
                 files.Add(path.Value);

@@ -47,6 +47,7 @@ internal sealed class HardlinkOrdering(PlanStore plan)
                         Mode = file.Mode,
                         Owner = file.Owner,
                         ModifiedTime = file.ModifiedTime,
+                        ModifiedFraction = file.ModifiedFraction,
                     };
                 plan.Replace(row, rewritten, plan.SourceIdOf(row), plan.IsExplicit(row));
             }

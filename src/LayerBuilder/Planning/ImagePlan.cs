@@ -1,3 +1,4 @@
+using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 
@@ -16,5 +17,9 @@ internal sealed record ImagePlan(
     Platform Platform,
     ContainerConfig Config)
 {
+    /// <summary>The merged filesystem of every layer, for the recipe's checks; null when it has none (the
+    /// top layer is then only measured, not recorded).</summary>
+    public LowerLayerIndex? Merged { get; init; }
+
     public int LayerCount => Existing.Count + Planned.Count;
 }

@@ -49,7 +49,10 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
 
         PlanSteps();
         CheckConfigUser();
-        return new ImagePlan(existing, planned, createdBy, history, platform, ConfigMerge.Apply(config, recipe.Config));
+        return new ImagePlan(existing, planned, createdBy, history, platform, ConfigMerge.Apply(config, recipe.Config))
+        {
+            Merged = recipe.Checks.Count > 0 ? index : null,
+        };
     }
 
     /// <summary>Stacks an inherited image's layers (checked by its reader) at the bottom and takes its
@@ -167,12 +170,12 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         diagnostic.Code == DiagnosticCodes.UnsupportedArchive ||
         diagnostic.Code == DiagnosticCodes.UnsafeArchiveEntry;
 
-    /// <summary>Records a planned layer in the merged view, for the steps above it and the config's user
-    /// name; returns the layer's length. The top layer of an image whose user is not a name is needed by
-    /// neither, so it is only measured (for 100,000 files that saves a copy of every entry).</summary>
+    /// <summary>Records a planned layer in the merged view, for the steps above it, the config's user
+    /// name and the recipe's checks; returns the layer's length. The top layer of an image whose user is not
+    /// a name and that has no checks is needed by none, so it is only measured (for 100,000 files that saves a copy of every entry).</summary>
     private long Record(IReadOnlyList<LayerEntry> entries, LayerLocation location, bool top)
     {
-        if (top && recipe.Config.User is not { Numeric: null })
+        if (top && recipe.Config.User is not { Numeric: null } && recipe.Checks.Count == 0)
         {
             return LayerOffsets.TarLength(entries);
         }

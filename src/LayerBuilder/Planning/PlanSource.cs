@@ -15,6 +15,13 @@ internal sealed class PlanSource(string origin, SourcePosition position)
     /// <summary>The owner of the host files and folders a copy walks (they keep no owner of their own).</summary>
     public Owner Owner { get; init; }
 
+    /// <summary>The mtime of the walked entries, when the recipe item sets one (<c>mtime</c> of a copy): seconds
+    /// and sub-second ticks as <see cref="LayerEntry"/> holds them; null for the step's.</summary>
+    public (long Seconds, int Fraction)? ModifiedTime { get; init; }
+
+    /// <summary>Extended attributes every walked entry gets (<c>xattrs</c> of a copy), over the host's.</summary>
+    public IReadOnlyDictionary<string, byte[]>? Xattrs { get; init; }
+
     /// <summary>For an extract: the folder its entries are re-rooted under, so an error names the entry.</summary>
     public ImagePath? EntriesUnder { get; init; }
 

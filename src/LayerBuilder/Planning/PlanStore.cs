@@ -27,6 +27,10 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>
     private readonly List<LayerEntry> whole = [];
     private readonly List<PlanSource> sources = [];
     private readonly long modifiedTime;
+
+    /// <summary>A walked member's own xattrs (a copy with <c>preserveXattrs</c>), by listing and member:
+    /// a side table, so the row of an ordinary file stays as it is.</summary>
+    private Dictionary<(int Listing, int Member), IReadOnlyDictionary<string, byte[]>>? hostXattrs;
     private Row[] rows = new Row[FirstCapacity];
     private int[]? buckets = new int[FirstCapacity]; // row number + 1; 0 is an empty bucket
     private int count;
@@ -82,6 +86,10 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>
     /// <summary>The entries kept whole (not walked host files): every copy-up of lower content is one, so
     /// a look for those need not make an entry of every walked file.</summary>
     public IReadOnlyList<LayerEntry> KeptWholeEntries => whole;
+
+    /// <summary>Records the extended attributes a walked member has on the host.</summary>
+    public void SetHostXattrs(int listing, int member, IReadOnlyDictionary<string, byte[]> xattrs) =>
+        (hostXattrs ??= [])[(listing, member)] = xattrs;
 
     /// <summary>Makes room for <paramref name="more"/> entries at once.</summary>
     public void Reserve(int more)
@@ -305,13 +313,16 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>
 
         var listing = listings[row.Listing];
         var kind = (EntryKind)row.Kind;
+        var source = sources[row.Source];
         var entry = new LayerEntry
         {
             Path = folders[row.Folder].Combine(listing.Name(row.Item)),
             Kind = kind,
             Mode = row.Mode,
-            Owner = sources[row.Source].Owner,
-            ModifiedTime = modifiedTime,
+            Owner = source.Owner,
+            ModifiedTime = source.ModifiedTime?.Seconds ?? modifiedTime,
+            ModifiedFraction = source.ModifiedTime?.Fraction ?? 0,
+            Xattrs = hostXattrs is null ? source.Xattrs : Xattrs(source, row.Listing, row.Item),
         };
         if (kind != EntryKind.File)
         {
@@ -320,6 +331,28 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>
 
         ref readonly var stat = ref listing.Stat(row.Item);
         return entry with { Content = new HostFileContent(listing.MemberPath(row.Item), stat.Size) { Info = stat.ToInfo() } };
+    }
+
+    /// <summary>The host's xattrs of a walked member with the recipe's over them.</summary>
+    private IReadOnlyDictionary<string, byte[]>? Xattrs(PlanSource source, int listing, int member)
+    {
+        if (!hostXattrs!.TryGetValue((listing, member), out var host))
+        {
+            return source.Xattrs;
+        }
+
+        if (source.Xattrs is null)
+        {
+            return host;
+        }
+
+        var merged = new SortedDictionary<string, byte[]>(host.ToDictionary(), StringComparer.Ordinal);
+        foreach (var (name, value) in source.Xattrs)
+        {
+            merged[name] = value;
+        }
+
+        return merged;
     }
 
     /// <summary>Whether <see cref="PlainPathOrder"/> gives the entry order: no whiteouts, no ".wh." names, no NUL.</summary>

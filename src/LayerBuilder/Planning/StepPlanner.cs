@@ -19,6 +19,7 @@ internal sealed class StepPlanner
     private readonly PlanStore plan;
     private readonly Dictionary<string, (ImagePath Path, SourcePosition Position)> removed = new(StringComparer.Ordinal);
     private readonly OwnerResolver owners;
+    private ExplicitMarkers markers = new([], []);
 
     /// <summary>A planner for one step on top of <paramref name="lower"/>. <paramref name="staging"/> is the
     /// build's staging folder, removed when the build ends: content that exists only for this build (an
@@ -70,6 +71,13 @@ internal sealed class StepPlanner
         {
             PlanHardlink(h);
         }
+
+        foreach (var n in step.Nodes)
+        {
+            PlanNode(n);
+        }
+
+        markers = new ExplicitMarkers(step.Whiteouts, step.Opaque);
 
         diagnostics.ThrowIfErrors();
         new HardlinkOrdering(plan).Apply();
@@ -232,14 +240,15 @@ internal sealed class StepPlanner
             return;
         }
 
-        Add(new LayerEntry
+        Add(EntryTime.Apply(new LayerEntry
         {
             Path = path,
             Kind = EntryKind.Directory,
             Mode = dir.Mode ?? defaults.DirMode,
             Owner = OwnerOf(dir.Owner),
             ModifiedTime = mtime,
-        }, Source($"dirs entry {dir.Path.Value}", dir.Position), isExplicit: true);
+            Xattrs = dir.Xattrs,
+        }, dir.ModifiedTime), Source($"dirs entry {dir.Path.Value}", dir.Position), isExplicit: true);
     }
 
     private void PlanFile(FileSpec file)
@@ -249,7 +258,7 @@ internal sealed class StepPlanner
             return;
         }
 
-        Add(new LayerEntry
+        Add(EntryTime.Apply(new LayerEntry
         {
             Path = path,
             Kind = EntryKind.File,
@@ -257,7 +266,35 @@ internal sealed class StepPlanner
             Owner = OwnerOf(file.Owner),
             ModifiedTime = mtime,
             Content = new InlineContent(file.Content),
-        }, Source($"files entry {file.Path.Value}", file.Position), isExplicit: true);
+            Xattrs = file.Xattrs,
+        }, file.ModifiedTime), Source($"files entry {file.Path.Value}", file.Position), isExplicit: true);
+    }
+
+    /// <summary>A device node or FIFO: a tar entry only, nothing is made on the host.</summary>
+    private void PlanNode(NodeSpec node)
+    {
+        if (Resolve(node.Path.Value, node.Position) is not { } path)
+        {
+            return;
+        }
+
+        var kind = node.Type switch
+        {
+            NodeType.CharDevice => EntryKind.CharDevice,
+            NodeType.BlockDevice => EntryKind.BlockDevice,
+            _ => EntryKind.Fifo,
+        };
+        Add(EntryTime.Apply(new LayerEntry
+        {
+            Path = path,
+            Kind = kind,
+            Mode = node.Mode ?? defaults.FileMode,
+            Owner = OwnerOf(node.Owner),
+            ModifiedTime = mtime,
+            DeviceMajor = kind == EntryKind.Fifo ? 0 : node.Major,
+            DeviceMinor = kind == EntryKind.Fifo ? 0 : node.Minor,
+            Xattrs = node.Xattrs,
+        }, node.ModifiedTime), Source($"nodes entry {node.Path.Value}", node.Position), isExplicit: true);
     }
 
     private void PlanSymlink(LinkSpec link)
@@ -267,7 +304,7 @@ internal sealed class StepPlanner
             return;
         }
 
-        Add(new LayerEntry
+        Add(EntryTime.Apply(new LayerEntry
         {
             Path = path,
             Kind = EntryKind.Symlink,
@@ -275,7 +312,7 @@ internal sealed class StepPlanner
             Owner = OwnerOf(link.Owner),
             ModifiedTime = mtime,
             LinkTarget = link.Target.Value,
-        }, Source($"symlinks entry {link.Path.Value}", link.Position), isExplicit: true);
+        }, link.ModifiedTime), Source($"symlinks entry {link.Path.Value}", link.Position), isExplicit: true);
     }
 
     private void PlanHardlink(LinkSpec link)
@@ -309,13 +346,13 @@ internal sealed class StepPlanner
             Add(inLower, Source($"copy-up of {target} for hardlink {link.Path.Value}", link.Position), isExplicit: false);
         }
 
-        Add(new LayerEntry
+        Add(EntryTime.Apply(new LayerEntry
         {
             Path = path,
             Kind = EntryKind.Hardlink,
             LinkTarget = target.Value,
             ModifiedTime = mtime,
-        }, Source($"hardlinks entry {link.Path.Value}", link.Position), isExplicit: true);
+        }, link.ModifiedTime), Source($"hardlinks entry {link.Path.Value}", link.Position), isExplicit: true);
     }
 
     /// <summary>Whiteouts for removes, and every parent folder the entries need, in their final form.</summary>
@@ -373,6 +410,8 @@ internal sealed class StepPlanner
             AddParents(neededByName, path);
         }
 
+        AddExplicitMarkers(neededByName, needed, whiteoutSet, opaque, extra);
+
         foreach (var key in opaque)
         {
             needed.Add(key);
@@ -423,6 +462,52 @@ internal sealed class StepPlanner
         }
     }
 
+    /// <summary>The step's own <c>whiteouts</c> and <c>opaque</c> markers, written as given (no lower layer
+    /// need hold the path); one on a path the step writes, or a whiteout that a remove makes too, is an
+    /// error: the layer would say two things of one path.</summary>
+    private void AddExplicitMarkers(HashSet<string>.AlternateLookup<ReadOnlySpan<char>> neededByName, HashSet<string> needed, HashSet<string> whiteoutSet, HashSet<string> opaque, List<LayerEntry> extra)
+    {
+        foreach (var (path, position) in markers.Whiteouts)
+        {
+            var written = plan.Find(path);
+            if (written != PlanStore.None || needed.Contains(path.Value))
+            {
+                var by = written != PlanStore.None ? plan.Describe(written) : "a folder of other entries";
+                diagnostics.Error(DiagnosticCodes.MarkerConflict, position,
+                    $"whiteout {path} hides a path this step writes ({by}); a layer cannot both delete and write it");
+                continue;
+            }
+
+            if (!whiteoutSet.Add(path.Value))
+            {
+                diagnostics.Error(DiagnosticCodes.MarkerConflict, position, $"whiteout {path} is given twice, or also comes from a remove; keep one");
+                continue;
+            }
+
+            extra.Add(new LayerEntry { Path = path, Kind = EntryKind.Whiteout, Mode = 0, ModifiedTime = mtime });
+            AddParents(neededByName, path);
+        }
+
+        foreach (var (path, position) in markers.Opaque)
+        {
+            if (plan.Find(path) is var written and not PlanStore.None && plan.KindOf(written) != EntryKind.Directory)
+            {
+                diagnostics.Error(DiagnosticCodes.MarkerConflict, position,
+                    $"opaque {path} marks a folder, but this step writes it as a {LowerLayerIndex.Describe(plan.KindOf(written))} ({plan.Describe(written)})");
+                continue;
+            }
+
+            if (whiteoutSet.Contains(path.Value))
+            {
+                diagnostics.Error(DiagnosticCodes.MarkerConflict, position, $"opaque {path} is also a whiteout of this step; keep one");
+                continue;
+            }
+
+            opaque.Add(path.Value);
+            AddParents(neededByName, path);
+        }
+    }
+
     /// <summary>The first entry of the plan below folder <paramref name="key"/> (for an error).</summary>
     private int FirstBelow(string key)
     {
@@ -448,4 +533,7 @@ internal sealed class StepPlanner
         {
         }
     }
+
+    /// <summary>The explicit markers of a step, with their positions.</summary>
+    private sealed record ExplicitMarkers(IReadOnlyList<Positioned<ImagePath>> Whiteouts, IReadOnlyList<Positioned<ImagePath>> Opaque);
 }

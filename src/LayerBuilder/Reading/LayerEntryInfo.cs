@@ -4,7 +4,8 @@ namespace LayerBuilder.Reading;
 public sealed record LayerEntryInfo
 {
     /// <summary>The path inside the image, relative, without <c>./</c> or a trailing <c>/</c> (<c>etc/passwd</c>,
-    /// <c>usr/bin</c>); the root folder itself is <c>.</c>.</summary>
+    /// <c>usr/bin</c>); the root folder itself is <c>.</c>. A byte of the name that is not UTF-8 is the lone
+    /// surrogate U+DC00 + the byte (docs/library.md), so the name keeps its exact bytes.</summary>
     public required string Path { get; init; }
 
     public required LayerEntryKind Kind { get; init; }
@@ -35,8 +36,13 @@ public sealed record LayerEntryInfo
 
     public required int DeviceMinor { get; init; }
 
-    /// <summary>Extended attributes from PAX <c>SCHILY.xattr.NAME</c> records, by NAME (values as UTF-8 text).</summary>
+    /// <summary>Extended attributes from PAX <c>SCHILY.xattr.NAME</c> records, by NAME (values as UTF-8 text;
+    /// a binary value reads with U+FFFD: see <see cref="XattrBytes"/>).</summary>
     public required IReadOnlyDictionary<string, string> Xattrs { get; init; }
+
+    /// <summary>The same extended attributes with their values as the exact bytes of the records (binary
+    /// ones such as <c>security.capability</c> included).</summary>
+    public IReadOnlyDictionary<string, byte[]> XattrBytes { get; init; } = new Dictionary<string, byte[]>();
 
     /// <summary>For a whiteout, the path it deletes; for an opaque whiteout, the folder it empties; else null.</summary>
     public string? WhiteoutTarget => Kind switch

@@ -44,9 +44,10 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
 
     private LayerEntryInfo Describe(TarEntry entry)
     {
-        if (!ArchiveMemberNames<string>.TryKey(entry.Name, out var path))
+        var name = reader.NameOf(entry);
+        if (!ArchiveMemberNames<string>.TryKey(name, out var path))
         {
-            throw reader.Source.Error(DiagnosticCodes.UnsafeArchiveEntry, $"has an entry '{TarInputFailures.Printable(entry.Name)}' that climbs above its root");
+            throw reader.Source.Error(DiagnosticCodes.UnsafeArchiveEntry, $"has an entry '{TarInputFailures.Printable(name)}' that climbs above its root");
         }
 
         var posix = entry as PosixTarEntry;
@@ -62,10 +63,11 @@ public sealed class LayerEntryReader : IAsyncDisposable, IDisposable
             GroupName = posix?.GroupName ?? "",
             Size = kind == LayerEntryKind.File || entry.EntryType is TarEntryType.RegularFile or TarEntryType.V7RegularFile ? entry.Length : 0,
             ModificationTime = entry.ModificationTime,
-            LinkTarget = kind is LayerEntryKind.Symlink or LayerEntryKind.HardLink ? entry.LinkName : null,
+            LinkTarget = kind is LayerEntryKind.Symlink or LayerEntryKind.HardLink ? reader.LinkNameOf(entry) : null,
             DeviceMajor = kind is LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice ? posix?.DeviceMajor ?? 0 : 0,
             DeviceMinor = kind is LayerEntryKind.CharacterDevice or LayerEntryKind.BlockDevice ? posix?.DeviceMinor ?? 0 : 0,
             Xattrs = entry is PaxTarEntry pax ? Xattrs(pax) : new Dictionary<string, string>(),
+            XattrBytes = reader.XattrsOfLast() ?? new SortedDictionary<string, byte[]>(StringComparer.Ordinal),
         };
     }
 

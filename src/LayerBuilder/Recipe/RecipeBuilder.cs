@@ -33,6 +33,7 @@ public sealed class RecipeBuilder
     private UnixFileMode? defaultDirMode;
     private UnixFileMode? defaultFileMode;
     private string? baseDirectory;
+    private readonly List<Func<RecipeChecks, ImageCheck?>> imageChecks = [];
 
     private RecipeBuilder(string image, Func<string, BaseSpec> from)
     {
@@ -135,6 +136,74 @@ public sealed class RecipeBuilder
         return this;
     }
 
+    /// <summary>
+    /// A check of the finished image (YAML <c>checks</c> with <c>path</c>): what <paramref name="path"/> must
+    /// be in the merged filesystem. Arguments left out are not checked; with none, the path must exist;
+    /// <c>exists: false</c> says it must not. <paramref name="sha256"/> is 64 hex digits (optionally after
+    /// <c>sha256:</c>), <paramref name="contains"/> text the file holds. A failed check fails the build
+    /// with an LB6xxx diagnostic, and no archive is written.
+    /// </summary>
+    public RecipeBuilder Check(
+        string path,
+        bool? exists = null,
+        ImageEntryType? type = null,
+        UnixFileMode? mode = null,
+        EntryOwner? owner = null,
+        long? size = null,
+        string? sha256 = null,
+        string? contains = null,
+        string? target = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        StepBuilder.Checked(owner);
+        var number = imageChecks.Count + 1;
+        imageChecks.Add(checks =>
+        {
+            var at = SourcePosition.InCode($"check {number}, {path}");
+            if (checks.ImagePath(new Positioned<string>(path, at), $"'path' of check {number}") is not { } checkedPath)
+            {
+                return null;
+            }
+
+            return checks.PathCheck(
+                new PathCheck(checkedPath, at)
+                {
+                    Exists = exists,
+                    Type = type,
+                    Mode = mode is { } m ? (int)m : null,
+                    Owner = owner is { } o ? checks.Owner(new Positioned<string>(o.Text, at), "owner") : null,
+                    Size = size,
+                    Contains = contains,
+                    Target = target,
+                },
+                sha256: sha256 is null ? null : new Positioned<string>(sha256, at));
+        });
+        return this;
+    }
+
+    /// <summary>A check of the finished image's config (YAML <c>checks</c> with <c>config</c>): the values it
+    /// must hold; <paramref name="env"/> and <paramref name="labels"/> name some of them, others may be there.</summary>
+    public RecipeBuilder CheckConfig(
+        string? user = null,
+        IEnumerable<string>? entrypoint = null,
+        IEnumerable<string>? cmd = null,
+        string? workdir = null,
+        IReadOnlyDictionary<string, string>? env = null,
+        IReadOnlyDictionary<string, string>? labels = null)
+    {
+        var check = new ConfigCheck(SourcePosition.InCode($"check {imageChecks.Count + 1}, config"))
+        {
+            User = user,
+            Entrypoint = entrypoint?.ToList(),
+            Cmd = cmd?.ToList(),
+            WorkingDir = workdir,
+            Env = env?.ToList() ?? [],
+            Labels = labels?.ToList() ?? [],
+        };
+        imageChecks.Add(checks => checks.ConfigCheck(check));
+        return this;
+    }
+
     /// <summary>Checks every value as <see cref="RecipeParser"/> checks YAML and returns the recipe;
     /// every wrong value is in the one <see cref="LayerBuildException"/> it throws.</summary>
     public BuildRecipe Build()
@@ -155,6 +224,7 @@ public sealed class RecipeBuilder
             Defaults = BuildDefaults(checks),
             Config = config.Build(checks),
             Steps = steps.Select((s, index) => s.Step.Build(index, s.Name, folder, checks)).ToList(),
+            Checks = imageChecks.Select(c => c(checks)).OfType<ImageCheck>().ToList(),
         };
 
         if (recipe.Base is RegistryBase registry)

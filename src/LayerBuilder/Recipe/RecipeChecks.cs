@@ -147,10 +147,17 @@ internal sealed class RecipeChecks(DiagnosticBag diagnostics)
         return null;
     }
 
-    /// <summary>An absolute image path, normalized; one that is relative or climbs above '/' is refused.</summary>
+    /// <summary>An absolute image path, normalized; one that is relative or climbs above '/' is refused.
+    /// <c>\xNN</c> in it is byte NN (docs/recipe.md, "Names that are not UTF-8").</summary>
     public Positioned<ImagePath>? ImagePath(Positioned<string> text, string what)
     {
-        if (FileSystem.ImagePath.TryParse(text.Value, out var path, out var problem))
+        if (!PathEscapes.TryUnescape(text.Value, out var unescaped, out var escapeProblem))
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidPathEscape, text.Position, $"{what}: {escapeProblem}");
+            return null;
+        }
+
+        if (FileSystem.ImagePath.TryParse(unescaped, out var path, out var problem))
         {
             return new Positioned<ImagePath>(path, text.Position);
         }
@@ -235,12 +242,196 @@ internal sealed class RecipeChecks(DiagnosticBag diagnostics)
     /// <summary>A step is one layer; one that writes nothing is a mistake.</summary>
     public void DoesSomething(StepSpec step, string what)
     {
-        if (step.Extract.Count + step.Copy.Count + step.Files.Count + step.Dirs.Count + step.Symlinks.Count + step.Hardlinks.Count + step.Remove.Count == 0)
+        if (step.Extract.Count + step.Copy.Count + step.Files.Count + step.Dirs.Count + step.Symlinks.Count + step.Hardlinks.Count + step.Remove.Count +
+            step.Nodes.Count + step.Whiteouts.Count + step.Opaque.Count == 0)
         {
             diagnostics.Error(DiagnosticCodes.EmptyStep, step.Position,
-                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks, extract or remove");
+                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks, nodes, extract, remove, whiteouts or opaque");
         }
     }
+
+    /// <summary>An entry's <c>mtime</c> as a recipe writes it: RFC 3339 or Unix seconds, either with up to
+    /// seven decimal places (100 ns, what a tar entry keeps here), before 1970 too.</summary>
+    public DateTimeOffset? EntryTime(Positioned<string> text)
+    {
+        if (ValueParsers.TryParseEntryTime(text.Value, out var time))
+        {
+            return time;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidEntryTime, text.Position,
+            $"mtime '{text.Value}' is not an RFC 3339 time such as \"2024-01-01T00:00:00.5Z\" or Unix seconds such as 1700000000 or -1.25, with at most 7 decimal places, in years 1 to 9999");
+        return null;
+    }
+
+    /// <summary>Extended attributes: names in a Linux namespace (user., security., trusted., system.), at
+    /// most 255 bytes, no NUL or '='; values at most 64 KiB.</summary>
+    public IReadOnlyDictionary<string, byte[]>? Xattrs(IEnumerable<(Positioned<string> Name, byte[] Value)> xattrs)
+    {
+        var result = new SortedDictionary<string, byte[]>(StringComparer.Ordinal);
+        foreach (var (name, value) in xattrs)
+        {
+            var problem = XattrNames.Problem(name.Value);
+            if (problem is null && value.Length > XattrNames.MaxValueBytes)
+            {
+                problem = $"its value is {value.Length} bytes; Linux keeps at most {XattrNames.MaxValueBytes}";
+            }
+
+            if (problem is not null)
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidXattr, name.Position, $"xattr '{TarInput.TarInputFailures.Printable(name.Value)}': {problem}");
+                continue;
+            }
+
+            result[name.Value] = value;
+        }
+
+        return result.Count == 0 ? null : result;
+    }
+
+    /// <summary>An xattr value as YAML writes it: text (stored as UTF-8), or <c>base64:…</c> for bytes.</summary>
+    public byte[]? XattrValue(Positioned<string> text)
+    {
+        const string Base64Prefix = "base64:";
+        if (!text.Value.StartsWith(Base64Prefix, StringComparison.Ordinal))
+        {
+            return System.Text.Encoding.UTF8.GetBytes(text.Value);
+        }
+
+        try
+        {
+            return Convert.FromBase64String(string.Concat(text.Value[Base64Prefix.Length..].Where(c => !char.IsWhiteSpace(c))));
+        }
+        catch (FormatException)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidBase64, text.Position, "the xattr value after 'base64:' is not valid base64 text");
+            return null;
+        }
+    }
+
+    /// <summary>A node's type word: <c>char</c>, <c>block</c> or <c>fifo</c>.</summary>
+    public NodeType? NodeType(Positioned<string> text)
+    {
+        switch (text.Value)
+        {
+            case "char":
+                return Recipe.NodeType.CharDevice;
+            case "block":
+                return Recipe.NodeType.BlockDevice;
+            case "fifo":
+                return Recipe.NodeType.Fifo;
+            default:
+                diagnostics.Error(DiagnosticCodes.InvalidNodeType, text.Position, $"node type '{text.Value}' is not one of char, block or fifo");
+                return null;
+        }
+    }
+
+    /// <summary>Device numbers: required for char and block devices (0 to 2097151, what the tar header's
+    /// seven octal digits hold), not given for a FIFO.</summary>
+    public void DeviceNumbers(NodeType type, int? major, int? minor, SourcePosition position)
+    {
+        if (type == Recipe.NodeType.Fifo)
+        {
+            if (major is not null || minor is not null)
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidDeviceNumber, position, "a fifo has no device numbers; leave out major and minor");
+            }
+
+            return;
+        }
+
+        if (major is null || minor is null)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidDeviceNumber, position, "a char or block device needs both 'major' and 'minor'");
+            return;
+        }
+
+        foreach (var (key, value) in new[] { ("major", major.Value), ("minor", minor.Value) })
+        {
+            if (value is < 0 or > MaxDeviceNumber)
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidDeviceNumber, position, $"{key} {value} is not a device number from 0 to {MaxDeviceNumber}");
+            }
+        }
+    }
+
+    /// <summary>A device number as YAML writes it: a whole number; null (reported) when it is not one.</summary>
+    public int? DeviceNumber(Positioned<string> text, string key)
+    {
+        if (int.TryParse(text.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var number))
+        {
+            return number;
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidDeviceNumber, text.Position, $"{key} '{text.Value}' is not a whole number from 0 to {MaxDeviceNumber}");
+        return null;
+    }
+
+    /// <summary>A path check with its typed values checked: <paramref name="type"/>, <paramref name="size"/> and
+    /// <paramref name="sha256"/> as text (YAML) or null; <c>exists: false</c> asks nothing else.</summary>
+    public PathCheck? PathCheck(PathCheck check, Positioned<string>? type = null, Positioned<string>? size = null, Positioned<string>? sha256 = null)
+    {
+        var ok = true;
+        if (type is { } t)
+        {
+            ImageEntryType? parsed = t.Value switch
+            {
+                "file" => ImageEntryType.File,
+                "dir" => ImageEntryType.Directory,
+                "symlink" => ImageEntryType.Symlink,
+                "char" => ImageEntryType.CharDevice,
+                "block" => ImageEntryType.BlockDevice,
+                "fifo" => ImageEntryType.Fifo,
+                _ => null,
+            };
+            ok &= Report(parsed is not null, t.Position, $"type '{t.Value}' is not one of file, dir, symlink, char, block or fifo");
+            check = check with { Type = parsed };
+        }
+
+        if (size is { } s)
+        {
+            var valid = long.TryParse(s.Value, NumberStyles.None, CultureInfo.InvariantCulture, out var bytes);
+            ok &= Report(valid, s.Position, $"size '{s.Value}' is not a whole number of bytes");
+            check = check with { Size = valid ? bytes : null };
+        }
+
+        if (sha256 is { } h)
+        {
+            var text = h.Value.StartsWith("sha256:", StringComparison.Ordinal) ? h.Value : "sha256:" + h.Value;
+            var valid = Digest.TryParse(text, out var digest) && digest.Algorithm == "sha256";
+            ok &= Report(valid, h.Position, $"sha256 '{h.Value}' is not 64 lowercase hex digits (optionally after 'sha256:')");
+            check = check with { Sha256 = valid ? digest : null };
+        }
+
+        ok &= Report(check.Mode is null or (>= 0 and <= Permissions.Mask), check.Position, "mode is not a file mode from 0 to 07777");
+        ok &= Report(check.Size is null or >= 0, check.Position, "size cannot be negative");
+        var asksMore = check.Type is not null || check.Mode is not null || check.Owner is not null || check.Size is not null ||
+            check.Sha256 is not null || check.Contains is not null || check.Target is not null;
+        ok &= Report(!(check.Exists == false && asksMore), check.Position,
+            $"the check of {check.Path.Value} says 'exists: false' and asks more of the path; keep 'exists: false' alone");
+        return ok ? check : null;
+    }
+
+    /// <summary>A config check must ask something.</summary>
+    public ConfigCheck? ConfigCheck(ConfigCheck check)
+    {
+        var asks = check.User is not null || check.Entrypoint is not null || check.Cmd is not null || check.WorkingDir is not null ||
+            check.Env.Count > 0 || check.Labels.Count > 0;
+        return Report(asks, check.Position, "a config check asks nothing: give it user, entrypoint, cmd, workdir, env or labels") ? check : null;
+    }
+
+    private bool Report(bool ok, SourcePosition position, string message)
+    {
+        if (!ok)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidCheck, position, message);
+        }
+
+        return ok;
+    }
+
+    /// <summary>Octal 7777777: the largest number the tar header's device fields hold.</summary>
+    private const int MaxDeviceNumber = (1 << 21) - 1;
 
     /// <summary>An environment variable name: the config stores <c>NAME=value</c>, so no '='.</summary>
     public bool EnvName(Positioned<string> name)

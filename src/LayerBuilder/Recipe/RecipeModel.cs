@@ -39,6 +39,10 @@ public sealed record BuildRecipe
 
     public IReadOnlyList<StepSpec> Steps { get; init; } = [];
 
+    /// <summary>Assertions on the finished image (recipe <c>checks</c>), evaluated before the archive is
+    /// written; a failed one fails the build (docs/recipe.md, "Checks").</summary>
+    public IReadOnlyList<ImageCheck> Checks { get; init; } = [];
+
     /// <summary>The tag of a recipe that names none.</summary>
     public const string DefaultTag = "latest";
 }
@@ -117,6 +121,15 @@ public sealed record StepSpec
 
     public IReadOnlyList<Positioned<ImagePath>> Remove { get; init; } = [];
 
+    /// <summary>Device nodes and FIFOs: tar entries only, never made on the host.</summary>
+    public IReadOnlyList<NodeSpec> Nodes { get; init; } = [];
+
+    /// <summary>Explicit <c>.wh.NAME</c> entries, written whether or not a lower layer has the path.</summary>
+    public IReadOnlyList<Positioned<ImagePath>> Whiteouts { get; init; } = [];
+
+    /// <summary>Folders marked opaque (<c>.wh..wh..opq</c>), whether or not a lower layer has them.</summary>
+    public IReadOnlyList<Positioned<ImagePath>> Opaque { get; init; } = [];
+
     public IReadOnlyList<ExtractSpec> Extract { get; init; } = [];
 
     /// <summary>What the image history shows for this step.</summary>
@@ -142,15 +155,65 @@ public sealed record CopySpec
 
     public bool PreserveMode { get; init; }
 
+    /// <summary>Carry each copied file's and folder's own extended attributes from the host (Linux).</summary>
+    public bool PreserveXattrs { get; init; }
+
+    /// <summary>Extended attributes every copied entry gets (over the host's with <see cref="PreserveXattrs"/>).</summary>
+    public IReadOnlyDictionary<string, byte[]>? Xattrs { get; init; }
+
+    /// <summary>The mtime of every copied entry, instead of the recipe's <c>created</c>.</summary>
+    public DateTimeOffset? ModifiedTime { get; init; }
+
     public SourcePosition Position { get; init; }
 }
 
 /// <summary>A tar (plain, gzip, bzip2 or zstd) unpacked under <c>dest</c>, entries keeping their own metadata.</summary>
 public sealed record ExtractSpec(Positioned<string> Source, Positioned<ImagePath> Destination, SourcePosition Position = default);
 
-public sealed record FileSpec(Positioned<ImagePath> Path, ReadOnlyMemory<byte> Content, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default);
+public sealed record FileSpec(Positioned<ImagePath> Path, ReadOnlyMemory<byte> Content, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default)
+{
+    /// <summary>Extended attributes by name, values as bytes (PAX <c>SCHILY.xattr.NAME</c>).</summary>
+    public IReadOnlyDictionary<string, byte[]>? Xattrs { get; init; }
 
-public sealed record DirSpec(Positioned<ImagePath> Path, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default);
+    /// <summary>The entry's mtime, instead of the recipe's <c>created</c>.</summary>
+    public DateTimeOffset? ModifiedTime { get; init; }
+}
+
+public sealed record DirSpec(Positioned<ImagePath> Path, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default)
+{
+    /// <inheritdoc cref="FileSpec.Xattrs"/>
+    public IReadOnlyDictionary<string, byte[]>? Xattrs { get; init; }
+
+    /// <inheritdoc cref="FileSpec.ModifiedTime"/>
+    public DateTimeOffset? ModifiedTime { get; init; }
+}
 
 /// <summary>A symlink (target kept as written) or a hardlink (target is an image path).</summary>
-public sealed record LinkSpec(Positioned<ImagePath> Path, Positioned<string> Target, OwnerSpec? Owner = null, SourcePosition Position = default);
+public sealed record LinkSpec(Positioned<ImagePath> Path, Positioned<string> Target, OwnerSpec? Owner = null, SourcePosition Position = default)
+{
+    /// <inheritdoc cref="FileSpec.ModifiedTime"/>
+    public DateTimeOffset? ModifiedTime { get; init; }
+}
+
+/// <summary>The kinds of node a step can write (recipe <c>type: char|block|fifo</c>).</summary>
+public enum NodeType
+{
+    /// <summary>A character device (<c>char</c>), tar type 3.</summary>
+    CharDevice,
+
+    /// <summary>A block device (<c>block</c>), tar type 4.</summary>
+    BlockDevice,
+
+    /// <summary>A named pipe (<c>fifo</c>), tar type 6.</summary>
+    Fifo,
+}
+
+/// <summary>A device node or FIFO; <see cref="Major"/> and <see cref="Minor"/> are for devices only.</summary>
+public sealed record NodeSpec(Positioned<ImagePath> Path, NodeType Type, int Major = 0, int Minor = 0, int? Mode = null, OwnerSpec? Owner = null, SourcePosition Position = default)
+{
+    /// <inheritdoc cref="FileSpec.Xattrs"/>
+    public IReadOnlyDictionary<string, byte[]>? Xattrs { get; init; }
+
+    /// <inheritdoc cref="FileSpec.ModifiedTime"/>
+    public DateTimeOffset? ModifiedTime { get; init; }
+}

@@ -149,6 +149,7 @@ public static class RecipeParser
             var baseSpec = ReadBase();
             var config = keys.TryGetValue("config", out var configNode) ? new ConfigReader(reader).Read(configNode) : new ConfigSpec();
             var steps = ReadSteps(defaults);
+            var imageChecks = keys.TryGetValue("checks", out var checksNode) ? new CheckReader(reader).Read(checksNode) : [];
             if (image is null || Diagnostics.HasErrors)
             {
                 return null;
@@ -167,6 +168,7 @@ public static class RecipeParser
                 Defaults = defaults,
                 Config = config,
                 Steps = steps,
+                Checks = imageChecks,
             };
         }
 

@@ -1,5 +1,6 @@
 using System.Text;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
 using YamlDotNet.RepresentationModel;
 
 namespace LayerBuilder.Recipe;
@@ -31,8 +32,10 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             Symlinks = Items(map, "symlinks", what, (n, w) => Link(n, w, RecipeKeys.Symlink, symlink: true)),
             Hardlinks = Items(map, "hardlinks", what, (n, w) => Link(n, w, RecipeKeys.Hardlink, symlink: false)),
             Extract = Items(map, "extract", what, Extract),
-            Remove = Items(map, "remove", what, (n, w) => values.ImagePathValue(n, $"an item of 'remove' in {w}") is { } p ? new[] { p } : null)
-                .SelectMany(p => p).ToList(),
+            Remove = Paths(map, "remove", what, entry: false),
+            Nodes = Items(map, "nodes", what, Node),
+            Whiteouts = Paths(map, "whiteouts", what, entry: true),
+            Opaque = Paths(map, "opaque", what, entry: true),
         };
 
         if (!map.Keys.Any(k => k != "name"))
@@ -43,6 +46,15 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
 
         return step;
     }
+
+    /// <summary>A list of image paths (<c>remove</c>, <c>whiteouts</c>, <c>opaque</c>); the markers' paths are
+    /// entries' paths, so no component may be named like a whiteout itself.</summary>
+    private List<Positioned<ImagePath>> Paths(IReadOnlyDictionary<string, YamlNode> map, string key, string what, bool entry) =>
+        Items(map, key, what, (n, w) => reader.PositionedScalar(n, $"an item of '{key}' in {w}") is { } text &&
+            (entry ? values.Checks.EntryPath(text, $"an item of '{key}' in {w}") : values.Checks.ImagePath(text, $"an item of '{key}' in {w}")) is { } p
+                ? new[] { p }
+                : null)
+            .SelectMany(p => p).ToList();
 
     private List<T> Items<T>(IReadOnlyDictionary<string, YamlNode> map, string key, string what, Func<YamlNode, string, T?> read)
     {
@@ -100,6 +112,9 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             DirMode = dirMode,
             Owner = values.Owner(map, "owner"),
             PreserveMode = preserve,
+            PreserveXattrs = map.TryGetValue("preserveXattrs", out var px) && reader.Boolean(px, "'preserveXattrs'") == true,
+            Xattrs = values.Xattrs(map),
+            ModifiedTime = values.EntryTime(map),
             Position = reader.Position(node),
         };
     }
@@ -156,7 +171,9 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
 
         var mode = values.Mode(map, "mode");
         var owner = values.Owner(map, "owner");
-        return path is null ? null : new FileSpec(path.Value, content, mode, owner, reader.Position(node));
+        var xattrs = values.Xattrs(map);
+        var mtime = values.EntryTime(map);
+        return path is null ? null : new FileSpec(path.Value, content, mode, owner, reader.Position(node)) { Xattrs = xattrs, ModifiedTime = mtime };
     }
 
     private DirSpec? Dir(YamlNode node, string what)
@@ -171,7 +188,39 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
         var path = values.EntryPathValue(map, "path", where, node);
         var mode = values.Mode(map, "mode");
         var owner = values.Owner(map, "owner");
-        return path is null ? null : new DirSpec(path.Value, mode, owner, reader.Position(node));
+        var xattrs = values.Xattrs(map);
+        var mtime = values.EntryTime(map);
+        return path is null ? null : new DirSpec(path.Value, mode, owner, reader.Position(node)) { Xattrs = xattrs, ModifiedTime = mtime };
+    }
+
+    private NodeSpec? Node(YamlNode node, string what)
+    {
+        var where = $"a 'nodes' item of {what}";
+        var map = reader.Mapping(node, where, RecipeKeys.Node);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var path = values.EntryPathValue(map, "path", where, node);
+        var type = values.Required(map, "type", where, node) is { } text ? values.Checks.NodeType(text) : null;
+        var majorText = map.TryGetValue("major", out var ma) ? reader.PositionedScalar(ma, "'major'") : null;
+        var minorText = map.TryGetValue("minor", out var mi) ? reader.PositionedScalar(mi, "'minor'") : null;
+        var major = majorText is { } a ? values.Checks.DeviceNumber(a, "major") : null;
+        var minor = minorText is { } b ? values.Checks.DeviceNumber(b, "minor") : null;
+        var numbersRead = (majorText is null || major is not null) && (minorText is null || minor is not null);
+        if (type is { } t && numbersRead)
+        {
+            values.Checks.DeviceNumbers(t, major, minor, reader.Position(node));
+        }
+
+        var mode = values.Mode(map, "mode");
+        var owner = values.Owner(map, "owner");
+        var xattrs = values.Xattrs(map);
+        var mtime = values.EntryTime(map);
+        return path is null || type is null
+            ? null
+            : new NodeSpec(path.Value, type.Value, major ?? 0, minor ?? 0, mode, owner, reader.Position(node)) { Xattrs = xattrs, ModifiedTime = mtime };
     }
 
     private LinkSpec? Link(YamlNode node, string what, string[] keys, bool symlink)
@@ -195,6 +244,7 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
         }
 
         var owner = values.Owner(map, "owner");
-        return path is null || target is null ? null : new LinkSpec(path.Value, target.Value, owner, reader.Position(node));
+        var mtime = values.EntryTime(map);
+        return path is null || target is null ? null : new LinkSpec(path.Value, target.Value, owner, reader.Position(node)) { ModifiedTime = mtime };
     }
 }

@@ -28,6 +28,44 @@ internal static partial class ValueParsers
         return true;
     }
 
+    /// <summary>An entry's mtime: RFC 3339 or (possibly negative) Unix seconds, each with at most 7 decimal places.</summary>
+    public static bool TryParseEntryTime(string text, out DateTimeOffset value)
+    {
+        value = default;
+        var dot = text.IndexOf('.', StringComparison.Ordinal);
+        if (dot >= 0)
+        {
+            var digits = text.AsSpan(dot + 1);
+            var end = digits.IndexOfAnyExceptInRange('0', '9');
+            if ((end < 0 ? digits.Length : end) > MaxFractionDigits)
+            {
+                return false;
+            }
+        }
+
+        if (RfcTimestamp().IsMatch(text))
+        {
+            return TryParseTimestamp(text, out value);
+        }
+
+        if (!UnixSeconds().IsMatch(text) || !decimal.TryParse(text, NumberStyles.AllowLeadingSign | NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+        {
+            return false;
+        }
+
+        var ticks = (seconds * TimeSpan.TicksPerSecond) + DateTimeOffset.UnixEpoch.UtcTicks;
+        if (ticks < DateTimeOffset.MinValue.UtcTicks || ticks > DateTimeOffset.MaxValue.UtcTicks)
+        {
+            return false;
+        }
+
+        value = new DateTimeOffset((long)ticks, TimeSpan.Zero);
+        return true;
+    }
+
+    /// <summary>100 ns, the resolution of <see cref="DateTimeOffset"/>.</summary>
+    private const int MaxFractionDigits = 7;
+
     public static bool TryParseEpoch(string text, out DateTimeOffset value)
     {
         value = default;
@@ -115,6 +153,9 @@ internal static partial class ValueParsers
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$")]
     private static partial Regex RfcTimestamp();
+
+    [GeneratedRegex(@"^-?\d+(\.\d+)?$")]
+    private static partial Regex UnixSeconds();
 
     [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(h|ms|m|s|us|µs|ns))+$")]
     private static partial Regex Duration();

@@ -16,6 +16,30 @@ internal sealed class ValueReader(YamlNodeReader reader)
     public OwnerSpec? Owner(IReadOnlyDictionary<string, YamlNode> map, string key) =>
         map.TryGetValue(key, out var node) && reader.PositionedScalar(node, $"'{key}'") is { } text ? Checks.Owner(text, key) : null;
 
+    /// <summary>An entry's <c>mtime</c>, when it has one.</summary>
+    public DateTimeOffset? EntryTime(IReadOnlyDictionary<string, YamlNode> map) =>
+        map.TryGetValue("mtime", out var node) && reader.PositionedScalar(node, "'mtime'") is { } text ? Checks.EntryTime(text) : null;
+
+    /// <summary>An entry's <c>xattrs</c> mapping (name to text, or <c>base64:…</c> for bytes), when it has one.</summary>
+    public IReadOnlyDictionary<string, byte[]>? Xattrs(IReadOnlyDictionary<string, YamlNode> map)
+    {
+        if (!map.TryGetValue("xattrs", out var node) || reader.StringMap(node, "'xattrs'", expand: false) is not { } pairs)
+        {
+            return null;
+        }
+
+        var values = new List<(Positioned<string>, byte[])>();
+        foreach (var (name, value) in pairs)
+        {
+            if (Checks.XattrValue(value) is { } bytes)
+            {
+                values.Add((name, bytes));
+            }
+        }
+
+        return Checks.Xattrs(values);
+    }
+
     public Positioned<ImagePath>? ImagePathValue(IReadOnlyDictionary<string, YamlNode> map, string key, string what, YamlNode parent) =>
         Required(map, key, what, parent) is { } text ? Checks.ImagePath(text, $"'{key}' of {what}") : null;
 

@@ -21,9 +21,11 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
     private int filled; // bytes of the header at nextHeader seen so far
     private long position; // offset in the tar of the next byte the stream below returns
     private long nextHeader; // where the next header block starts
-    private byte[]? pax; // the records of a PAX 'x' header being collected
+    private byte[]? pax; // the data of a PAX 'x' header or a GNU 'L' or 'K' long name being collected
+    private char paxType;
     private long paxStart;
     private int paxFilled;
+    private byte[]? pendingPax, pendingLongName, pendingLongLink; // what the next entry header gets
     private long? paxSize; // the size a PAX header gave the next header
     private bool ended; // the end-of-archive block was seen
     private byte[]? lastEntryHeader; // a copy, so a name is decoded only when a message needs it
@@ -33,6 +35,18 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
 
     /// <summary>True while the input has given no byte at all: an empty file is an empty tar.</summary>
     public bool IsEmpty => position == 0;
+
+    /// <summary>The PAX records (raw bytes) that preceded the last entry header, or null.</summary>
+    public byte[]? EntryPax { get; private set; }
+
+    /// <summary>The GNU long name ('L') that preceded the last entry header, NUL-terminated as stored, or null.</summary>
+    public byte[]? EntryLongName { get; private set; }
+
+    /// <summary>The GNU long link name ('K') that preceded the last entry header, or null.</summary>
+    public byte[]? EntryLongLink { get; private set; }
+
+    /// <summary>The last entry header (not a long-name or PAX header), or null before the first.</summary>
+    public ReadOnlySpan<byte> EntryHeader => lastEntryHeader;
 
     /// <summary>The name in the last entry header read (not a long-name or PAX header), for messages.</summary>
     public string? LastName => lastEntryHeader is null ? null : TarHeaderBlock.Name(lastEntryHeader);
@@ -182,7 +196,22 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
                 paxFilled += count;
                 if (paxFilled == pax.Length)
                 {
-                    paxSize = PaxOverrides.Size(pax);
+                    // Kept as bytes for the entry they describe: the tar library decodes them as UTF-8,
+                    // which loses binary xattr values and names that are not UTF-8.
+                    switch (paxType)
+                    {
+                        case 'x':
+                            paxSize = PaxOverrides.Size(pax);
+                            pendingPax = pax;
+                            break;
+                        case 'L':
+                            pendingLongName = pax;
+                            break;
+                        default:
+                            pendingLongLink = pax;
+                            break;
+                    }
+
                     pax = null;
                 }
 
@@ -246,9 +275,10 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
                 }
 
                 dataSize = size;
-                if (type == 'x' && size > 0)
+                if (type is 'x' or 'L' or 'K' && size > 0)
                 {
                     pax = new byte[size];
+                    paxType = type;
                     paxStart = at + TarHeaderBlock.Length;
                     paxFilled = 0;
                 }
@@ -275,6 +305,8 @@ internal sealed class TarBlockGuard(Stream inner, TarInputSource source) : Strea
         {
             lastEntryHeader ??= new byte[TarHeaderBlock.Length];
             header.CopyTo(lastEntryHeader, 0);
+            (EntryPax, EntryLongName, EntryLongLink) = (pendingPax, pendingLongName, pendingLongLink);
+            (pendingPax, pendingLongName, pendingLongLink) = (null, null, null);
         }
 
         nextHeader = at + TarHeaderBlock.Length + ((dataSize + TarHeaderBlock.Length - 1) / TarHeaderBlock.Length * TarHeaderBlock.Length);

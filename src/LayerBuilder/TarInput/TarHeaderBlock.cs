@@ -1,4 +1,3 @@
-using System.Text;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Layers;
 
@@ -60,6 +59,9 @@ internal static class TarHeaderBlock
 
         return name;
     }
+
+    /// <summary>The link target as stored in the header.</summary>
+    public static string LinkName(ReadOnlySpan<byte> block) => Text(block.Slice(UstarFields.LinkNameOffset, UstarFields.LinkNameLength));
 
     /// <summary>True when the stored checksum matches the header's bytes (summed unsigned, or signed as some old tars did).</summary>
     public static bool ChecksumMatches(ReadOnlySpan<byte> block)
@@ -172,6 +174,6 @@ internal static class TarHeaderBlock
     private static string Text(ReadOnlySpan<byte> field)
     {
         var end = field.IndexOf((byte)0);
-        return Encoding.UTF8.GetString(end < 0 ? field : field[..end]);
+        return FileSystem.TarText.GetString(end < 0 ? field : field[..end]);
     }
 }

@@ -24,6 +24,15 @@ internal sealed class TarInputReader : IDisposable, IAsyncDisposable
 
     public TarInputSource Source { get; }
 
+    /// <summary>The name of the entry last returned, byte for byte (not UTF-8 bytes kept, <see cref="FileSystem.TarText"/>).</summary>
+    public string NameOf(TarEntry entry) => RawEntryFields.Name(guard, entry.Name);
+
+    /// <summary>The link target of the entry last returned, byte for byte.</summary>
+    public string LinkNameOf(TarEntry entry) => RawEntryFields.LinkName(guard, entry.LinkName);
+
+    /// <summary>The extended attributes of the entry last returned, values as bytes; null when it has none.</summary>
+    public SortedDictionary<string, byte[]>? XattrsOfLast() => RawEntryFields.Xattrs(guard);
+
     /// <summary>The name of the last entry returned, for messages.</summary>
     public string? LastEntry { get; private set; }
 

@@ -199,6 +199,46 @@ public static class BadInputTable
             ["LB2004", "LB2001", "LB2003"],
             ["cannot remove /nothing", "'", "absent", "written twice"]);
 
+        // Fixture entries (docs/recipe.md: nodes, xattrs, mtime, whiteouts, opaque, byte escapes).
+        yield return Row("node of an unknown type", Header + "steps:\n  - nodes:\n      - { path: /dev/x, type: »socket }\n", "LB1042", "'socket'", "char, block or fifo");
+        yield return Row("device without device numbers", Header + "steps:\n  - nodes:\n      - »{ path: /dev/x, type: char, major: 1 }\n", "LB1043", "needs both 'major' and 'minor'");
+        yield return Row("fifo with device numbers", Header + "steps:\n  - nodes:\n      - »{ path: /run/p, type: fifo, major: 1, minor: 2 }\n", "LB1043", "a fifo has no device numbers");
+        yield return Row("device number over the header's digits", Header + "steps:\n  - nodes:\n      - »{ path: /dev/x, type: block, major: 2097152, minor: 0 }\n", "LB1043", "major 2097152", "2097151");
+        yield return Row("xattr outside the Linux namespaces", Header + "steps:\n  - files:\n      - { path: /a, content: a, xattrs: { »com.apple.quarantine: x } }\n", "LB1044", "'com.apple.quarantine'", "user.NAME");
+        yield return Row("xattr value that is not base64", Header + "steps:\n  - dirs:\n      - { path: /a, xattrs: { security.capability: »\"base64:%%\" } }\n", "LB1028", "after 'base64:'");
+        yield return Row("mtime that is no time", Header + "steps:\n  - files:\n      - { path: /a, content: a, mtime: »yesterday }\n", "LB1045", "mtime 'yesterday'", "RFC 3339", "Unix seconds");
+        yield return Row("mtime finer than 100 ns", Header + "steps:\n  - dirs:\n      - { path: /a, mtime: »1.123456789 }\n", "LB1045", "7 decimal places");
+        yield return Row("byte escape without two hex digits", Header + "steps:\n  - files:\n      - { path: »'/caf\\xE', content: a }\n", "LB1046", "two hex digits", "\\xNN");
+        yield return Row("byte escape of a slash", Header + "steps:\n  - whiteouts: [»'/a\\x2Fb']\n", "LB1046", "\\x2F", "'/'");
+        yield return Row("check that says exists false and asks more", Header + "steps:\n  - dirs: [{ path: /a }]\nchecks:\n  - »{ path: /a, exists: false, mode: \"0755\" }\n", "LB1047", "keep 'exists: false' alone");
+        yield return Row("check of an unknown type", Header + "steps:\n  - dirs: [{ path: /a }]\nchecks:\n  - { path: /a, type: »socket }\n", "LB1047", "type 'socket'");
+        yield return Row("check with a path and config", Header + "steps:\n  - dirs: [{ path: /a }]\nchecks:\n  - »{ path: /a, config: { user: root } }\n", "LB1047", "not both");
+        yield return Row("check with a sha256 that is not one", Header + "steps:\n  - dirs: [{ path: /a }]\nchecks:\n  - { path: /a, sha256: »abc }\n", "LB1047", "64 lowercase hex digits");
+        yield return Row("whiteout of a path the step writes", Header + "steps:\n  - files: [{ path: /a, content: a }]\n    whiteouts: [»/a]\n", "LB2026", "whiteout /a", "cannot both delete and write");
+        yield return Row("whiteout given twice", Header + "steps:\n  - whiteouts: [/gone, »/gone]\n", "LB2026", "given twice");
+        yield return Row("opaque path written as a file", Header + "steps:\n  - files: [{ path: /a, content: a }]\n    opaque: [»/a]\n", "LB2026", "opaque /a", "file");
+
+        // Checks the recipe makes on its image: exit 1, at the check, no archive.
+        yield return Row("check of a path the image lacks", Header + "steps:\n  - dirs: [{ path: /a }]\nchecks:\n  - »{ path: /missing }\n", "LB6001", "check of /missing", "no such path");
+        yield return Row("check that a removed path is gone", Header + "steps:\n  - files: [{ path: /a, content: a }]\n  - whiteouts: [/b]\nchecks:\n  - »{ path: /a, exists: false }\n", "LB6002", "it exists (a file)");
+        yield return Row("check of a type, mode and owner", Header + "steps:\n  - dirs: [{ path: /a, mode: \"0700\", owner: \"1:2\" }]\nchecks:\n  - »»»{ path: /a, type: fifo, mode: \"0755\", owner: \"0:0\" }\n",
+            ["LB6003", "LB6004", "LB6005"], ["it is a folder, not a FIFO", "mode is 0700, not 0755", "owner is 1:2, not 0:0"]);
+        yield return Row("check of a file's content", Header + "steps:\n  - files: [{ path: /a, content: hello }]\nchecks:\n  - »»»{ path: /a, size: 4, sha256: \"0000000000000000000000000000000000000000000000000000000000000000\", contains: bye }\n",
+            ["LB6006", "LB6007", "LB6008"], ["5 bytes, not 4", "sha256:2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824", "does not contain 'bye'"]);
+        yield return Row("check of a symlink's target", Header + "steps:\n  - symlinks: [{ path: /a, target: b }]\nchecks:\n  - »{ path: /a, target: c }\n", "LB6009", "points at 'b', not 'c'");
+        yield return Row("check of the config", Header + "config: { user: \"1000\", env: { A: \"1\" } }\nsteps:\n  - dirs: [{ path: /a }]\nchecks:\n  - »config: { user: root }\n  - »»config: { env: { A: \"2\", B: \"3\" } }\n",
+            ["LB6010", "LB6010", "LB6010"], ["User is '1000', not 'root'", "Env has A=1, not A=2", "Env has no B"]);
+        yield return Row("built image with another id than expected", Header + "steps:\n  - dirs: [{ path: /a }]\n", [], ["LB6011", "not the expected sha256:0000000000000000000000000000000000000000000000000000000000000000"]) with
+        {
+            Arguments = ["--expect-image-id", "sha256:0000000000000000000000000000000000000000000000000000000000000000"],
+            Where = _ => "expected-image-id:1:1",
+        };
+        yield return Row("expected image id that is no id", Header, [], ["LB1048", "--expect-image-id 'abc'"]) with
+        {
+            Arguments = ["--expect-image-id", "abc"],
+            Where = _ => "--expect-image-id:1:1",
+        };
+
         // The command line.
         yield return Row("created on the command line that is no time", Header, [], ["LB1013", "--created 'soon'"]) with
         {

@@ -64,6 +64,9 @@ public sealed class BuilderCoversTheRecipeTests
         new TestCaseData(RecipeKeys.Extract, typeof(StepBuilder), "Extract").SetArgDisplayNames("extract"),
         new TestCaseData(RecipeKeys.Defaults, typeof(RecipeBuilder), "Defaults").SetArgDisplayNames("defaults"),
         new TestCaseData(RecipeKeys.Healthcheck, typeof(ConfigBuilder), "Healthcheck").SetArgDisplayNames("healthcheck"),
+        new TestCaseData(RecipeKeys.Node, typeof(StepBuilder), "Node").SetArgDisplayNames("nodes"),
+        new TestCaseData(RecipeKeys.Check.Where(k => k != "config").ToArray(), typeof(RecipeBuilder), "Check").SetArgDisplayNames("checks"),
+        new TestCaseData(RecipeKeys.ConfigCheck, typeof(RecipeBuilder), "CheckConfig").SetArgDisplayNames("checks config"),
     ];
 
     [TestCaseSource(nameof(ItemsWithParameters))]

@@ -17,6 +17,7 @@ public static class RecipePairs
     public const string Rootfs = "rootfs base (the golden fixture)";
     public const string OnImageArchive = "image archive base";
     public const string OnOciLayout = "OCI layout base";
+    public const string FixtureEntries = "fixture entries and checks";
 
     /// <summary>The pairs by name; <paramref name="bases"/> holds the base archives <see cref="WriteBasesAsync"/> made.</summary>
     public static IReadOnlyDictionary<string, RecipePair> All(string bases) => new Dictionary<string, RecipePair>
@@ -25,9 +26,84 @@ public static class RecipePairs
         [Rootfs] = new(Rootfs, File.ReadAllText(Path.Combine(Fixture, "layerbuild.yml")), Fixture, () => RootfsCode(Fixture), Layers: 5),
         [OnImageArchive] = new(OnImageArchive, OnImageArchiveYaml, bases, () => OnImageArchiveCode(bases), Layers: 6),
         [OnOciLayout] = new(OnOciLayout, OnOciLayoutYaml, bases, () => OnOciLayoutCode(bases), Layers: 7),
+        [FixtureEntries] = new(FixtureEntries, FixtureEntriesYaml, Fixture, () => FixtureEntriesCode(Fixture), Layers: 2),
     };
 
-    public static IEnumerable<string> Names => [EveryKind, Rootfs, OnImageArchive, OnOciLayout];
+    public static IEnumerable<string> Names => [EveryKind, Rootfs, OnImageArchive, OnOciLayout, FixtureEntries];
+
+    /// <summary>Every fixture entry key (nodes, xattrs, mtime, whiteouts, opaque, byte escapes) and checks.</summary>
+    private const string FixtureEntriesYaml = """
+        image: fixtures/entries
+        created: "2024-01-01T00:00:00Z"
+        config: { user: "1000:1000" }
+        steps:
+          - name: entries
+            files:
+              - path: /usr/bin/ping
+                content: "ping\n"
+                mode: "4755"
+                xattrs: { security.capability: "base64:AQAAAgAgAAAAAAAAAAAAAAAAAAA=", user.note: text }
+                mtime: "1969-12-31T23:59:58.5Z"
+              - { path: '/data/caf\xE9', content: "latin-1 name\n", mtime: 1700000000.1234567 }
+            dirs:
+              - { path: /tmp, mode: "1777", xattrs: { user.dir: "yes" }, mtime: -86400 }
+              - { path: /srv/shared, mode: "2775", owner: "0:50" }
+            nodes:
+              - { path: /dev/null, type: char, major: 1, minor: 3, mode: "0666", xattrs: { user.node: dev }, mtime: 1 }
+              - { path: /dev/sda, type: block, major: 8, minor: 0, mode: "0660", owner: "0:6" }
+              - { path: /run/app.fifo, type: fifo, mode: "0600", owner: "1000:1000" }
+            copy:
+              - { src: app/, dest: /srv/app/, xattrs: { user.copied: "1" }, mtime: "2000-01-01T00:00:00.5Z" }
+            symlinks:
+              - { path: /usr/bin/ping6, target: ping, mtime: 2 }
+          - name: markers
+            whiteouts: [/etc/never-was, '/data/old\xFF']
+            opaque: [/srv/app]
+            hardlinks:
+              - { path: /usr/bin/ping-again, target: /usr/bin/ping, mtime: 3 }
+        checks:
+          - { path: /dev/null, type: char, mode: "0666", owner: "0:0" }
+          - { path: /run/app.fifo, type: fifo }
+          - { path: /usr/bin/ping, type: file, mode: "4755", size: 5, contains: ping }
+          - { path: /usr/bin/ping6, type: symlink, target: ping }
+          - { path: '/data/caf\xE9', exists: true }
+          - { path: /srv/app, type: dir, exists: true }
+          - config: { user: "1000:1000" }
+        """;
+
+    private static BuildRecipe FixtureEntriesCode(string folder)
+    {
+        var capability = Convert.FromBase64String("AQAAAgAgAAAAAAAAAAAAAAAAAAA=");
+        static Dictionary<string, byte[]> Text(string name, string value) => new() { [name] = System.Text.Encoding.UTF8.GetBytes(value) };
+        return RecipeBuilder.FromScratch("fixtures/entries")
+            .BaseDirectory(folder)
+            .Created(new DateTimeOffset(2024, 1, 1, 0, 0, 0, TimeSpan.Zero))
+            .Step("entries", s => s
+                .File("/usr/bin/ping", "ping\n", mode: (UnixFileMode)0b100_111_101_101,
+                    xattrs: new Dictionary<string, byte[]> { ["security.capability"] = capability, ["user.note"] = "text"u8.ToArray() },
+                    mtime: DateTimeOffset.UnixEpoch.AddSeconds(-1.5))
+                .File(@"/data/caf\xE9", "latin-1 name\n", mtime: DateTimeOffset.UnixEpoch.AddTicks(17_000_000_001_234_567))
+                .Dir("/tmp", mode: (UnixFileMode)0b001_111_111_111, xattrs: Text("user.dir", "yes"), mtime: DateTimeOffset.UnixEpoch.AddDays(-1))
+                .Dir("/srv/shared", mode: (UnixFileMode)0b010_111_111_101, owner: "0:50")
+                .Node("/dev/null", NodeType.CharDevice, major: 1, minor: 3, mode: (UnixFileMode)0b110_110_110, xattrs: Text("user.node", "dev"), mtime: DateTimeOffset.UnixEpoch.AddSeconds(1))
+                .Node("/dev/sda", NodeType.BlockDevice, major: 8, minor: 0, mode: (UnixFileMode)0b110_110_000, owner: "0:6")
+                .Node("/run/app.fifo", NodeType.Fifo, mode: (UnixFileMode)0b110_000_000, owner: EntryOwner.Ids(1000, 1000))
+                .Copy("app/", "/srv/app/", xattrs: Text("user.copied", "1"), mtime: new DateTimeOffset(2000, 1, 1, 0, 0, 0, 500, TimeSpan.Zero))
+                .Symlink("/usr/bin/ping6", "ping", mtime: DateTimeOffset.UnixEpoch.AddSeconds(2)))
+            .Step("markers", s => s
+                .Whiteout("/etc/never-was", @"/data/old\xFF")
+                .Opaque("/srv/app")
+                .Hardlink("/usr/bin/ping-again", "/usr/bin/ping", mtime: DateTimeOffset.UnixEpoch.AddSeconds(3)))
+            .Check("/dev/null", type: ImageEntryType.CharDevice, mode: (UnixFileMode)0b110_110_110, owner: "0:0")
+            .Check("/run/app.fifo", type: ImageEntryType.Fifo)
+            .Check("/usr/bin/ping", type: ImageEntryType.File, mode: (UnixFileMode)0b100_111_101_101, size: 5, contains: "ping")
+            .Check("/usr/bin/ping6", type: ImageEntryType.Symlink, target: "ping")
+            .Check(@"/data/caf\xE9", exists: true)
+            .Check("/srv/app", type: ImageEntryType.Directory, exists: true)
+            .Config(c => c.User("1000:1000"))
+            .CheckConfig(user: "1000:1000")
+            .Build();
+    }
 
     /// <summary>The golden fixture's folder: host files to copy, a rootfs tar, a gzipped tar to extract.</summary>
     public static string Fixture => Path.Combine(GoldenImages.GoldenFolder, "every-entry-kind");

@@ -272,6 +272,9 @@ public sealed class SchemaAcceptsRecipesTests
         (nameof(RecipeKeys.Step), "symlinks") => nameof(RecipeKeys.Symlink),
         (nameof(RecipeKeys.Step), "hardlinks") => nameof(RecipeKeys.Hardlink),
         (nameof(RecipeKeys.Step), "extract") => nameof(RecipeKeys.Extract),
+        (nameof(RecipeKeys.Step), "nodes") => nameof(RecipeKeys.Node),
+        (nameof(RecipeKeys.Root), "checks") => nameof(RecipeKeys.Check),
+        (nameof(RecipeKeys.Check), "config") => nameof(RecipeKeys.ConfigCheck),
         _ => null,
     };
 }

@@ -27,6 +27,9 @@ public sealed class SchemaKeysTests
         [nameof(RecipeKeys.Dir)] = ["/$defs/dir"],
         [nameof(RecipeKeys.Symlink)] = ["/$defs/symlink"],
         [nameof(RecipeKeys.Hardlink)] = ["/$defs/hardlink"],
+        [nameof(RecipeKeys.Node)] = ["/$defs/node"],
+        [nameof(RecipeKeys.Check)] = ["/$defs/check"],
+        [nameof(RecipeKeys.ConfigCheck)] = ["/$defs/configCheck"],
     };
 
     private static IEnumerable<TestCaseData> Mappings() => KeyLists().Select(pair =>

@@ -12,11 +12,18 @@ public static class IndependentReader
 {
     private static readonly string Script = Path.Combine(RepositoryRoot.Path, "tests", "LayerBuilder.Tests", "Support", "independent_reader.py");
 
-    public static List<JsonElement> Entries(string archive)
+    /// <param name="archive">A save-format archive (docker, or oci with its manifest.json).</param>
+    /// <param name="details">Adds each entry's layer number, name bytes, device numbers, exact PAX mtime
+    /// and every PAX record with its value's bytes in hex (see the script).</param>
+    public static List<JsonElement> Entries(string archive, bool details = false)
     {
         var start = new ProcessStartInfo("python3") { RedirectStandardOutput = true, RedirectStandardError = true, StandardOutputEncoding = Encoding.UTF8 };
         start.ArgumentList.Add(Script);
         start.ArgumentList.Add(archive);
+        if (details)
+        {
+            start.ArgumentList.Add("--details");
+        }
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();

@@ -42,6 +42,13 @@ public sealed class DiagnosticCodesTests
         ("LB1034", "ComplexKey"),
         ("LB1035", "WhiteoutPath"),
         ("LB1036", "InvalidBaseReference"),
+        ("LB1042", "InvalidNodeType"),
+        ("LB1043", "InvalidDeviceNumber"),
+        ("LB1044", "InvalidXattr"),
+        ("LB1045", "InvalidEntryTime"),
+        ("LB1046", "InvalidPathEscape"),
+        ("LB1047", "InvalidCheck"),
+        ("LB1048", "InvalidImageId"),
         ("LB2001", "SourceNotFound"),
         ("LB2002", "GlobMatchesNothing"),
         ("LB2003", "DuplicatePath"),
@@ -66,6 +73,7 @@ public sealed class DiagnosticCodesTests
         ("LB2022", "MetadataTooLarge"),
         ("LB2023", "InputDamaged"),
         ("LB2024", "ImageArchiveUnreadable"),
+        ("LB2026", "MarkerConflict"),
         ("LB3001", "OutputNotWritable"),
         ("LB3002", "OutputInsideSource"),
         ("LB3003", "OutputIsInput"),
@@ -101,6 +109,17 @@ public sealed class DiagnosticCodesTests
         ("LB5032", "EngineRefusedImage"),
         ("LB5040", "PushDigestMismatch"),
         ("LB5041", "CompressedLayerChanged"),
+        ("LB6001", "CheckedPathMissing"),
+        ("LB6002", "CheckedPathPresent"),
+        ("LB6003", "CheckedTypeDiffers"),
+        ("LB6004", "CheckedModeDiffers"),
+        ("LB6005", "CheckedOwnerDiffers"),
+        ("LB6006", "CheckedSizeDiffers"),
+        ("LB6007", "CheckedDigestDiffers"),
+        ("LB6008", "CheckedTextMissing"),
+        ("LB6009", "CheckedTargetDiffers"),
+        ("LB6010", "CheckedConfigDiffers"),
+        ("LB6011", "ImageIdDiffers"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
@@ -141,5 +160,5 @@ public sealed class DiagnosticCodesTests
 
     [Test]
     public void Numbers_fall_in_the_documented_ranges() =>
-        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 5, 9));
+        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 5, 6, 9));
 }
