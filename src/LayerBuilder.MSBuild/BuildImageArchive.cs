@@ -4,7 +4,6 @@ using LayerBuilder.Build;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Engine;
 using LayerBuilder.Layers;
-using LayerBuilder.Recipe;
 using Microsoft.Build.Framework;
 
 namespace LayerBuilder.MSBuild;
@@ -75,7 +74,7 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         var diagnostics = new DiagnosticLogger(Log, ProjectFile);
         try
         {
-            var recipe = RecipeParser.ParseFile(Recipe, options);
+            var recipe = ComposeRecipe(options, ProjectFile);
             var request = new BuildRequest(recipe, Output)
             {
                 Format = format,
@@ -124,13 +123,13 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         }
         catch (OperationCanceledException) when (cancellation.IsCancellationRequested)
         {
-            Log.LogError(null, DiagnosticCodes.Cancelled.Id, null, Recipe, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticCodes.Cancelled.Id, null, RecipeShown, 0, 0, 0, 0,
                 $"image build cancelled; nothing was written to {Output}");
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // A bug, not a user error: say so in one line; the stack trace is for detailed logs.
-            Log.LogError(null, DiagnosticCodes.Internal.Id, null, Recipe, 0, 0, 0, 0,
+            Log.LogError(null, DiagnosticCodes.Internal.Id, null, RecipeShown, 0, 0, 0, 0,
                 $"internal error: {e.GetType().Name}: {e.Message} (please report it)");
             Log.LogMessage(MessageImportance.Low, e.ToString());
         }

@@ -13,6 +13,7 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, string? projectFil
     private static readonly Dictionary<string, string> OptionProperties = new(StringComparer.Ordinal)
     {
         ["--tag"] = "LayerBuildTags",
+        ["--arg"] = "LayerBuildArg",
         ["--created"] = "LayerBuildCreated",
         ["SOURCE_DATE_EPOCH"] = "SOURCE_DATE_EPOCH",
         ["DOCKER_HOST"] = "DOCKER_HOST",

@@ -16,6 +16,7 @@ internal static class RecipeOptionsMapper
     public static RecipeOptions? Map(ITaskItem[]? args, string[]? tags, string? created, string? sourceDateEpoch, TaskLoggingHelper? log, string? projectFile)
     {
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        var automatic = new HashSet<string>(StringComparer.Ordinal);
         var valid = true;
         foreach (var item in args ?? [])
         {
@@ -29,6 +30,16 @@ internal static class RecipeOptionsMapper
             }
 
             values[name] = item.GetMetadata("Value");
+
+            // The args the targets always pass (PublishDir, Version, ...) need no use; a LayerBuildArg does.
+            if (item.GetMetadata("Automatic") == "true")
+            {
+                automatic.Add(name);
+            }
+            else
+            {
+                automatic.Remove(name);
+            }
         }
 
         if (!valid)
@@ -42,6 +53,7 @@ internal static class RecipeOptionsMapper
             Tags = (tags ?? []).Select(t => t.Trim()).Where(t => t.Length > 0).ToList(),
             Created = string.IsNullOrWhiteSpace(created) ? null : created.Trim(),
             SourceDateEpoch = string.IsNullOrWhiteSpace(sourceDateEpoch) ? null : sourceDateEpoch.Trim(),
+            QuietArgs = automatic,
         };
     }
 }

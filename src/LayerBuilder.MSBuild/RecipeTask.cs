@@ -1,3 +1,5 @@
+using LayerBuilder.MSBuild.Publish;
+using LayerBuilder.Recipe;
 using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
 
@@ -7,9 +9,15 @@ namespace LayerBuilder.MSBuild;
 /// the archive and what overrides the recipe. Declared once so the tasks cannot drift apart.</summary>
 public abstract class RecipeTask : Task
 {
-    /// <summary>The recipe file, absolute.</summary>
+    /// <summary>The recipe file, absolute; empty when the project has none (the properties make the image).</summary>
+    public string? Recipe { get; set; }
+
+    /// <summary>The recipe the properties make (<see cref="WritePublishRecipe"/>), absolute.</summary>
     [Required]
-    public string Recipe { get; set; } = "";
+    public string GeneratedRecipe { get; set; } = "";
+
+    /// <summary>The recipe the diagnostics of this build are about: the user's, else the generated one.</summary>
+    protected string RecipeShown => string.IsNullOrEmpty(Recipe) ? GeneratedRecipe : Recipe;
 
     /// <summary>The archive to write, absolute.</summary>
     [Required]
@@ -30,4 +38,45 @@ public abstract class RecipeTask : Task
     public string? Created { get; set; }
 
     public string? SourceDateEpoch { get; set; }
+
+    /// <summary>Whether the project is an app (<c>OutputType</c> <c>Exe</c>): only an app's image is checked for what it needs.</summary>
+    public bool IsApp { get; set; }
+
+    /// <summary><c>LayerBuildCheckImage</c>: false turns the guard rails of the finished image off.</summary>
+    public bool CheckImage { get; set; } = true;
+
+    public bool SelfContained { get; set; }
+
+    public bool PublishAot { get; set; }
+
+    /// <summary><c>$(TargetFrameworkVersion)</c>, such as <c>v10.0</c>.</summary>
+    public string? TargetFrameworkVersion { get; set; }
+
+    /// <summary>Whether the app references the <c>Microsoft.AspNetCore.App</c> framework.</summary>
+    public bool AspNetCore { get; set; }
+
+    public bool InvariantGlobalization { get; set; }
+
+    /// <summary>The commit time of the project's git checkout (seconds since 1970); empty outside one.</summary>
+    public string? CommitTime { get; set; }
+
+    /// <summary>The recipe this build makes (<see cref="RecipeComposer"/>), with an app's guard rails.</summary>
+    protected BuildRecipe ComposeRecipe(RecipeOptions options, string? projectFile)
+    {
+        var recipe = RecipeComposer.Compose(Recipe, GeneratedRecipe, options, CommitTime);
+        if (!IsApp || !CheckImage)
+        {
+            return recipe;
+        }
+
+        var rails = new GuardRails
+        {
+            SelfContained = SelfContained || PublishAot,
+            DotnetMajor = (TargetFrameworkVersion ?? "").TrimStart('v', 'V').Split('.')[0],
+            AspNetCore = AspNetCore,
+            InvariantGlobalization = InvariantGlobalization,
+            ProjectFile = projectFile ?? RecipeShown,
+        };
+        return recipe with { ImageRequirements = rails.For(recipe) };
+    }
 }

@@ -27,11 +27,13 @@ public sealed class ResolveRecipeInputs : RecipeTask
     {
         var fingerprint = new StringBuilder();
         fingerprint.Append("recipe=").AppendLine(Recipe);
+        fingerprint.Append("generated=").AppendLine(GeneratedRecipe);
         fingerprint.Append("output=").AppendLine(Path.GetFullPath(Output));
         fingerprint.Append("format=").AppendLine(Format);
         fingerprint.Append("compression=").AppendLine(Compression);
         fingerprint.Append("created=").AppendLine(Created);
         fingerprint.Append("source-date-epoch=").AppendLine(SourceDateEpoch);
+        fingerprint.Append("commit-time=").AppendLine(CommitTime);
         fingerprint.Append("tags=").AppendJoin(';', Tags ?? []).AppendLine();
         foreach (var arg in Args ?? [])
         {
@@ -42,7 +44,13 @@ public sealed class ResolveRecipeInputs : RecipeTask
         fingerprint.Append("task=").AppendLine(typeof(ResolveRecipeInputs).Assembly.ManifestModule.ModuleVersionId.ToString());
         fingerprint.Append("core=").AppendLine(typeof(RecipeParser).Assembly.ManifestModule.ModuleVersionId.ToString());
 
-        var files = new SortedSet<string>(StringComparer.Ordinal) { Path.GetFullPath(Recipe) };
+        // The generated recipe is rewritten only when a setting changes, so its timestamp covers them all.
+        var files = new SortedSet<string>(StringComparer.Ordinal) { Path.GetFullPath(GeneratedRecipe) };
+        if (!string.IsNullOrEmpty(Recipe))
+        {
+            files.Add(Path.GetFullPath(Recipe));
+        }
+
         foreach (var file in RecipeFiles())
         {
             files.Add(file);
@@ -69,7 +77,7 @@ public sealed class ResolveRecipeInputs : RecipeTask
                 return [];
             }
 
-            recipe = RecipeParser.ParseFile(Recipe, options);
+            recipe = RecipeComposer.Compose(Recipe, GeneratedRecipe, options, CommitTime);
         }
         catch (Exception e) when (e is LayerBuildException or IOException or UnauthorizedAccessException)
         {

@@ -105,6 +105,7 @@ public sealed class BuildCommand
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema" needs ./schema.
         root.Subcommands.Add(new SchemaCommand(stdout).Create());
+        root.Subcommands.Add(new InitCommand(stdout, stderr).Create());
         root.SetAction((result, token) => RunAsync(result, token));
         var parsed = root.Parse(commandLine);
         if (parsed.Errors.Count > 0)

@@ -16,6 +16,9 @@ public sealed class TestRun
 
     private static readonly Lazy<Task<string>> BookwormRootfs = new(() => DebianRootfs.GetAsync("bookworm"));
 
+    private static readonly Lazy<Task<TestBases>> PublishBases = new(async () =>
+        await TestBases.MakeAsync(Root, await FeedAsync(), await RootfsAsync()));
+
     /// <summary>The run's temp folder. Everything made under it is outside any repository, so the
     /// checkout's Directory.Build.props and central package versions cannot reach the sample apps.</summary>
     public static string Root => RootFolder.Value;
@@ -24,6 +27,9 @@ public sealed class TestRun
 
     /// <summary>A Debian bookworm minbase root filesystem tar from the cache.</summary>
     public static Task<string> RootfsAsync() => BookwormRootfs.Value;
+
+    /// <summary>Base image archives standing for Microsoft's runtime-deps and runtime images.</summary>
+    public static Task<TestBases> BasesAsync() => PublishBases.Value;
 
     [OneTimeTearDown]
     public async Task RemoveRunFiles()

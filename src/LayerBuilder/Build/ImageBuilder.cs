@@ -86,7 +86,7 @@ public static class ImageBuilder
         ArchiveFile? archive = null;
         try
         {
-            var warnings = new List<Diagnostic>();
+            var warnings = new List<Diagnostic>(recipe.Warnings);
             using var writing = new LayerWriting(staging.Path, request.Progress);
             ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
             // One session for the build: a push to the registry the base came from reuses its connection and token.
@@ -204,7 +204,7 @@ public static class ImageBuilder
     /// runtime config with the recipe's over it) and layers.</summary>
     internal static ImageModel CreateModel(BuildRecipe recipe, ImagePlan plan, IReadOnlyList<ILayer> layers)
     {
-        var config = new ImageConfig(plan.Platform, recipe.Created, plan.Config, layers.Select(l => l.DiffId).ToList(), plan.History);
+        var config = new ImageConfig(plan.Platform, recipe.ImageTime, plan.Config, layers.Select(l => l.DiffId).ToList(), plan.History);
         return new ImageModel(recipe.Image.Value, recipe.Tags, config, layers, recipe.Config.Annotations);
     }
 

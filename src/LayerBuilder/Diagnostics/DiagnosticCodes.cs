@@ -40,6 +40,10 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode InvalidPathEscape = new(1046, "Invalid byte escape in a path");
     public static readonly DiagnosticCode InvalidCheck = new(1047, "Invalid check");
     public static readonly DiagnosticCode InvalidImageId = new(1048, "Invalid expected image id");
+    public static readonly DiagnosticCode InvalidUserEntry = new(1065, "Invalid users entry");
+    public static readonly DiagnosticCode UserClash = new(1066, "User or group already in the image");
+    public static readonly DiagnosticCode UnusedArg = new(1067, "Arg given but never used");
+    public static readonly DiagnosticCode InitNotPossible = new(1068, "init cannot write the starter recipe");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
@@ -122,6 +126,14 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode CheckedTargetDiffers = new(6009, "Link has another target");
     public static readonly DiagnosticCode CheckedConfigDiffers = new(6010, "Config differs from the check");
     public static readonly DiagnosticCode ImageIdDiffers = new(6011, "Image id differs from the expected one");
+    // LB8xxx: the publish route (the MSBuild properties and the publish output, docs/msbuild.md).
+    public static readonly DiagnosticCode UnknownLayering = new(8001, "Unknown layering");
+    public static readonly DiagnosticCode InvalidPublishItem = new(8002, "Invalid port, variable or label item");
+    public static readonly DiagnosticCode RuntimeMissing = new(8003, "Base has no .NET runtime of the app's version");
+    public static readonly DiagnosticCode RuntimeIdentifierNotLinux = new(8004, "Runtime identifier missing or not Linux");
+    public static readonly DiagnosticCode IcuMissing = new(8005, "Globalization on but no ICU in the image");
+    public static readonly DiagnosticCode UserNotInPasswd = new(8006, "Config user not in /etc/passwd");
+    public static readonly DiagnosticCode NotAnApp = new(8007, "No image for a project that is no app");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

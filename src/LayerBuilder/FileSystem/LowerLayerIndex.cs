@@ -17,6 +17,9 @@ internal sealed class LowerLayerIndex
     /// <summary>The entry at exactly this path (no symlink resolution), or null.</summary>
     public LayerEntry? Get(ImagePath path) => Find(path)?.Entry;
 
+    /// <summary>The names directly in <paramref name="folder"/> (no symlink resolution); none when it is no folder.</summary>
+    public IEnumerable<string> ChildNames(ImagePath folder) => Find(folder)?.Children?.Keys ?? Enumerable.Empty<string>();
+
     /// <summary>Every path below <paramref name="folder"/> (not the folder itself), parents before children,
     /// names in ordinal order.</summary>
     public IEnumerable<ImagePath> Descendants(ImagePath folder)

@@ -49,6 +49,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
 
         PlanSteps();
         CheckConfigUser();
+        CheckImage();
         return new ImagePlan(existing, planned, createdBy, history, platform, ConfigMerge.Apply(config, recipe.Config))
         {
             Merged = recipe.Checks.Count > 0 ? index : null,
@@ -119,7 +120,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         planned.Add(work);
         lastWork = work;
         createdBy.Add(created);
-        history.Add(new HistoryEntry(recipe.Created, created, "layerbuild"));
+        history.Add(new HistoryEntry(recipe.ImageTime, created, "layerbuild"));
     }
 
     /// <summary>The root filesystem is layer 0. A tar is streamed (its entries reach the merged view as
@@ -157,7 +158,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         lastWork = work;
         existing.Add(layer);
         createdBy.Add(createdByRootfs);
-        history.Add(new HistoryEntry(recipe.Created, createdByRootfs, "layerbuild"));
+        history.Add(new HistoryEntry(recipe.ImageTime, createdByRootfs, "layerbuild"));
     }
 
     /// <summary>Problems of a step that stand whatever the layers below hold: its own inputs and paths.</summary>
@@ -196,6 +197,25 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     }
 
     /// <summary>Names stay names in the config (the runtime resolves them), but they must exist in the image.</summary>
+    /// <summary>The front end's checks of the finished image: warnings go on, errors stop the build here.</summary>
+    private void CheckImage()
+    {
+        var errors = new DiagnosticBag();
+        foreach (var check in recipe.ImageRequirements.Where(c => !c.Holds(index)))
+        {
+            if (check.Severity == Severity.Error)
+            {
+                errors.AddRange([check.Diagnostic]);
+            }
+            else
+            {
+                warn(check.Diagnostic);
+            }
+        }
+
+        errors.ThrowIfErrors();
+    }
+
     private void CheckConfigUser()
     {
         if (recipe.Config.User is { Numeric: null } user)

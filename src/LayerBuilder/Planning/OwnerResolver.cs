@@ -94,7 +94,8 @@ internal sealed class OwnerResolver(LowerLayerIndex lower, DiagnosticBag diagnos
             return [];
         }
 
-        using var stream = content.Open();
+        // Bounded: a lower layer's file opens onto its layer tar, and the members after it are no lines of it.
+        using var stream = new Layers.BoundedReadStream(content.Open(), content.Length);
         using var reader = new StreamReader(stream, Encoding.UTF8);
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var lines = new List<string[]>();

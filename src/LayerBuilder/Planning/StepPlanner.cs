@@ -79,6 +79,11 @@ internal sealed class StepPlanner
 
         markers = new ExplicitMarkers(step.Whiteouts, step.Opaque);
 
+        if (step.Users.Count > 0)
+        {
+            new UserPlanner(this, step.Users).Plan();
+        }
+
         diagnostics.ThrowIfErrors();
         new HardlinkOrdering(plan).Apply();
         AddRemovalsAndParents();

@@ -16,6 +16,9 @@ internal sealed class ArgExpander
 
     public ArgExpander(IReadOnlyDictionary<string, string> args) => this.args = args;
 
+    /// <summary>The names a reference used, for the warning about args no one uses.</summary>
+    public HashSet<string> Used { get; } = new(StringComparer.Ordinal);
+
     public string Expand(string text, SourcePosition position, DiagnosticBag diagnostics)
     {
         if (!text.Contains('$'))
@@ -62,6 +65,7 @@ internal sealed class ArgExpander
                 return text;
             }
 
+            Used.Add(name);
             substituted += value.Length;
             if (substituted > RecipeLimits.MaxExpandedCharacters)
             {

@@ -12,7 +12,7 @@ namespace LayerBuilder.Recipe;
 /// reports into one bag and returns the checked (normalized) value, or null when it is wrong, so one
 /// run reports every problem.
 /// </summary>
-internal sealed class RecipeChecks(DiagnosticBag diagnostics)
+internal sealed partial class RecipeChecks(DiagnosticBag diagnostics)
 {
     public DiagnosticBag Diagnostics => diagnostics;
 
@@ -243,11 +243,50 @@ internal sealed class RecipeChecks(DiagnosticBag diagnostics)
     public void DoesSomething(StepSpec step, string what)
     {
         if (step.Extract.Count + step.Copy.Count + step.Files.Count + step.Dirs.Count + step.Symlinks.Count + step.Hardlinks.Count + step.Remove.Count +
-            step.Nodes.Count + step.Whiteouts.Count + step.Opaque.Count == 0)
+            step.Nodes.Count + step.Whiteouts.Count + step.Opaque.Count + step.Users.Count == 0)
         {
             diagnostics.Error(DiagnosticCodes.EmptyStep, step.Position,
-                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks, nodes, extract, remove, whiteouts or opaque");
+                $"{what} does nothing: give it at least one of copy, files, dirs, symlinks, hardlinks, nodes, extract, remove, whiteouts, opaque or users");
         }
+    }
+
+    /// <summary>
+    /// A <c>users</c> entry's values: a name as useradd takes it (a letter, digit or '_' first, then those
+    /// and '.', '-'; at most 32 characters), ids from 0 to 2^31-1, absolute home and shell without ':' or a
+    /// line break (each would split the passwd line), supplementary group names as names.
+    /// </summary>
+    public bool User(Positioned<string> name, Positioned<string>? uid, Positioned<string>? gid, Positioned<string>? home, Positioned<string>? shell, IReadOnlyList<Positioned<string>> groups)
+    {
+        var ok = true;
+        foreach (var n in groups.Prepend(name))
+        {
+            if (!AccountName().IsMatch(n.Value))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidUserEntry, n.Position,
+                    $"'{n.Value}' is not an account name: start with a letter, digit or '_', use only letters, digits, '_', '.' and '-', at most 32 characters");
+                ok = false;
+            }
+        }
+
+        foreach (var id in new[] { uid, gid }.OfType<Positioned<string>>())
+        {
+            if (!OwnerSpec.IsId(id.Value))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidUserEntry, id.Position, $"'{id.Value}' is not a user or group id: write a whole number from 0 to 2147483647");
+                ok = false;
+            }
+        }
+
+        foreach (var path in new[] { home, shell }.OfType<Positioned<string>>())
+        {
+            if (!path.Value.StartsWith('/') || path.Value.AsSpan().IndexOfAny(":\n\r") >= 0)
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidUserEntry, path.Position, $"'{path.Value}' is not an absolute path without ':' or line breaks, as /etc/passwd needs");
+                ok = false;
+            }
+        }
+
+        return ok;
     }
 
     /// <summary>An entry's <c>mtime</c> as a recipe writes it: RFC 3339 or Unix seconds, either with up to
@@ -429,6 +468,9 @@ internal sealed class RecipeChecks(DiagnosticBag diagnostics)
 
         return ok;
     }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$")]
+    private static partial System.Text.RegularExpressions.Regex AccountName();
 
     /// <summary>Octal 7777777: the largest number the tar header's device fields hold.</summary>
     private const int MaxDeviceNumber = (1 << 21) - 1;

@@ -9,7 +9,8 @@ internal static class RecipeKeys
     public static readonly string[] Defaults = ["owner", "dirMode", "fileMode"];
     public static readonly string[] Config = ["env", "entrypoint", "cmd", "workdir", "user", "labels", "annotations", "ports", "volumes", "stopSignal", "healthcheck"];
     public static readonly string[] Healthcheck = ["test", "interval", "timeout", "startPeriod", "startInterval", "retries"];
-    public static readonly string[] Step = ["name", "copy", "files", "dirs", "symlinks", "hardlinks", "extract", "remove", "nodes", "whiteouts", "opaque"];
+    public static readonly string[] Step = ["name", "copy", "files", "dirs", "symlinks", "hardlinks", "extract", "remove", "nodes", "whiteouts", "opaque", "users"];
+    public static readonly string[] User = ["name", "uid", "gid", "home", "shell", "groups"];
     public static readonly string[] Extract = ["src", "dest"];
     public static readonly string[] Copy = ["src", "dest", "include", "exclude", "mode", "dirMode", "owner", "preserveMode", "preserveXattrs", "xattrs", "mtime"];
     public static readonly string[] File = ["path", "content", "base64", "mode", "owner", "xattrs", "mtime"];

@@ -31,6 +31,22 @@ public sealed record BuildRecipe
 
     public DateTimeOffset Created { get; init; } = DateTimeOffset.UnixEpoch;
 
+    /// <summary>
+    /// The image's own time (config and history <c>created</c>) when it is not <see cref="Created"/>: the
+    /// publish route's commit time (docs/msbuild.md, "Time"), which must not reach the entries' mtimes, or
+    /// every commit would change every layer. Null: <see cref="Created"/>.
+    /// </summary>
+    internal DateTimeOffset? ImageCreated { get; init; }
+
+    /// <summary>Warnings found while reading the recipe (an arg no one uses); the build reports them.</summary>
+    internal IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
+
+    /// <summary>What a front end knows the finished image needs (the publish route's guard rails).</summary>
+    internal IReadOnlyList<Planning.ImageRequirement> ImageRequirements { get; init; } = [];
+
+    /// <summary>The config's and history's <c>created</c>.</summary>
+    internal DateTimeOffset ImageTime => ImageCreated ?? Created;
+
     public BaseSpec Base { get; init; } = new ScratchBase();
 
     public EntryDefaults Defaults { get; init; } = EntryDefaults.Standard;
@@ -132,6 +148,9 @@ public sealed record StepSpec
 
     public IReadOnlyList<ExtractSpec> Extract { get; init; } = [];
 
+    /// <summary>Accounts added to the image's <c>/etc/passwd</c>, <c>/etc/group</c> and <c>/etc/shadow</c>.</summary>
+    public IReadOnlyList<UserSpec> Users { get; init; } = [];
+
     /// <summary>What the image history shows for this step.</summary>
     public string Description => Name ?? $"step {Index + 1}";
 }
@@ -186,6 +205,23 @@ public sealed record DirSpec(Positioned<ImagePath> Path, int? Mode = null, Owner
 
     /// <inheritdoc cref="FileSpec.ModifiedTime"/>
     public DateTimeOffset? ModifiedTime { get; init; }
+}
+
+/// <summary>
+/// An account a step adds (<c>users:</c>, docs/recipe.md): <see cref="Gid"/> defaults to the uid, with a
+/// group named as the user made for it when the image has no group of that id; <see cref="Home"/> to
+/// <c>/home/NAME</c>; <see cref="Shell"/> to <c>/bin/sh</c>; <see cref="Groups"/> are supplementary groups by name.
+/// </summary>
+public sealed record UserSpec(Positioned<string> Name, int Uid, int? Gid = null, string? Home = null, string? Shell = null, IReadOnlyList<string>? Groups = null, SourcePosition Position = default)
+{
+    /// <summary>The home folder: <see cref="Home"/>, else <c>/home/NAME</c>.</summary>
+    public string HomeFolder => Home ?? "/home/" + Name.Value;
+
+    /// <summary>The login shell: <see cref="Shell"/>, else <c>/bin/sh</c> (what Debian's useradd gives).</summary>
+    public string LoginShell => Shell ?? "/bin/sh";
+
+    /// <summary>The primary group id: <see cref="Gid"/>, else the uid.</summary>
+    public int GroupId => Gid ?? Uid;
 }
 
 /// <summary>A symlink (target kept as written) or a hardlink (target is an image path).</summary>

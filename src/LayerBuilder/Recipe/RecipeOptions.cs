@@ -17,4 +17,16 @@ public sealed record RecipeOptions
 
     /// <summary>The value of SOURCE_DATE_EPOCH (the front end reads the environment, the core does not).</summary>
     public string? SourceDateEpoch { get; init; }
+
+    /// <summary>
+    /// The recipe a file without <c>image:</c> is laid over (the MSBuild route's property-made recipe,
+    /// docs/msbuild.md): keys the file sets win, <c>config</c> merges key by key, its steps follow the
+    /// underlay's. Called only for such a file; a file with <c>image:</c> is complete and stands alone.
+    /// </summary>
+    internal Func<BuildRecipe>? Underlay { get; init; }
+
+    /// <summary>Names of <see cref="Args"/> that a recipe need not use (the MSBuild route's automatic
+    /// args); any other one the recipe never references is warned about (LB1067), as Docker warns about
+    /// an unused build arg. Null: every one may go unused.</summary>
+    internal IReadOnlySet<string>? QuietArgs { get; init; } = new HashSet<string>();
 }

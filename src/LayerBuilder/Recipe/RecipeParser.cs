@@ -141,34 +141,43 @@ public static class RecipeParser
         public BuildRecipe? Build(YamlNode root)
         {
             reader.Expander = new ArgExpander(ReadArgs());
-            var image = ReadImage(root);
-            var tags = ReadTags();
+            var under = !keys.ContainsKey("image") && options.Underlay is { } underlay ? underlay() : null;
+            var image = under is null ? ReadImage(root) : under.Image;
+            var tags = under is null || options.Tags.Count > 0 || keys.ContainsKey("tags") ? ReadTags() : under.Tags;
             var platform = ReadPlatform();
-            var created = ReadCreated();
-            var defaults = ReadDefaults();
-            var baseSpec = ReadBase();
+            var created = under is null || options.Created is not null || keys.ContainsKey("created") ? ReadCreated() : under.Created;
+            var defaults = under is null || keys.ContainsKey("defaults") ? ReadDefaults() : under.Defaults;
+            var baseSpec = under is null || keys.ContainsKey("base") ? ReadBase() : under.Base;
             var config = keys.TryGetValue("config", out var configNode) ? new ConfigReader(reader).Read(configNode) : new ConfigSpec();
-            var steps = ReadSteps(defaults);
+            var steps = ReadSteps(under?.Steps ?? []);
             var imageChecks = keys.TryGetValue("checks", out var checksNode) ? new CheckReader(reader).Read(checksNode) : [];
             if (image is null || Diagnostics.HasErrors)
             {
                 return null;
             }
 
+            var platformSet = keys.ContainsKey("platform");
+            var unused = options.QuietArgs is not { } quiet ? [] : options.Args.Keys
+                .Where(name => !quiet.Contains(name) && !reader.Expander.Used.Contains(name))
+                .Order(StringComparer.Ordinal)
+                .Select(name => new Diagnostic(DiagnosticCodes.UnusedArg, Severity.Warning, SourcePosition.StartOf("--arg"),
+                    $"arg '{name}' is given but the recipe never uses ${{{name}}}; remove it, or check its spelling against the recipe's references"))
+                .ToList();
             return new BuildRecipe
             {
                 File = file,
                 BaseDirectory = baseDirectory,
                 Image = image.Value,
                 Tags = tags,
-                Platform = platform,
-                PlatformSet = keys.ContainsKey("platform"),
+                Platform = platformSet || under is null ? platform : under.Platform,
+                PlatformSet = platformSet || under is { PlatformSet: true },
                 Created = created,
                 Base = baseSpec,
                 Defaults = defaults,
-                Config = config,
+                Config = under is null ? config : ConfigLayering.Over(config, under.Config),
                 Steps = steps,
                 Checks = imageChecks,
+                Warnings = [.. under?.Warnings ?? [], .. unused],
             };
         }
 
@@ -355,9 +364,10 @@ public static class RecipeParser
             return new ImageBase(HostPaths.Resolve(baseDirectory, path.Value), kind == "layout", reference, path.Position);
         }
 
-        private List<StepSpec> ReadSteps(EntryDefaults defaults)
+        /// <summary>The file's steps after <paramref name="lower"/> (an underlay's), numbered on from them.</summary>
+        private List<StepSpec> ReadSteps(IReadOnlyList<StepSpec> lower)
         {
-            var steps = new List<StepSpec>();
+            var steps = new List<StepSpec>(lower);
             if (!keys.TryGetValue("steps", out var node))
             {
                 return steps;

@@ -23,6 +23,7 @@ public sealed class StepBuilder
     private readonly List<NodeItem> nodes = [];
     private readonly List<string> whiteouts = [];
     private readonly List<string> opaque = [];
+    private readonly List<UserItem> users = [];
 
     internal StepBuilder()
     {
@@ -133,6 +134,17 @@ public sealed class StepBuilder
         return this;
     }
 
+    /// <summary>An account appended to the image's <c>/etc/passwd</c> and <c>/etc/group</c> (YAML
+    /// <c>users</c>): <paramref name="gid"/> defaults to the uid, <paramref name="home"/> to
+    /// <c>/home/NAME</c>, <paramref name="shell"/> to <c>/bin/sh</c>; <paramref name="groups"/> are
+    /// supplementary groups the image already has.</summary>
+    public StepBuilder User(string name, int uid, int? gid = null, string? home = null, string? shell = null, IEnumerable<string>? groups = null)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        users.Add(new UserItem(name, uid, gid, home, shell, [.. groups ?? []]));
+        return this;
+    }
+
     /// <summary>Paths (or globs) of lower layers to delete; each becomes a whiteout.</summary>
     public StepBuilder Remove(params string[] paths) => AddPaths(removes, paths);
 
@@ -147,6 +159,7 @@ public sealed class StepBuilder
             Name = name,
             Position = SourcePosition.InCode(place),
             Files = files.Select(f => BuildFile(f, what, place, checks)).OfType<FileSpec>().ToList(),
+            Users = users.Select(u => BuildUser(u, place, checks)).OfType<UserSpec>().ToList(),
             Dirs = dirs.Select(d => BuildDir(d, what, place, checks)).OfType<DirSpec>().ToList(),
             Symlinks = symlinks.Select(l => BuildSymlink(l, what, place, checks)).OfType<LinkSpec>().ToList(),
             Hardlinks = hardlinks.Select(l => BuildHardlink(l, what, place, checks)).OfType<LinkSpec>().ToList(),
@@ -167,7 +180,7 @@ public sealed class StepBuilder
                 .ToList(),
         };
 
-        if (files.Count + dirs.Count + symlinks.Count + hardlinks.Count + copies.Count + extracts.Count + removes.Count + nodes.Count + whiteouts.Count + opaque.Count == 0)
+        if (files.Count + dirs.Count + symlinks.Count + hardlinks.Count + copies.Count + extracts.Count + removes.Count + nodes.Count + whiteouts.Count + opaque.Count + users.Count == 0)
         {
             checks.DoesSomething(step, what);
         }
@@ -338,4 +351,16 @@ public sealed class StepBuilder
     }
 
     private sealed record ExtractItem(string Source, string Destination);
+
+    private sealed record UserItem(string Name, int Uid, int? Gid, string? Home, string? Shell, IReadOnlyList<string> Groups);
+
+    private static UserSpec? BuildUser(UserItem user, string place, RecipeChecks checks)
+    {
+        var at = SourcePosition.InCode($"{place}, user {user.Name}");
+        Positioned<string>? Text(string? value) => value is null ? null : new Positioned<string>(value, at);
+        Positioned<string>? Id(int? value) => value is { } id ? new Positioned<string>(id.ToString(System.Globalization.CultureInfo.InvariantCulture), at) : null;
+        var valid = checks.User(new Positioned<string>(user.Name, at), Id(user.Uid), Id(user.Gid), Text(user.Home), Text(user.Shell),
+            [.. user.Groups.Select(g => new Positioned<string>(g, at))]);
+        return valid ? new UserSpec(new Positioned<string>(user.Name, at), user.Uid, user.Gid, user.Home, user.Shell, user.Groups, at) : null;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
@@ -36,6 +37,7 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             Nodes = Items(map, "nodes", what, Node),
             Whiteouts = Paths(map, "whiteouts", what, entry: true),
             Opaque = Paths(map, "opaque", what, entry: true),
+            Users = Items(map, "users", what, User),
         };
 
         if (!map.Keys.Any(k => k != "name"))
@@ -117,6 +119,37 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             ModifiedTime = values.EntryTime(map),
             Position = reader.Position(node),
         };
+    }
+
+    private UserSpec? User(YamlNode node, string what)
+    {
+        var where = $"a 'users' item of {what}";
+        var map = reader.Mapping(node, where, RecipeKeys.User);
+        if (map is null)
+        {
+            return null;
+        }
+
+        var name = values.Required(map, "name", where, node);
+        var uid = values.Required(map, "uid", where, node);
+        Positioned<string>? Optional(string key) => map.TryGetValue(key, out var value) ? reader.PositionedScalar(value, $"'{key}' of {where}") : null;
+        var gid = Optional("gid");
+        var home = Optional("home");
+        var shell = Optional("shell");
+        var groups = map.TryGetValue("groups", out var list) ? reader.StringList(list, $"'groups' of {where}", allowSingle: true) ?? [] : [];
+        if (name is null || uid is null || !values.Checks.User(name.Value, uid, gid, home, shell, groups))
+        {
+            return null;
+        }
+
+        return new UserSpec(
+            name.Value,
+            int.Parse(uid.Value.Value, CultureInfo.InvariantCulture),
+            gid is { } g ? int.Parse(g.Value, CultureInfo.InvariantCulture) : null,
+            home?.Value,
+            shell?.Value,
+            groups.Select(x => x.Value).ToList(),
+            reader.Position(node));
     }
 
     private ExtractSpec? Extract(YamlNode node, string what)

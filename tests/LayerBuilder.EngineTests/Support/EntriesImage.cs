@@ -37,7 +37,7 @@ public sealed record EntriesImage(string Reference, string ArchivePath, BuildRes
                 .File("/fixture/old", "old\n", mtime: DateTimeOffset.UnixEpoch.AddSeconds(-86400.5))
                 .File(@"/fixture/caf\xE9", "latin-1\n")
                 .File("/fixture/" + LongName, "long\n")
-                .Dir("/fixture/shared", mode: Mode("2775"))
+                .Dir("/fixture/team", mode: Mode("2775"))
                 .Dir("/fixture/tmp", mode: Mode("1777"))
                 .Hardlink("/fixture/bb", "/bin/busybox"))
             .Step("markers", s => s
@@ -58,7 +58,7 @@ public sealed record EntriesImage(string Reference, string ArchivePath, BuildRes
         cd /fixture
         stat -c '%n %F %t %T %a %u:%g' null loop pipe
         test -p pipe && echo "pipe is a fifo"
-        stat -c '%n %a' suid shared tmp
+        stat -c '%n %a' suid team tmp
         stat -c '%n %Y' old
         test -f "$(printf 'caf\351')" && echo "latin-1 name"
         test -f {{LongName}} && echo "long name"
@@ -79,7 +79,7 @@ public sealed record EntriesImage(string Reference, string ArchivePath, BuildRes
             "pipe fifo 0 0 600 1000:1000",
             "pipe is a fifo",
             "suid 4755",
-            "shared 2775",
+            "team 2775",
             "tmp 1777",
             keepsTimesBefore1970 ? "old -86401" : "old 0",
             "latin-1 name",

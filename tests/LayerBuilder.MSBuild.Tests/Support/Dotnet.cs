@@ -18,7 +18,11 @@ public static class Dotnet
     public static readonly string[] BuildArguments =
         ["-tl:off", "-v:n", "-nologo", "-nodeReuse:false", "-p:UseSharedCompilation=false"];
 
-    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> arguments)
+    public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> arguments) =>
+        ProcessRunner.Prepare(Executable, arguments, workingDirectory, CleanEnvironment());
+
+    /// <summary>The changes to this process's environment that make a child build as a user's shell would.</summary>
+    public static Dictionary<string, string?> CleanEnvironment()
     {
         var environment = new Dictionary<string, string?>
         {
@@ -37,7 +41,7 @@ public static class Dotnet
             }
         }
 
-        return ProcessRunner.Prepare(Executable, arguments, workingDirectory, environment);
+        return environment;
     }
 
     public static Task<ProcessResult> RunAsync(string workingDirectory, params string[] arguments) =>

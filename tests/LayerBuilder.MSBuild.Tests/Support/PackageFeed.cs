@@ -33,6 +33,18 @@ public sealed class PackageFeed
         return new PackageFeed(folder, version);
     }
 
+    /// <summary>A nuget.config that adds this feed; no <c>&lt;clear/&gt;</c>, so the machine's own
+    /// sources still serve the runtime packs and the packages the sample apps use.</summary>
+    public string NuGetConfig() => $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <add key="layerbuilder-test-feed" value="{Folder}" />
+          </packageSources>
+        </configuration>
+
+        """;
+
     /// <summary>Takes this run's version out of the global packages folder, where restore put it.</summary>
     public async Task RemoveFromGlobalPackagesAsync()
     {

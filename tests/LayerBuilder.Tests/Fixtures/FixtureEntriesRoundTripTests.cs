@@ -106,7 +106,7 @@ public sealed class FixtureEntriesRoundTripTests
     {
         var entries = Python(format);
 
-        Assert.That(new[] { "usr/bin/ping", "srv/shared", "tmp" }.Select(n => Convert.ToString(Named(entries, n).GetProperty("mode").GetInt32(), 8)),
+        Assert.That(new[] { "usr/bin/ping", "srv/team", "tmp" }.Select(n => Convert.ToString(Named(entries, n).GetProperty("mode").GetInt32(), 8)),
             Is.EqualTo(new[] { "4755", "2775", "1777" }));
     }
 

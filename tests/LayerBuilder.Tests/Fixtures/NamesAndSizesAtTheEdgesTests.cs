@@ -15,6 +15,9 @@ public sealed class NamesAndSizesAtTheEdgesTests
 {
     private const long EightGiB = 8L << 30;
 
+    /// <summary>The one-layer archive (the layer is written straight into it) and some room.</summary>
+    private const long RequiredFreeBytes = EightGiB + (1L << 30);
+
     /// <summary>Each entry's name, link target, size and its PAX path/linkpath/size records, headers only
     /// (content is skipped, so an 8 GiB file costs no memory).</summary>
     private const string HeaderLister = """
@@ -59,6 +62,12 @@ public sealed class NamesAndSizesAtTheEdgesTests
     public async Task A_file_over_8_GiB_is_streamed_with_a_pax_size()
     {
         using var temp = new TempDirectory();
+        var free = new DriveInfo(temp.Path).AvailableFreeSpace;
+        if (free < RequiredFreeBytes)
+        {
+            Assert.Ignore($"needs 9.7 GB free under {temp.Path} for the archive; {free / 1e9:F1} GB are free");
+        }
+
         var big = temp.Combine("context", "big.bin");
         Directory.CreateDirectory(Path.GetDirectoryName(big)!);
         using (var sparse = new FileStream(big, FileMode.CreateNew))

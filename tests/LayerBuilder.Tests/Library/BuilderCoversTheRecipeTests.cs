@@ -62,6 +62,7 @@ public sealed class BuilderCoversTheRecipeTests
         new TestCaseData(RecipeKeys.Symlink, typeof(StepBuilder), "Symlink").SetArgDisplayNames("symlinks"),
         new TestCaseData(RecipeKeys.Hardlink, typeof(StepBuilder), "Hardlink").SetArgDisplayNames("hardlinks"),
         new TestCaseData(RecipeKeys.Extract, typeof(StepBuilder), "Extract").SetArgDisplayNames("extract"),
+        new TestCaseData(RecipeKeys.User, typeof(StepBuilder), "User").SetArgDisplayNames("users"),
         new TestCaseData(RecipeKeys.Defaults, typeof(RecipeBuilder), "Defaults").SetArgDisplayNames("defaults"),
         new TestCaseData(RecipeKeys.Healthcheck, typeof(ConfigBuilder), "Healthcheck").SetArgDisplayNames("healthcheck"),
         new TestCaseData(RecipeKeys.Node, typeof(StepBuilder), "Node").SetArgDisplayNames("nodes"),

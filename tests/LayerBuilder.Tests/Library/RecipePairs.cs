@@ -47,7 +47,7 @@ public static class RecipePairs
               - { path: '/data/caf\xE9', content: "latin-1 name\n", mtime: 1700000000.1234567 }
             dirs:
               - { path: /tmp, mode: "1777", xattrs: { user.dir: "yes" }, mtime: -86400 }
-              - { path: /srv/shared, mode: "2775", owner: "0:50" }
+              - { path: /srv/team, mode: "2775", owner: "0:50" }
             nodes:
               - { path: /dev/null, type: char, major: 1, minor: 3, mode: "0666", xattrs: { user.node: dev }, mtime: 1 }
               - { path: /dev/sda, type: block, major: 8, minor: 0, mode: "0660", owner: "0:6" }
@@ -84,7 +84,7 @@ public static class RecipePairs
                     mtime: DateTimeOffset.UnixEpoch.AddSeconds(-1.5))
                 .File(@"/data/caf\xE9", "latin-1 name\n", mtime: DateTimeOffset.UnixEpoch.AddTicks(17_000_000_001_234_567))
                 .Dir("/tmp", mode: (UnixFileMode)0b001_111_111_111, xattrs: Text("user.dir", "yes"), mtime: DateTimeOffset.UnixEpoch.AddDays(-1))
-                .Dir("/srv/shared", mode: (UnixFileMode)0b010_111_111_101, owner: "0:50")
+                .Dir("/srv/team", mode: (UnixFileMode)0b010_111_111_101, owner: "0:50")
                 .Node("/dev/null", NodeType.CharDevice, major: 1, minor: 3, mode: (UnixFileMode)0b110_110_110, xattrs: Text("user.node", "dev"), mtime: DateTimeOffset.UnixEpoch.AddSeconds(1))
                 .Node("/dev/sda", NodeType.BlockDevice, major: 8, minor: 0, mode: (UnixFileMode)0b110_110_000, owner: "0:6")
                 .Node("/run/app.fifo", NodeType.Fifo, mode: (UnixFileMode)0b110_000_000, owner: EntryOwner.Ids(1000, 1000))

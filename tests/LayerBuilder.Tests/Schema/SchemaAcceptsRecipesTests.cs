@@ -271,6 +271,7 @@ public sealed class SchemaAcceptsRecipesTests
         (nameof(RecipeKeys.Step), "dirs") => nameof(RecipeKeys.Dir),
         (nameof(RecipeKeys.Step), "symlinks") => nameof(RecipeKeys.Symlink),
         (nameof(RecipeKeys.Step), "hardlinks") => nameof(RecipeKeys.Hardlink),
+        (nameof(RecipeKeys.Step), "users") => nameof(RecipeKeys.User),
         (nameof(RecipeKeys.Step), "extract") => nameof(RecipeKeys.Extract),
         (nameof(RecipeKeys.Step), "nodes") => nameof(RecipeKeys.Node),
         (nameof(RecipeKeys.Root), "checks") => nameof(RecipeKeys.Check),

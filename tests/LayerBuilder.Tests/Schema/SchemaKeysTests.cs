@@ -30,6 +30,7 @@ public sealed class SchemaKeysTests
         [nameof(RecipeKeys.Node)] = ["/$defs/node"],
         [nameof(RecipeKeys.Check)] = ["/$defs/check"],
         [nameof(RecipeKeys.ConfigCheck)] = ["/$defs/configCheck"],
+        [nameof(RecipeKeys.User)] = ["/$defs/user"],
     };
 
     private static IEnumerable<TestCaseData> Mappings() => KeyLists().Select(pair =>

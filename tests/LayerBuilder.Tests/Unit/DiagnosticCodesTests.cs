@@ -49,6 +49,10 @@ public sealed class DiagnosticCodesTests
         ("LB1046", "InvalidPathEscape"),
         ("LB1047", "InvalidCheck"),
         ("LB1048", "InvalidImageId"),
+        ("LB1065", "InvalidUserEntry"),
+        ("LB1066", "UserClash"),
+        ("LB1067", "UnusedArg"),
+        ("LB1068", "InitNotPossible"),
         ("LB2001", "SourceNotFound"),
         ("LB2002", "GlobMatchesNothing"),
         ("LB2003", "DuplicatePath"),
@@ -120,6 +124,13 @@ public sealed class DiagnosticCodesTests
         ("LB6009", "CheckedTargetDiffers"),
         ("LB6010", "CheckedConfigDiffers"),
         ("LB6011", "ImageIdDiffers"),
+        ("LB8001", "UnknownLayering"),
+        ("LB8002", "InvalidPublishItem"),
+        ("LB8003", "RuntimeMissing"),
+        ("LB8004", "RuntimeIdentifierNotLinux"),
+        ("LB8005", "IcuMissing"),
+        ("LB8006", "UserNotInPasswd"),
+        ("LB8007", "NotAnApp"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
@@ -160,5 +171,5 @@ public sealed class DiagnosticCodesTests
 
     [Test]
     public void Numbers_fall_in_the_documented_ranges() =>
-        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 5, 6, 9));
+        Assert.That(DiagnosticCodes.All.Select(c => c.Number / 1000), Has.All.AnyOf(1, 2, 3, 4, 5, 6, 8, 9));
 }
