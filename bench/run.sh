@@ -7,7 +7,8 @@
 #
 # Baseline: `tar -cf - DIR | tee OUT.tar | sha256sum` (an archive written and hashed, as LayerBuilder
 # does). With a reachable docker daemon (DOCKER_HOST or LAYERBUILDER_DOCKER_HOST) also
-# `docker build` (FROM scratch, COPY) + `docker save` of the SDK folder.
+# `docker build` (FROM scratch, COPY) + `docker save` of the SDK folder. With docker-registry and skopeo,
+# the push of the SDK folder's image against `skopeo copy` of its archive, and an unchanged re-push.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -168,6 +169,42 @@ if [ -n "$docker_host" ] && docker -H "$docker_host" info >/dev/null 2>&1; then
   docker -H "$docker_host" rmi -f bench/docker-sdk >/dev/null 2>&1 || true
 else
   report+=("docker       no docker daemon reachable (set LAYERBUILDER_DOCKER_HOST): docker build + save not measured")
+fi
+
+# Push: the SDK folder's image built and pushed by layerbuild (gzip layers) against `skopeo copy` of the
+# same image's archive (which compresses the same way) to a loopback registry; both cold, each run against
+# a fresh registry; then layerbuild's unchanged re-push to the same registry with its warm cache.
+if command -v docker-registry >/dev/null 2>&1 && command -v skopeo >/dev/null 2>&1; then
+  echo "== push of the SDK folder image: layerbuild --push vs skopeo copy docker-archive: -> docker://"
+  recipe sdk "$sdk"
+  "${tool[@]}" "$work/sdk.yml" -o "$work/push-sdk.tar" --no-cache -q
+  rm -f "$work/skopeo-push.t" "$work/lb-push.t" "$work/lb-repush.t"
+  for i in $(seq "$runs"); do
+    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+    registry_dir="$work/registry"
+    rm -rf "$registry_dir" "$work/push-cache" && mkdir -p "$registry_dir/data"
+    printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$registry_dir/data" "$port" > "$registry_dir/config.yml"
+    docker-registry serve "$registry_dir/config.yml" >"$registry_dir/log" 2>&1 &
+    registry_pid=$!
+    for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+    sed "s|^image: .*|image: 127.0.0.1:$port/bench/lb-sdk|" "$work/sdk.yml" > "$work/push-sdk.yml"
+    sync
+    time_cmd "$work/skopeo-push.t" skopeo copy -q --dest-tls-verify=false "docker-archive:$work/push-sdk.tar" "docker://127.0.0.1:$port/bench/skopeo-sdk:1"
+    sync
+    time_cmd "$work/lb-push.t" env XDG_CACHE_HOME="$work/push-cache" "${tool[@]}" "$work/push-sdk.yml" --push -q
+    time_cmd "$work/lb-repush.t" env XDG_CACHE_HOME="$work/push-cache" "${tool[@]}" "$work/push-sdk.yml" --push -q
+    kill "$registry_pid" && wait "$registry_pid" 2>/dev/null || true
+  done
+  rm -rf "$work/registry" "$work/push-cache" "$work/push-sdk.tar" "$work/push-sdk.yml"
+  sk=$(col "$work/skopeo-push.t" 1 | median)
+  lp=$(col "$work/lb-push.t" 1 | median)
+  rp=$(col "$work/lb-repush.t" 1 | median)
+  pr=$(ratio "$lp" "$sk")
+  rr=$(ratio "$rp" "$lp")
+  report+=("$(printf 'push         layerbuild --push %.2fs vs skopeo copy %.2fs: ratio %s (target <= 0.7: %s)' "$lp" "$sk" "$pr" "$(check "$pr" "<=" 0.7)")")
+  report+=("$(printf 're-push      unchanged %.2fs vs cold %.2fs: ratio %s (target <= 0.1: %s)' "$rp" "$lp" "$rr" "$(check "$rr" "<=" 0.1)")")
+else
+  report+=("push         docker-registry or skopeo missing: push not measured")
 fi
 
 echo

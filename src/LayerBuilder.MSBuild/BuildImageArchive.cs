@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Engine;
 using LayerBuilder.Layers;
 using Microsoft.Build.Framework;
 
@@ -33,6 +34,13 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
     /// </summary>
     [Output]
     public ITaskItem? Image { get; set; }
+
+    /// <summary>Also load the image into the docker engine of <c>DOCKER_HOST</c> (<c>LayerBuildLoad</c>).</summary>
+    public bool Load { get; set; }
+
+    /// <summary>Also push every tag to the registry the image's name says (<c>LayerBuildPush</c>); the item
+    /// then carries the pushed manifest digest as <c>PushedManifestDigest</c>.</summary>
+    public bool Push { get; set; }
 
     public void Cancel() => cancellation.Cancel();
 
@@ -67,7 +75,13 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         try
         {
             var recipe = ComposeRecipe(options, ProjectFile);
-            var request = new BuildRequest(recipe, Output) { Format = format, Compression = compression };
+            var request = new BuildRequest(recipe, Output)
+            {
+                Format = format,
+                Compression = compression,
+                LoadInto = Load ? DockerHost.FromEnvironment() : null,
+                Push = Push,
+            };
             var result = ImageBuilder.BuildAsync(request, cancellation.Token).GetAwaiter().GetResult();
             foreach (var warning in result.Warnings)
             {
@@ -85,6 +99,16 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
                 // shows the last such path as the project's result, and that is now the image archive.
                 Log.LogMessage(MessageImportance.High, "{0} -> {1}", ProjectName, result.OutputPath);
             }
+            foreach (var line in result.Loaded)
+            {
+                Log.LogMessage(MessageImportance.High, "LayerBuild: {0}", line);
+            }
+
+            foreach (var reference in result.Pushed)
+            {
+                Log.LogMessage(MessageImportance.High, "LayerBuild: pushed {0}@{1}", reference, result.PushedManifestDigest);
+            }
+
             foreach (var layer in result.Layers)
             {
                 Log.LogMessage(MessageImportance.Low, "  layer {0} {1,14:N0} bytes  {2}", layer.DiffId, layer.Size, layer.CreatedBy);

@@ -16,6 +16,7 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, string? projectFil
         ["--arg"] = "LayerBuildArg",
         ["--created"] = "LayerBuildCreated",
         ["SOURCE_DATE_EPOCH"] = "SOURCE_DATE_EPOCH",
+        ["DOCKER_HOST"] = "DOCKER_HOST",
     };
 
     public void Report(Diagnostic diagnostic)
@@ -31,6 +32,11 @@ internal sealed class DiagnosticLogger(TaskLoggingHelper log, string? projectFil
             line = 0;
             column = 0;
             message = $"{property}: {message}";
+        }
+        else if (file.Length == 0)
+        {
+            // From no file at all (the docker engine, a registry): the project is what asked for it.
+            file = projectFile ?? "";
         }
 
         if (diagnostic.Severity == Severity.Error)

@@ -12,6 +12,9 @@ namespace LayerBuilder.MSBuild;
 /// </summary>
 internal sealed record ImageState(string Archive, string ImageId, string ManifestDigest, IReadOnlyList<string> Tags, string Format)
 {
+    /// <summary>The manifest digest the registry holds after a push (LayerBuildPush); null without one.</summary>
+    public string? PushedManifestDigest { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public static ImageState From(BuildResult result, ArchiveFormat format) => new(
@@ -19,7 +22,10 @@ internal sealed record ImageState(string Archive, string ImageId, string Manifes
         result.ImageId.ToString(),
         result.ManifestDigest.ToString(),
         result.RepoTags,
-        OutputNames.NameOf(format));
+        OutputNames.NameOf(format))
+    {
+        PushedManifestDigest = result.PushedManifestDigest?.ToString(),
+    };
 
     /// <summary>The recorded state, or null when the file is missing or unreadable. The archive path in it
     /// is not checked: a moved project or another LayerBuildOutput changes the target's outputs or settings
@@ -50,6 +56,11 @@ internal sealed record ImageState(string Archive, string ImageId, string Manifes
         item.SetMetadata("ManifestDigest", ManifestDigest);
         item.SetMetadata("Tags", string.Join(";", Tags));
         item.SetMetadata("Format", Format);
+        if (PushedManifestDigest is not null)
+        {
+            item.SetMetadata("PushedManifestDigest", PushedManifestDigest);
+        }
+
         return item;
     }
 }

@@ -22,7 +22,7 @@ public sealed class BuildCommand
 
     private readonly Option<string?> output = new("--output", "-o")
     {
-        Description = "The archive to write (default: <image name>.tar in the current folder; a name ending in .gz is gzipped; - writes it to standard output).",
+        Description = "The archive to write (default: <image name>.tar in the current folder, or none with --push or --load; a name ending in .gz is gzipped; - writes it to standard output).",
     };
 
     private readonly Option<string> format = new("--format")
@@ -46,10 +46,19 @@ public sealed class BuildCommand
         Description = "RFC 3339 creation time (wins over the recipe's created and SOURCE_DATE_EPOCH).",
     };
 
-    private readonly Option<string> compression = new("--compression")
+    private readonly Option<string?> compression = new("--compression")
     {
-        Description = "Layer blobs of the oci format: none (default), gzip or zstd. The docker format always stores plain tars.",
-        DefaultValueFactory = _ => "none",
+        Description = "Layer blobs of the oci format (none by default) and of --push (gzip by default): none, gzip or zstd. The docker format always stores plain tars.",
+    };
+
+    private readonly Option<bool> push = new("--push")
+    {
+        Description = "Push every tag of the image to the registry its name says (Docker Hub when it names none).",
+    };
+
+    private readonly Option<bool> load = new("--load")
+    {
+        Description = "Load the image into the docker engine of DOCKER_HOST (default unix:///var/run/docker.sock) through its API.",
     };
 
     private readonly Option<string?> expectImageId = new("--expect-image-id")
@@ -91,7 +100,7 @@ public sealed class BuildCommand
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
-            recipe, output, format, compression, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
+            recipe, output, format, compression, push, load, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
         };
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema", "init", "inspect", "verify"
@@ -139,11 +148,19 @@ public sealed class BuildCommand
         }
 
         // Both options accept only these names (AcceptOnlyFromAmong), so each parse succeeds.
-        _ = OutputNames.TryParseCompression(result.GetValue(compression), out var layerCompression);
+        var givenCompression = result.GetValue(compression);
+        _ = OutputNames.TryParseCompression(givenCompression ?? "none", out var layerCompression);
         _ = OutputNames.TryParseFormat(result.GetValue(format), out var archiveFormat);
-        if (layerCompression != LayerCompression.None && archiveFormat != ArchiveFormat.Oci)
+        var pushes = result.GetValue(push);
+        if (layerCompression != LayerCompression.None && archiveFormat != ArchiveFormat.Oci && !pushes)
         {
-            await stderr.WriteLineAsync("error: --compression applies to --format oci; the docker format stores plain layer tars").ConfigureAwait(false);
+            await stderr.WriteLineAsync("error: --compression applies to --format oci and to --push; the docker format stores plain layer tars").ConfigureAwait(false);
+            return ExitCodes.Usage;
+        }
+
+        if (pushes && result.GetValue(offline))
+        {
+            await stderr.WriteLineAsync("error: --push sends the image to a registry; --offline allows no registry request").ConfigureAwait(false);
             return ExitCodes.Usage;
         }
 
@@ -157,8 +174,11 @@ public sealed class BuildCommand
             result.GetValue(quiet),
             result.GetValue(verbose))
         {
-            Compression = layerCompression,
+            Compression = archiveFormat == ArchiveFormat.Oci ? layerCompression : LayerCompression.None,
+            PushCompression = givenCompression is null ? LayerCompression.Gzip : layerCompression,
             NoCache = result.GetValue(noCache),
+            Push = pushes,
+            Load = result.GetValue(load),
             Offline = result.GetValue(offline),
             InsecureRegistries = result.GetValue(insecureRegistries) ?? [],
             ExpectImageId = result.GetValue(expectImageId),

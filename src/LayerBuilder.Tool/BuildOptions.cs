@@ -18,6 +18,17 @@ public sealed record BuildOptions(
 
     public bool NoCache { get; init; }
 
+    /// <summary>Push every tag to the registry the image's name says.</summary>
+    public bool Push { get; init; }
+
+    /// <summary>Compression of pushed layers (gzip unless --compression says otherwise).</summary>
+    public LayerCompression PushCompression { get; init; } = LayerCompression.Gzip;
+
+    /// <summary>Load the image into the docker engine of DOCKER_HOST.</summary>
+    public bool Load { get; init; }
+
+    /// <summary>Whether an archive is written: always with -o, otherwise only when nothing is pushed or loaded.</summary>
+    public bool WritesArchive => Output is not null || (!Push && !Load);
     /// <summary>Use only the cache: no registry request (a base never pulled is an error).</summary>
     public bool Offline { get; init; }
 

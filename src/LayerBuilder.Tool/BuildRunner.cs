@@ -1,6 +1,7 @@
 using LayerBuilder.Build;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Engine;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.Tool;
@@ -28,7 +29,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
             await using (var pipe = toStdout ? StandardOutputArchiveStream.Open() : null)
             using (var progress = options.Quiet ? null : new ProgressDisplay(stderr, interactive: !Console.IsErrorRedirected && ReferenceEquals(stderr, Console.Error)))
             {
-                var request = pipe is null ? new BuildRequest(recipe, outputPath) : BuildRequest.ToStream(recipe, pipe);
+                var request = Request(options, recipe, outputPath, pipe);
                 result = await ImageBuilder.BuildAsync(
                     request with
                     {
@@ -36,6 +37,9 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                         Compression = options.Compression,
                         Cache = options.NoCache ? null : LayerCache.Default(),
                         Progress = progress,
+                        Push = options.Push,
+                        PushCompression = options.PushCompression,
+                        LoadInto = options.Load ? DockerHost.FromEnvironment() : null,
                         TransferProgress = progress,
                         Offline = options.Offline,
                         InsecureRegistries = options.InsecureRegistries,
@@ -51,7 +55,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
 
             if (!options.Quiet)
             {
-                await ReportAsync(result, toStdout ? stderr : stdout, toStdout ? "standard output" : result.OutputPath).ConfigureAwait(false);
+                await ReportAsync(result, toStdout ? stderr : stdout, toStdout ? "standard output" : result.OutputPath, options.WritesArchive).ConfigureAwait(false);
             }
 
             return ExitCodes.Success;
@@ -90,6 +94,22 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         }
     }
 
+    /// <summary>Where the archive goes: a file, standard output, or nowhere (--push or --load without -o).</summary>
+    private static BuildRequest Request(BuildOptions options, BuildRecipe recipe, string outputPath, Stream? pipe)
+    {
+        if (pipe is not null)
+        {
+            return BuildRequest.ToStream(recipe, pipe);
+        }
+
+        if (options.WritesArchive)
+        {
+            return BuildRequest.ToFile(recipe, outputPath);
+        }
+
+        return options.Load ? BuildRequest.ToEngine(recipe) : BuildRequest.ToRegistry(recipe);
+    }
+
     /// <summary>The parsed <c>--expect-image-id</c>; a malformed one is LB1048 before anything is built.</summary>
     private static Image.Digest? ExpectedImageId(string? text)
     {
@@ -109,10 +129,15 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         ? $"{(diagnostic.Severity == Severity.Error ? "error" : "warning")} {diagnostic.Code.Id}: {diagnostic.Message}"
         : diagnostic.ToCliString();
 
-    private static async Task ReportAsync(BuildResult result, TextWriter output, string destination)
+    private static async Task ReportAsync(BuildResult result, TextWriter output, string destination, bool wroteArchive)
     {
         await output.WriteLineAsync($"Image id:  {result.ImageId}").ConfigureAwait(false);
-        await output.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
+        if (wroteArchive)
+        {
+            // The archive's manifest; a push prints its own below (its layers may be compressed otherwise).
+            await output.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
+        }
+
         foreach (var tag in result.RepoTags)
         {
             await output.WriteLineAsync($"Tag:       {tag}").ConfigureAwait(false);
@@ -123,6 +148,19 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
             await output.WriteLineAsync($"Layer:     {layer.DiffId}  {layer.Size,12:N0} bytes  {layer.CreatedBy}").ConfigureAwait(false);
         }
 
-        await output.WriteLineAsync(result.Unchanged ? $"Unchanged: {destination}" : $"Wrote:     {destination}").ConfigureAwait(false);
+        foreach (var line in result.Loaded)
+        {
+            await output.WriteLineAsync(line).ConfigureAwait(false);
+        }
+
+        foreach (var reference in result.Pushed)
+        {
+            await output.WriteLineAsync($"Pushed:    {reference}@{result.PushedManifestDigest}").ConfigureAwait(false);
+        }
+
+        if (wroteArchive)
+        {
+            await output.WriteLineAsync(result.Unchanged ? $"Unchanged: {destination}" : $"Wrote:     {destination}").ConfigureAwait(false);
+        }
     }
 }

@@ -147,6 +147,15 @@ public sealed class ProgressDisplay : IProgress<LayerProgress>, IProgress<Transf
     private static string Describe(TransferProgress p, TimeSpan elapsed)
     {
         var blob = p.Digest.Hex[..12];
+        switch (p.Action)
+        {
+            // A push that sends no byte of the blob (docs/decisions.md D39).
+            case "exists":
+                return $"push {p.Repository} {blob}: already in the registry";
+            case "mounted":
+                return $"push {p.Repository} {blob}: mounted from another repository";
+        }
+
         var total = p.Total is { } size && !p.Done ? " of " + Megabytes(size) : "";
         var rate = elapsed.TotalSeconds > 0 && p.Action != "cached" ? $", {Megabytes((long)(p.Bytes / elapsed.TotalSeconds))}/s" : "";
         return $"{p.Action} {p.Repository} {blob}: {Megabytes(p.Bytes)}{total}{rate}";

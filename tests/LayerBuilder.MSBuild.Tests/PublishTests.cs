@@ -194,6 +194,38 @@ public sealed partial class PublishTests
         return (File.GetLastWriteTimeUtc(path), Convert.ToHexStringLower(SHA256.HashData(stream)));
     }
 
+    [Test]
+    [Order(7)]
+    public async Task Push_and_load_properties_send_the_image_and_the_item_carries_the_digest_the_registry_serves()
+    {
+        await using var registry = await RegistryServer.StartPlainAsync();
+        var name = $"{registry.Host}/msbuild/sample";
+        var reference = $"{name}:{SampleApp.Version}";
+        await File.WriteAllTextAsync(Path.Combine(app.Folder, "push.yml"),
+            (await File.ReadAllTextAsync(app.RecipePath)).Replace($"image: {SampleApp.ImageName}", $"image: {name}", StringComparison.Ordinal));
+        var start = Dotnet.StartInfo(app.Folder, SampleApp.PublishArguments("-p:LayerBuildRecipe=push.yml", "-p:LayerBuildPush=true", "-p:LayerBuildLoad=true"));
+        start.Environment["DOCKER_HOST"] = docker.Host;
+        loadedImages.Add(reference);
+
+        var publish = await ProcessRunner.RunAsync(start, TimeSpan.FromMinutes(10));
+
+        Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
+        var item = ImageItem().Match(publish.StandardOutput);
+        Assert.That(item.Success, Is.True, publish.Describe());
+        var pushed = PushedDigest().Match(publish.StandardOutput);
+        Assert.That(pushed.Success, Is.True, "the item carries no PushedManifestDigest:\n" + publish.Describe());
+        Assert.That(publish.StandardOutput, Does.Contain($"LayerBuild: pushed {reference}@{pushed.Groups["digest"].Value}"), publish.Describe);
+        Assert.That(publish.StandardOutput, Does.Contain($"LayerBuild: Loaded image: {reference}"), publish.Describe);
+
+        var inspect = await ProcessRunner.RunCheckedAsync("skopeo", ["inspect", "--tls-verify=false", $"docker://{reference}"]);
+        Assert.That(inspect.StandardOutput, Does.Contain($"\"Digest\": \"{pushed.Groups["digest"].Value}\""), "the registry serves the digest the item carries");
+        var output = await docker.RunImageAsync(reference);
+        Assert.That(output, Is.EqualTo($"Hello from sample {SampleApp.Version}.0, APP_VERSION={SampleApp.Version}\n"), "the loaded image runs");
+    }
+
+    [GeneratedRegex(@"IMAGE \S+ id=\S* tags=\S* manifest=\S* format=\S* pushed=(?<digest>sha256:[0-9a-f]{64})")]
+    private static partial Regex PushedDigest();
+
     [GeneratedRegex(@"LayerBuild: image (?<id>sha256:[0-9a-f]{64}) \((?<tags>[^)]*)\) -> (?<archive>\S+)")]
     private static partial Regex BuiltMessage();
 

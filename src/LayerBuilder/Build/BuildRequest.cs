@@ -1,4 +1,5 @@
 using LayerBuilder.Archive;
+using LayerBuilder.Engine;
 using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 
@@ -30,8 +31,43 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
             throw new ArgumentException("the stream cannot be written", nameof(output));
         }
 
-        return new(recipe, Path.Combine(Path.GetTempPath(), "layerbuild-stream.tar")) { OutputStream = output };
+        return new(recipe, TemporaryOutput) { OutputStream = output };
     }
+
+    /// <summary>The output path of a request that writes no file: only its folder is used, for staging.</summary>
+    private static string TemporaryOutput => Path.Combine(Path.GetTempPath(), "layerbuild-stream.tar");
+
+    /// <summary>A request that writes no archive file and loads the image into the docker engine
+    /// <paramref name="engine"/> (default: the one <c>DOCKER_HOST</c> names); layers are staged in a temporary
+    /// folder. Add <see cref="Push"/> to push it as well.</summary>
+    public static BuildRequest ToEngine(BuildRecipe recipe, DockerHost? engine = null)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        return new(recipe, TemporaryOutput) { WritesArchive = false, LoadInto = engine ?? DockerHost.FromEnvironment() };
+    }
+
+    /// <summary>A request that writes no archive file and pushes every tag of the image to the registry its
+    /// name says; layers are staged in a temporary folder. Add <see cref="LoadInto"/> to load it as well.</summary>
+    public static BuildRequest ToRegistry(BuildRecipe recipe)
+    {
+        ArgumentNullException.ThrowIfNull(recipe);
+        return new(recipe, TemporaryOutput) { WritesArchive = false, Push = true };
+    }
+
+    /// <summary>Whether an archive is written, to <see cref="OutputPath"/> or <see cref="OutputStream"/>:
+    /// false for a request made by <see cref="ToEngine"/> or <see cref="ToRegistry"/>.</summary>
+    public bool WritesArchive { get; private init; } = true;
+
+    /// <summary>The docker engine the image is loaded into, as <c>docker load</c> would (docs/decisions.md
+    /// D38); null: none. Set on a <see cref="ToFile"/> request, the archive is written as well.</summary>
+    public DockerHost? LoadInto { get; init; }
+
+    /// <summary>Push every tag of the image to the registry its name says (Docker Hub when it names none).</summary>
+    public bool Push { get; init; }
+
+    /// <summary>Compression of pushed layer blobs: gzip unless set (reproducible, so the same recipe pushes
+    /// the same manifest digest).</summary>
+    public LayerCompression PushCompression { get; init; } = LayerCompression.Gzip;
 
     public ArchiveFormat Format { get; init; } = ArchiveFormat.Docker;
 

@@ -20,7 +20,19 @@ public sealed record BuildResult
 
     public required IReadOnlyList<LayerSummary> Layers { get; init; }
 
+    /// <summary>The archive written; empty when the request wrote none (<see cref="BuildRequest.ToEngine"/>,
+    /// <see cref="BuildRequest.ToRegistry"/>).</summary>
     public required string OutputPath { get; init; }
+
+    /// <summary>What the docker engine reported for a load (<c>Loaded image: app:1</c>); empty without one.</summary>
+    public IReadOnlyList<string> Loaded { get; init; } = [];
+
+    /// <summary>The digest of the manifest pushed under every tag, as the registry serves it; null without a push.
+    /// It differs from <see cref="ManifestDigest"/> when the archive's layers are stored otherwise than the pushed ones.</summary>
+    public Digest? PushedManifestDigest { get; init; }
+
+    /// <summary>The references pushed (<c>127.0.0.1:5000/team/app:1</c>); empty without a push.</summary>
+    public IReadOnlyList<string> Pushed { get; init; } = [];
 
     public IReadOnlyList<Diagnostic> Warnings { get; init; } = [];
 

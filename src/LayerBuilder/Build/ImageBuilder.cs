@@ -1,10 +1,12 @@
 using LayerBuilder.Archive;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Engine;
 using LayerBuilder.Faults;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Planning;
+using LayerBuilder.Push;
 using LayerBuilder.Recipe;
 using LayerBuilder.Registry;
 
@@ -23,9 +25,17 @@ public static class ImageBuilder
         ArgumentException.ThrowIfNullOrEmpty(request.OutputPath, nameof(request));
         var output = Path.GetFullPath(request.OutputPath);
         new ImageFaults(request.Recipe.Faults).CheckFormat(request.Format);
-        if (request.OutputStream is null)
+        var writesFile = WritesFile(request);
+        if (writesFile)
         {
             OutputChecks.Check(request.Recipe, output);
+        }
+
+        // The engine is asked first: when it is not there, the build fails before any work, and nothing is written.
+        using var engine = request.LoadInto is { } host ? new EngineConnection(host) : null;
+        if (engine is not null)
+        {
+            await engine.PingAsync(cancellationToken).ConfigureAwait(false);
         }
 
         var work = Path.GetFullPath(request.WorkDirectory ?? Path.GetDirectoryName(output)!);
@@ -36,7 +46,7 @@ public static class ImageBuilder
             try
             {
                 folders.Create(work);
-                if (request.OutputStream is null)
+                if (writesFile)
                 {
                     folders.Create(Path.GetDirectoryName(output)!);
                     ArchiveFile.RemoveAbandoned(output);
@@ -49,7 +59,7 @@ public static class ImageBuilder
                 throw NotWritable(request, output, work, e);
             }
 
-            var result = await BuildOnceAsync(request, output, work, cache, cancellationToken).ConfigureAwait(false);
+            var result = await BuildOnceAsync(request, output, work, cache, engine, cancellationToken).ConfigureAwait(false);
             return cache?.Warning is { } warning ? result with { Warnings = [warning, .. result.Warnings] } : result;
         }
         catch
@@ -59,12 +69,14 @@ public static class ImageBuilder
         }
     }
 
-    /// <summary>Plans every layer, fixes the archive's layout, makes the layers, then writes the archive.</summary>
-    private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, string output, string work, BuildCache? cache, CancellationToken cancellationToken)
+    /// <summary>Plans every layer, fixes the archive's layout, makes the layers, loads and pushes the
+    /// image, then writes the archive: a failed load or push leaves no archive behind.</summary>
+    private static async Task<BuildResult> BuildOnceAsync(BuildRequest request, string output, string work, BuildCache? cache, EngineConnection? engine, CancellationToken cancellationToken)
     {
         var recipe = request.Recipe;
         var faults = new ImageFaults(recipe.Faults);
         var members = faults.Members(SaveFormatMembers.Instance);
+        var writesFile = WritesFile(request);
         StagingFolder staging;
         try
         {
@@ -81,24 +93,26 @@ public static class ImageBuilder
             var warnings = new List<Diagnostic>(recipe.Warnings);
             using var writing = new LayerWriting(staging.Path, request.Progress);
             ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
-            using var registries = recipe.Base is RegistryBase && !request.Offline ? new RegistrySession(Settings(request)) : null;
-            var pull = new RegistryPull(registries, cache is { IsOn: true } ? PulledBlobStore.InCache(cache.Store) : PulledBlobStore.InStaging(staging.Path), request.TransferProgress);
+            // One session for the build: a push to the registry the base came from reuses its connection and token.
+            using var registries = (recipe.Base is RegistryBase && !request.Offline) || request.Push ? new RegistrySession(Settings(request)) : null;
+            var pull = new RegistryPull(request.Offline ? null : registries, cache is { IsOn: true } ? PulledBlobStore.InCache(cache.Store) : PulledBlobStore.InStaging(staging.Path), request.TransferProgress);
             var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add, pull).PlanAsync(cancellationToken).ConfigureAwait(false);
 
             ArchiveSlot? slot = null;
-            if (WritesLayerInPlace(request, output) && !faults.Any && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
+            if (writesFile && WritesLayerInPlace(request, output) && !faults.Any && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)
             {
                 archive = ArchiveFile.Create(output);
                 slot = new ArchiveSlot(archive.Handle, archive.TempPath, offset);
             }
 
             var uncompressed = await LayerProduction.ProduceAsync(plan, source, slot, cancellationToken).ConfigureAwait(false);
+            var made = new MadeLayers(plan, source, uncompressed);
 
             // Compressing reads every layer, so they are checked first; otherwise they are checked only
-            // when the archive is written at all: an unchanged archive costs no re-hashing of cached layers.
+            // when their bytes go anywhere: an unchanged archive costs no re-hashing of cached layers.
             var compress = request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None;
             var layers = compress
-                ? await CompressAsync(await LayerProduction.CheckAsync(plan, source, uncompressed, cancellationToken).ConfigureAwait(false), request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
+                ? await CompressAsync(await made.CheckedAsync(cancellationToken).ConfigureAwait(false), request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
                 : uncompressed;
 
             var image = faults.Apply(CreateModel(recipe, plan, layers));
@@ -106,14 +120,36 @@ public static class ImageBuilder
             // Before the first byte of the archive: a failed check leaves nothing, also on a stream.
             ImageCheckRunner.Run(recipe.Checks, plan.Merged, image.Config.Config, image.ImageId, request.ExpectedImageId);
             var identity = ArchiveIdentity(image, request.Format, output, faults);
-            var unchanged = request.OutputStream is null && cache is not null && cache.IsUnchanged(output, identity);
-            if (!compress && !unchanged)
+            var unchanged = writesFile && cache is not null && cache.IsUnchanged(output, identity);
+            // A push reads layers only when the registry lacks them (PushedLayers), so it checks none here.
+            if (!compress && (engine is not null || (request.WritesArchive && !unchanged)))
             {
-                layers = await LayerProduction.CheckAsync(plan, source, layers, cancellationToken).ConfigureAwait(false);
+                layers = await made.CheckedAsync(cancellationToken).ConfigureAwait(false);
                 image = faults.Apply(CreateModel(recipe, plan, layers));
             }
 
-            if (request.OutputStream is { } stream)
+            IReadOnlyList<string> loaded = [];
+            if (engine is not null)
+            {
+                // Faults shape the archive (file or stream) only: the engine and the registry get the sound image.
+                loaded = await EngineLoad.LoadAsync(engine, faults.Any ? CreateModel(recipe, plan, layers) : image, request.Format, cancellationToken).ConfigureAwait(false);
+            }
+
+            PushOutcome? pushed = null;
+            if (request.Push)
+            {
+                var pushLayers = compress && request.Compression == request.PushCompression
+                    ? layers
+                    : await PushedLayers.MakeAsync(uncompressed, made.CheckedAsync, request.PushCompression, staging.Path,
+                        cache is { IsOn: true } ? new CompressedDigests(request.Cache!.Root) : null, cancellationToken).ConfigureAwait(false);
+                pushed = await PushAsync(request, registries!, cache is { IsOn: true }, CreateModel(recipe, plan, pushLayers), cancellationToken).ConfigureAwait(false);
+            }
+
+            if (!request.WritesArchive)
+            {
+                // nothing more to write
+            }
+            else if (request.OutputStream is { } stream)
             {
                 await ArchiveWriter.WriteAsync(image, request.Format, members, stream, cancellationToken).ConfigureAwait(false);
             }
@@ -135,9 +171,12 @@ public static class ImageBuilder
                 Layers = uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.Size, plan.CreatedBy[i]))
                     .Concat(image.Layers.Skip(uncompressed.Count).Select((l, i) => new LayerSummary(l.DiffId, l.Size, image.Config.History[plan.History.Count + i].CreatedBy ?? "")))
                     .ToList(),
-                OutputPath = output,
+                OutputPath = request.WritesArchive ? output : "",
                 Warnings = warnings,
                 Unchanged = unchanged,
+                Loaded = loaded,
+                PushedManifestDigest = pushed?.ManifestDigest,
+                Pushed = pushed?.References ?? [],
             };
         }
         finally
@@ -146,6 +185,17 @@ public static class ImageBuilder
             staging.Dispose();
         }
     }
+
+    /// <summary>Pushes <paramref name="image"/> to the registry its name says, every tag; the layer cache
+    /// (when there is one) remembers where each blob went, for mounts by later pushes.</summary>
+    private static async Task<PushOutcome> PushAsync(BuildRequest request, RegistrySession registries, bool cacheIsOn, ImageModel image, CancellationToken cancellationToken)
+    {
+        var locations = cacheIsOn ? new BlobLocations(request.Cache!.Root) : null;
+        return await ImagePush.PushAsync(registries, image, locations, new PushSettings(), request.TransferProgress, request.Recipe.Image.Position, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the archive goes to a file (not a stream, and not nowhere).</summary>
+    private static bool WritesFile(BuildRequest request) => request.WritesArchive && request.OutputStream is null;
 
     /// <summary>How registries are reached: the request's settings, with its insecure registries.</summary>
     private static RegistrySettings Settings(BuildRequest request) =>
@@ -159,7 +209,7 @@ public static class ImageBuilder
 
     /// <summary>The image a plan and its made layers are: names, config (history, platform, the base's
     /// runtime config with the recipe's over it) and layers.</summary>
-    internal static ImageModel CreateModel(BuildRecipe recipe, ImagePlan plan, IReadOnlyList<LayerBlob> layers)
+    internal static ImageModel CreateModel(BuildRecipe recipe, ImagePlan plan, IReadOnlyList<ILayer> layers)
     {
         var config = new ImageConfig(plan.Platform, recipe.ImageTime, plan.Config, layers.Select(l => l.DiffId).ToList(), plan.History);
         return new ImageModel(recipe.Image.Value, recipe.Tags, config, layers, recipe.Config.Annotations);
@@ -179,7 +229,7 @@ public static class ImageBuilder
     /// <summary>LB3001 for a folder the build needs (the output's, the staging folder): it names the
     /// output, or the work folder when the archive goes to a stream.</summary>
     private static LayerBuildException NotWritable(BuildRequest request, string output, string work, Exception e) =>
-        ArchiveFile.NotWritable(request.OutputStream is null ? output : work, e);
+        ArchiveFile.NotWritable(WritesFile(request) ? output : work, e);
 
     /// <summary>Everything that decides the archive's bytes: the layers are named by the config and manifest digests.</summary>
     /// <remarks>Faults that only change members leave both digests as they are, so they are part of the key

@@ -118,6 +118,14 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode BlobUnknown = new(5014, "Blob not found in the registry");
     public static readonly DiagnosticCode RegistryConnectionLost = new(5015, "Registry connection lost");
     public static readonly DiagnosticCode BaseLayerUnreadable = new(5016, "Pulled layer cannot be read");
+
+    // LB5030-LB5059: the docker engine an image is loaded into, and pushes to a registry.
+    public static readonly DiagnosticCode EngineHostUnsupported = new(5030, "Docker host is not a unix socket");
+    public static readonly DiagnosticCode EngineUnreachable = new(5031, "Docker engine cannot be reached");
+    public static readonly DiagnosticCode EngineRefusedImage = new(5032, "Docker engine did not load the image");
+    public static readonly DiagnosticCode PushDigestMismatch = new(5040, "Registry stored another digest than was pushed");
+    public static readonly DiagnosticCode CompressedLayerChanged = new(5041, "Compressed layer differs from its record");
+
     // LB6xxx: checks the recipe makes on its image (recipe 'checks', --expect-image-id).
     public static readonly DiagnosticCode CheckedPathMissing = new(6001, "Checked path does not exist");
     public static readonly DiagnosticCode CheckedPathPresent = new(6002, "Path exists that must not");

@@ -38,7 +38,8 @@ internal static class LayerCompressor
 
     private static string Extension(LayerCompression compression) => compression == LayerCompression.Gzip ? ".gz" : ".zst";
 
-    private static string MediaType(LayerCompression compression) => compression == LayerCompression.Gzip ? MediaTypes.LayerGzip : MediaTypes.LayerZstd;
+    /// <summary>The OCI media type of a layer blob compressed so.</summary>
+    public static string MediaType(LayerCompression compression) => compression == LayerCompression.Gzip ? MediaTypes.LayerGzip : MediaTypes.LayerZstd;
 
     private static Stream Open(LayerCompression compression, Stream output) => compression switch
     {

@@ -28,8 +28,9 @@ public sealed class FixtureImage
 {
     public const string Created = "2024-01-01T00:00:00Z";
 
-    private FixtureImage(string name, IReadOnlyList<string> tags, string archivePath, BuildResult result, ExpectedImage expected)
+    private FixtureImage(string name, IReadOnlyList<string> tags, string archivePath, BuildResult result, ExpectedImage expected, string recipePath)
     {
+        RecipePath = recipePath;
         Name = name;
         Tags = tags;
         ArchivePath = archivePath;
@@ -43,6 +44,9 @@ public sealed class FixtureImage
     public IReadOnlyList<string> Tags { get; }
 
     public string ArchivePath { get; }
+
+    /// <summary>The recipe file, beside the sources it copies: a test builds it again from here.</summary>
+    public string RecipePath { get; }
 
     public BuildResult Result { get; }
 
@@ -65,12 +69,16 @@ public sealed class FixtureImage
     /// <param name="rootfs"></param>    /// <param name="compression">Layer blob compression (the oci format only).</param>
     /// <param name="tags">Default: 1.0 and latest.</param>
     /// <param name="gzipArchive">Name the output .tar.gz, which gzips the whole archive.</param>
+    /// <param name="request">Makes the request from the recipe and the archive path (a load, a push);
+    /// default: the archive in <paramref name="format"/> with <paramref name="compression"/>.</param>
+    /// <param name="repository">The repository the image is named in, before its unique name.</param>
     public static async Task<FixtureImage> BuildAsync(TempFolder work, string purpose, ArchiveFormat format,
-        RootfsKind rootfs = RootfsKind.Folder, LayerCompression compression = LayerCompression.None, string[]? tags = null, bool gzipArchive = false)
+        RootfsKind rootfs = RootfsKind.Folder, LayerCompression compression = LayerCompression.None, string[]? tags = null, bool gzipArchive = false,
+        Func<BuildRecipe, string, BuildRequest>? request = null, string repository = "lbe-test")
     {
         tags ??= ["1.0", "latest"];
         var busybox = Engines.StaticBusybox();
-        var name = $"lbe-test/{purpose}-{Guid.NewGuid():N}"[..^20];
+        var name = $"{repository}/{purpose}-{Guid.NewGuid():N}"[..^20];
 
         var rootfsFolder = work.Combine("rootfs");
         await WriteRootfsAsync(rootfsFolder, busybox);
@@ -90,8 +98,8 @@ public sealed class FixtureImage
         var output = work.Combine("out", (format == ArchiveFormat.Oci ? "image-oci.tar" : "image-docker.tar") + (gzipArchive ? ".gz" : ""));
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
         var recipe = RecipeParser.ParseFile(recipeFile);
-        var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, output) { Format = format, Compression = compression });
-        return new FixtureImage(name, tags, output, result, ExpectedImage.For(baseOwner));
+        var result = await ImageBuilder.BuildAsync(request?.Invoke(recipe, output) ?? new BuildRequest(recipe, output) { Format = format, Compression = compression });
+        return new FixtureImage(name, tags, output, result, ExpectedImage.For(baseOwner), recipeFile);
     }
 
     private static string Recipe(string name, IReadOnlyList<string> tags, string rootfs) => $$"""

@@ -3,6 +3,9 @@ namespace LayerBuilder.MSBuild.Tests.Support;
 /// <summary>The docker CLI, always with an explicit <c>-H</c> to the private test daemon.</summary>
 public sealed class Docker(string executable, string host)
 {
+    /// <summary>The daemon's address, as <c>DOCKER_HOST</c> names it.</summary>
+    public string Host => host;
+
     public Task<ProcessResult> RunAsync(params string[] arguments) =>
         ProcessRunner.RunAsync(executable, ["-H", host, .. arguments]);
 

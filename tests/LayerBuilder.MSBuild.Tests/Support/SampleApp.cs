@@ -81,7 +81,7 @@ public sealed class SampleApp
                 <LayerBuildArg Include="BASE_ROOTFS" Value="{rootfs}" />
               </ItemGroup>
               <Target Name="ShowImage" AfterTargets="LayerBuild">
-                <Message Importance="high" Text="IMAGE %(LayerBuildImage.Identity) id=%(LayerBuildImage.ImageId) tags=%(LayerBuildImage.Tags) manifest=%(LayerBuildImage.ManifestDigest) format=%(LayerBuildImage.Format)" />
+                <Message Importance="high" Text="IMAGE %(LayerBuildImage.Identity) id=%(LayerBuildImage.ImageId) tags=%(LayerBuildImage.Tags) manifest=%(LayerBuildImage.ManifestDigest) format=%(LayerBuildImage.Format) pushed=%(LayerBuildImage.PushedManifestDigest)" />
               </Target>
             </Project>
 

@@ -49,7 +49,7 @@ public sealed class PublicApiTests
 
         Assert.That(namespaces, Is.EqualTo(new[]
         {
-            "LayerBuilder.Archive", "LayerBuilder.Build", "LayerBuilder.Cache", "LayerBuilder.Conversion", "LayerBuilder.Diagnostics", "LayerBuilder.FileSystem",
+            "LayerBuilder.Archive", "LayerBuilder.Build", "LayerBuilder.Cache", "LayerBuilder.Conversion", "LayerBuilder.Diagnostics", "LayerBuilder.Engine", "LayerBuilder.FileSystem",
             "LayerBuilder.Image", "LayerBuilder.Layers", "LayerBuilder.Reading", "LayerBuilder.Recipe",
         }));
     }

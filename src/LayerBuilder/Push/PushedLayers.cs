@@ -1,0 +1,54 @@
+using LayerBuilder.Image;
+using LayerBuilder.Layers;
+
+namespace LayerBuilder.Push;
+
+/// <summary>
+/// The layers as a push sends them: compressed as asked. A layer whose compressed digest a record knows
+/// (<see cref="CompressedDigests"/>) is compressed only if the registry turns out to lack it
+/// (<see cref="DeferredCompressedLayer"/>), so an unchanged re-push reads no layer at all; the others are
+/// compressed now, as many at a time as layers are written, and recorded.
+/// </summary>
+internal static class PushedLayers
+{
+    public static async Task<IReadOnlyList<ILayer>> MakeAsync(IReadOnlyList<LayerBlob> made, Func<CancellationToken, Task<IReadOnlyList<LayerBlob>>> checkedLayers,
+        LayerCompression compression, string folder, CompressedDigests? records, CancellationToken cancellationToken)
+    {
+        if (compression == LayerCompression.None)
+        {
+            return await checkedLayers(cancellationToken).ConfigureAwait(false);
+        }
+
+        var result = new ILayer[made.Count];
+        var now = new List<int>();
+        for (var i = 0; i < made.Count; i++)
+        {
+            var index = i;
+            var diffId = made[i].DiffId;
+            if (records?.Find(diffId, compression) is { } known)
+            {
+                result[i] = new DeferredCompressedLayer(known.Digest, known.Size, diffId, LayerCompressor.MediaType(compression),
+                    async token => await LayerCompressor.CompressAsync((await checkedLayers(token).ConfigureAwait(false))[index], compression, folder, token).ConfigureAwait(false),
+                    () => records.Forget(diffId, compression));
+            }
+            else
+            {
+                now.Add(i);
+            }
+        }
+
+        if (now.Count > 0)
+        {
+            var layers = await checkedLayers(cancellationToken).ConfigureAwait(false);
+            var options = new ParallelOptions { MaxDegreeOfParallelism = LayerWriting.ConcurrentWriters, CancellationToken = cancellationToken };
+            await Parallel.ForEachAsync(now, options, async (i, token) =>
+            {
+                var compressed = await LayerCompressor.CompressAsync(layers[i], compression, folder, token).ConfigureAwait(false);
+                records?.Remember(compressed, compression);
+                result[i] = compressed;
+            }).ConfigureAwait(false);
+        }
+
+        return result;
+    }
+}
