@@ -220,7 +220,7 @@ public sealed partial class PublishTests
         var inspect = await ProcessRunner.RunCheckedAsync("skopeo", ["inspect", "--tls-verify=false", $"docker://{reference}"]);
         Assert.That(inspect.StandardOutput, Does.Contain($"\"Digest\": \"{pushed.Groups["digest"].Value}\""), "the registry serves the digest the item carries");
         var output = await docker.RunImageAsync(reference);
-        Assert.That(output, Is.EqualTo($"Hello from sample {SampleApp.Version}.0, APP_VERSION={SampleApp.Version}\n"), "the loaded image runs");
+        Assert.That(output, Is.EqualTo($"Changed greeting from sample {SampleApp.Version}.0, APP_VERSION={SampleApp.Version}\n"), "the loaded image runs (the program as test 3 left it)");
     }
 
     [GeneratedRegex(@"IMAGE \S+ id=\S* tags=\S* manifest=\S* format=\S* pushed=(?<digest>sha256:[0-9a-f]{64})")]
