@@ -13,6 +13,7 @@ internal sealed class StagingFolder : IDisposable
 {
     private const string Prefix = ".layerbuild-";
     private const string LockName = "owner.lock";
+    private const int MaxAttempts = 3;
 
     /// <summary>A folder without a lock file (one a version without locks left) is taken as abandoned only this long after its last change.</summary>
     private static readonly TimeSpan UnlockedGrace = TimeSpan.FromHours(1);
@@ -28,19 +29,37 @@ internal sealed class StagingFolder : IDisposable
     public string Path { get; }
 
     /// <summary>Creates a new staging folder in <paramref name="work"/>, its lock held.</summary>
+    /// <remarks>The lock file exists a moment before it is locked; a concurrent build's
+    /// <see cref="RemoveAbandoned"/> can take it for abandoned in that moment and remove the folder. The
+    /// lock then says so (<see cref="OwnerLock.TryHold"/>) and another folder is made.</remarks>
     public static StagingFolder Create(string work)
     {
-        var path = Directory.CreateDirectory(System.IO.Path.Combine(work, $"{Prefix}{Guid.NewGuid():N}")).FullName;
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            var owner = File.OpenHandle(System.IO.Path.Combine(path, LockName), FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
-            OwnerLock.Hold(owner);
-            return new StagingFolder(path, owner);
-        }
-        catch
-        {
-            Directory.Delete(path, recursive: true);
-            throw;
+            var path = Directory.CreateDirectory(System.IO.Path.Combine(work, $"{Prefix}{Guid.NewGuid():N}")).FullName;
+            var lockFile = System.IO.Path.Combine(path, LockName);
+            SafeFileHandle? owner = null;
+            try
+            {
+                owner = File.OpenHandle(lockFile, FileMode.CreateNew, FileAccess.Write, FileShare.ReadWrite);
+                if (OwnerLock.TryHold(owner, lockFile) || attempt == MaxAttempts)
+                {
+                    return new StagingFolder(path, owner);
+                }
+            }
+            catch (Exception e) when ((e is DirectoryNotFoundException or FileNotFoundException) && attempt < MaxAttempts)
+            {
+                // swept away between its creation and the lock file's
+            }
+            catch
+            {
+                owner?.Dispose();
+                DeleteQuietly(path);
+                throw;
+            }
+
+            owner?.Dispose();
+            DeleteQuietly(path);
         }
     }
 
@@ -65,6 +84,18 @@ internal sealed class StagingFolder : IDisposable
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             // someone else's folder, or one being removed: not this build's business
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            Directory.Delete(path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // the sweep removed it first
         }
     }
 

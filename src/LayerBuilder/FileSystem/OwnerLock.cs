@@ -14,6 +14,7 @@ internal static partial class OwnerLock
     private const int Shared = 1; // LOCK_SH
     private const int Exclusive = 2; // LOCK_EX
     private const int NonBlocking = 4; // LOCK_NB
+    private const int WouldBlock = 11; // EWOULDBLOCK: another open file holds a conflicting lock
     private const int ReadOnly = 0; // O_RDONLY
     private const int NoFollow = 0x20000; // O_NOFOLLOW
     private const int CloseOnExec = 0x80000; // O_CLOEXEC
@@ -21,12 +22,27 @@ internal static partial class OwnerLock
 
     /// <summary>Marks the open file as owned by this process: a shared lock, which other readers of it in
     /// this process do not disturb. Best effort: a file system without flock keeps its files.</summary>
-    public static void Hold(SafeFileHandle handle)
+    public static void Hold(SafeFileHandle handle) => _ = TryHold(handle);
+
+    /// <summary>
+    /// As <see cref="Hold"/>, and says whether the file is still this owner's: false when a concurrent sweep
+    /// took the file between its creation and this lock (it holds the exclusive lock while it removes, or
+    /// has removed it already: then <paramref name="path"/> is gone). The caller then makes a new one.
+    /// </summary>
+    public static bool TryHold(SafeFileHandle handle, string? path = null)
     {
-        if (!OperatingSystem.IsWindows() && !handle.IsInvalid)
+        if (OperatingSystem.IsWindows() || handle.IsInvalid)
         {
-            _ = Native.Flock(handle, Shared | NonBlocking);
+            return true;
         }
+
+        if (Native.Flock(handle, Shared | NonBlocking) != 0)
+        {
+            return Marshal.GetLastPInvokeError() != WouldBlock; // no flock on this file system: nobody sweeps it either
+        }
+
+        // Held now, so no sweep can take it from here on; one that came first has removed the path.
+        return path is null || File.Exists(path);
     }
 
     /// <summary>True when nobody holds a lock on <paramref name="path"/> (its owner is gone); then
