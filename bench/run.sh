@@ -3,32 +3,43 @@
 # alternately in this one script so machine noise hits both sides alike. Prints medians, ratios
 # against the baseline, peak RSS, and whether each target of the performance issue is met.
 #
-#   bench/run.sh [WORKDIR]      RUNS=5 (default 3) sets the number of runs per measurement.
+#   bench/run.sh [WORKDIR]      RUNS=5 (default 3) sets the number of runs per measurement;
+#                               SECTIONS="push pull" (default "build push pull") picks what is measured.
 #
 # Baseline: `tar -cf - DIR | tee OUT.tar | sha256sum` (an archive written and hashed, as LayerBuilder
 # does). With a reachable docker daemon (DOCKER_HOST or LAYERBUILDER_DOCKER_HOST) also
 # `docker build` (FROM scratch, COPY) + `docker save` of the SDK folder. With docker-registry and skopeo,
-# the push of the SDK folder's image against `skopeo copy` of its archive, and an unchanged re-push.
+# the push of the SDK folder's image against `skopeo copy` of its archive, and an unchanged re-push;
+# the pull of a Debian minbase base (made with debootstrap) against `skopeo copy docker:// oci:`, and a
+# cached re-pull.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 work=${1:-$(mktemp -d /tmp/layerbuild-bench.XXXXXX)}
 runs=${RUNS:-3}
+sections=" ${SECTIONS:-build push pull} "
+section() { [[ $sections == *" $1 "* ]]; }
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
+user_cache=${XDG_CACHE_HOME:-$HOME/.cache}
 export XDG_CACHE_HOME="$work/cache"
 
 echo "== building the tool as the linux tool package carries it (Native AOT)"
 case $(uname -m) in x86_64) rid=linux-x64 ;; aarch64) rid=linux-arm64 ;; *) echo "no native tool for $(uname -m)" >&2; exit 1 ;; esac
 linker=()
 command -v clang >/dev/null 2>&1 || linker=(-p:CppCompilerAndLinker=gcc)
-dotnet publish "$repo/src/LayerBuilder.Tool" -c Release -r "$rid" -o "$work/tool" "${linker[@]}" -v:q -nologo >/dev/null
-tool=("$work/tool/dotnet-layerbuild")
+if [ -n "${TOOL:-}" ]; then
+  tool=("$TOOL") # TOOL=PATH measures an already built tool (an A/B of two builds)
+else
+  dotnet publish "$repo/src/LayerBuilder.Tool" -c Release -r "$rid" -o "$work/tool" "${linker[@]}" -v:q -nologo >/dev/null
+  tool=("$work/tool/dotnet-layerbuild")
+fi
 
 # --- data sets -----------------------------------------------------------------------------------
 sdk=$(dotnet --list-sdks | tail -n 1 | sed -E 's/^([^ ]+) \[(.*)\]$/\2\/\1/')
 small="$work/data/small"
 big="$work/data/big"
+if section build; then
 if [ ! -d "$small" ]; then
   echo "== generating 100,000 files of ~1 KiB"
   mkdir -p "$small"
@@ -53,6 +64,7 @@ if [ ! -f "$big/file.bin" ]; then
   echo "== generating one 2 GiB file"
   mkdir -p "$big"
   head -c $((2 * 1024 * 1024 * 1024)) /dev/urandom > "$big/file.bin"
+fi
 fi
 
 recipe() { # name folder
@@ -109,6 +121,7 @@ measure() { # name folder ratio-target [rss-target-MB]
   rm -f "$work/base-$name.tar" "$work/out-$name.tar"
 }
 
+if section build; then
 measure sdk "$sdk" 0.35
 measure small-files "$small" 0.8
 measure one-2gib "$big" 0.3
@@ -170,30 +183,42 @@ if [ -n "$docker_host" ] && docker -H "$docker_host" info >/dev/null 2>&1; then
 else
   report+=("docker       no docker daemon reachable (set LAYERBUILDER_DOCKER_HOST): docker build + save not measured")
 fi
+fi # build
+
+# start_registry DIR: a private docker-registry on a free loopback port, plain HTTP, no access log;
+# sets $port and $registry_pid. stop_registry stops exactly that process.
+start_registry() {
+  local dir=$1
+  port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+  rm -rf "$dir" && mkdir -p "$dir/data"
+  printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$dir/data" "$port" > "$dir/config.yml"
+  docker-registry serve "$dir/config.yml" >"$dir/log" 2>&1 &
+  registry_pid=$!
+  for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+}
+stop_registry() { kill "$registry_pid" && wait "$registry_pid" 2>/dev/null || true; }
 
 # Push: the SDK folder's image built and pushed by layerbuild (gzip layers) against `skopeo copy` of the
 # same image's archive (which compresses the same way) to a loopback registry; both cold, each run against
 # a fresh registry; then layerbuild's unchanged re-push to the same registry with its warm cache.
-if command -v docker-registry >/dev/null 2>&1 && command -v skopeo >/dev/null 2>&1; then
+if ! section push; then
+  :
+elif command -v docker-registry >/dev/null 2>&1 && command -v skopeo >/dev/null 2>&1; then
   echo "== push of the SDK folder image: layerbuild --push vs skopeo copy docker-archive: -> docker://"
   recipe sdk "$sdk"
   "${tool[@]}" "$work/sdk.yml" -o "$work/push-sdk.tar" --no-cache -q
   rm -f "$work/skopeo-push.t" "$work/lb-push.t" "$work/lb-repush.t"
   for i in $(seq "$runs"); do
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
     registry_dir="$work/registry"
-    rm -rf "$registry_dir" "$work/push-cache" && mkdir -p "$registry_dir/data"
-    printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$registry_dir/data" "$port" > "$registry_dir/config.yml"
-    docker-registry serve "$registry_dir/config.yml" >"$registry_dir/log" 2>&1 &
-    registry_pid=$!
-    for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
+    rm -rf "$work/push-cache"
+    start_registry "$registry_dir"
     sed "s|^image: .*|image: 127.0.0.1:$port/bench/lb-sdk|" "$work/sdk.yml" > "$work/push-sdk.yml"
     sync
     time_cmd "$work/skopeo-push.t" skopeo copy -q --dest-tls-verify=false "docker-archive:$work/push-sdk.tar" "docker://127.0.0.1:$port/bench/skopeo-sdk:1"
     sync
     time_cmd "$work/lb-push.t" env XDG_CACHE_HOME="$work/push-cache" "${tool[@]}" "$work/push-sdk.yml" --push -q
     time_cmd "$work/lb-repush.t" env XDG_CACHE_HOME="$work/push-cache" "${tool[@]}" "$work/push-sdk.yml" --push -q
-    kill "$registry_pid" && wait "$registry_pid" 2>/dev/null || true
+    stop_registry
   done
   rm -rf "$work/registry" "$work/push-cache" "$work/push-sdk.tar" "$work/push-sdk.yml"
   sk=$(col "$work/skopeo-push.t" 1 | median)
@@ -205,6 +230,46 @@ if command -v docker-registry >/dev/null 2>&1 && command -v skopeo >/dev/null 2>
   report+=("$(printf 're-push      unchanged %.2fs vs cold %.2fs: ratio %s (target <= 0.1: %s)' "$rp" "$lp" "$rr" "$(check "$rr" "<=" 0.1)")")
 else
   report+=("push         docker-registry or skopeo missing: push not measured")
+fi
+
+# Pull: a Debian minbase image (the root filesystem debootstrap makes, as the tests cache it in
+# layerbuilder-tests/ of the user's cache folder; MINBASE=TAR names another) put into a loopback
+# registry once by `skopeo copy` (gzip layers); then, alternating, layerbuild's cold pull (an empty
+# cache; a recipe of that base alone, written as a docker archive) against `skopeo copy docker:// oci:`
+# of the same image, and layerbuild's cached re-pull (warm cache, the same output).
+minbase=${MINBASE:-$user_cache/layerbuilder-tests/debian-bookworm-minbase.tar}
+if ! section pull; then
+  :
+elif ! command -v docker-registry >/dev/null 2>&1 || ! command -v skopeo >/dev/null 2>&1; then
+  report+=("pull         docker-registry or skopeo missing: pull not measured")
+elif [ ! -f "$minbase" ]; then
+  report+=("pull         no Debian minbase tar at $minbase (the engine tests make it with debootstrap; or set MINBASE): pull not measured")
+else
+  echo "== pull of the Debian minbase: layerbuild (cold, cached) vs skopeo copy docker:// -> oci:"
+  start_registry "$work/registry"
+  printf 'image: bench/minbase\nbase: { rootfs: %s }\n' "$minbase" > "$work/minbase.yml"
+  "${tool[@]}" "$work/minbase.yml" -o "$work/minbase.tar" --no-cache -q
+  skopeo copy -q --dest-tls-verify=false "docker-archive:$work/minbase.tar" "docker://127.0.0.1:$port/bench/minbase:1"
+  rm -f "$work/minbase.tar"
+  printf 'image: bench/pulled\nbase: 127.0.0.1:%s/bench/minbase:1\n' "$port" > "$work/pull.yml"
+  rm -f "$work/skopeo-pull.t" "$work/lb-pull.t" "$work/lb-repull.t"
+  for i in $(seq "$runs"); do
+    rm -rf "$work/pull-cache" "$work/skopeo-oci" "$work/pulled.tar"
+    sync
+    time_cmd "$work/skopeo-pull.t" skopeo copy -q --src-tls-verify=false "docker://127.0.0.1:$port/bench/minbase:1" "oci:$work/skopeo-oci:pulled"
+    sync
+    time_cmd "$work/lb-pull.t" env XDG_CACHE_HOME="$work/pull-cache" "${tool[@]}" "$work/pull.yml" -o "$work/pulled.tar" -q
+    time_cmd "$work/lb-repull.t" env XDG_CACHE_HOME="$work/pull-cache" "${tool[@]}" "$work/pull.yml" -o "$work/pulled.tar" -q
+  done
+  stop_registry
+  rm -rf "$work/registry" "$work/pull-cache" "$work/skopeo-oci" "$work/pulled.tar" "$work/minbase.yml" "$work/pull.yml"
+  sk=$(col "$work/skopeo-pull.t" 1 | median)
+  lp=$(col "$work/lb-pull.t" 1 | median)
+  rp=$(col "$work/lb-repull.t" 1 | median)
+  pr=$(ratio "$lp" "$sk")
+  rr=$(ratio "$rp" "$lp")
+  report+=("$(printf 'pull         layerbuild %.2fs vs skopeo copy %.2fs: ratio %s (target <= 1.0: %s)' "$lp" "$sk" "$pr" "$(check "$pr" "<=" 1.0)")")
+  report+=("$(printf 're-pull      cached %.2fs vs cold %.2fs: ratio %s (target <= 0.1: %s)' "$rp" "$lp" "$rr" "$(check "$rr" "<=" 0.1)")")
 fi
 
 echo

@@ -105,6 +105,43 @@ public sealed partial class PushEngineTests
     }
 
     [Test]
+    public async Task ABaseLayerPulledFromTheSameRegistryIsMountedFromItsRepositoryNotUploaded()
+    {
+        using var work = new TempFolder("mount-base");
+        await using var registry = await RegistryServer.StartPlainAsync();
+        var fixture = await FixtureImage.BuildAsync(work, "mount-base", ArchiveFormat.Docker);
+        await registry.CopyAsync($"docker-archive:{fixture.ArchivePath}", "team/base:1");
+        var baseLayers = await LayerDigestsAsync(registry, "team/base:1");
+        var recipe = work.Combine("app.yml");
+        await File.WriteAllTextAsync(recipe, $"image: {registry.Host}/team/app\nbase: \"{registry.Host}/team/base:1\"\n");
+
+        var states = new ConcurrentQueue<TransferProgress>();
+        var result = await ImageBuilder.BuildAsync(BuildRequest.ToRegistry(RecipeParser.ParseFile(recipe)) with
+        {
+            Cache = new LayerCache(work.Combine("cache")),
+            TransferProgress = new Collect(states),
+        });
+
+        var pushedLayers = await LayerDigestsAsync(registry, "team/app:latest");
+        Assert.That(pushedLayers, Is.EqualTo(baseLayers), "the pushed manifest names the very blobs the base was pulled as");
+        var mounted = states.Where(s => s.Done && s.Action == "mounted").Select(s => s.Digest.ToString()).ToList();
+        Assert.That(mounted, Is.EquivalentTo(baseLayers), "every base layer is mounted");
+        var writes = BlobWrites(registry, "team/app");
+        foreach (var layer in baseLayers)
+        {
+            Assert.That(writes.Count(l => l.Contains($"POST /v2/team/app/blobs/uploads/?mount={layer}&from=team%2Fbase", StringComparison.Ordinal)), Is.EqualTo(1),
+                $"one mount of {layer} from the base's repository");
+        }
+
+        Assert.That(writes.Where(l => !l.Contains("?mount=", StringComparison.Ordinal)).ToList(), Has.Count.LessThanOrEqualTo(2),
+            "no upload but the new config's (one POST and one PUT)");
+        Assert.That(writes.Where(l => l.Contains("PATCH ", StringComparison.Ordinal)), Is.Empty, "no chunk was sent");
+        Assert.That(writes.Where(l => baseLayers.Any(d => l.Contains("digest=" + Uri.EscapeDataString(d), StringComparison.Ordinal) || l.Contains("digest=" + d, StringComparison.Ordinal))), Is.Empty,
+            "no base layer was uploaded");
+        Assert.That(result.PushedManifestDigest?.ToString(), Is.EqualTo(await ManifestDigestAsync(registry, "team/app:latest")), "the printed digest is the registry's");
+    }
+
+    [Test]
     public async Task PushToATlsRegistryWithBasicAuthIsPulledAfterDockerLoginAndNoSecretIsPrinted()
     {
         var docker = await Engines.DockerAsync();
@@ -209,6 +246,21 @@ public sealed partial class PushEngineTests
         var inspect = await ProcessRunner.RunCheckedAsync(skopeo, ["inspect", "--tls-verify=false", $"docker://{registry.Host}/{repository}:latest"]);
         using var json = JsonDocument.Parse(inspect.StandardOutput);
         Assert.That(json.RootElement.GetProperty("Digest").GetString(), Is.EqualTo(image.Result.PushedManifestDigest?.ToString()), "the registry holds what was printed");
+    }
+
+    /// <summary>The layer digests of the manifest <paramref name="repositoryTag"/> names, as skopeo reads them.</summary>
+    private static async Task<List<string>> LayerDigestsAsync(RegistryServer registry, string repositoryTag)
+    {
+        var inspect = await ProcessRunner.RunCheckedAsync(SkopeoExecutable(), ["inspect", "--raw", "--tls-verify=false", $"docker://{registry.Host}/{repositoryTag}"]);
+        using var json = JsonDocument.Parse(inspect.StandardOutput);
+        return json.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!).ToList();
+    }
+
+    private static async Task<string?> ManifestDigestAsync(RegistryServer registry, string repositoryTag)
+    {
+        var inspect = await ProcessRunner.RunCheckedAsync(SkopeoExecutable(), ["inspect", "--tls-verify=false", $"docker://{registry.Host}/{repositoryTag}"]);
+        using var json = JsonDocument.Parse(inspect.StandardOutput);
+        return json.RootElement.GetProperty("Digest").GetString();
     }
 
     /// <summary>The registry's access-log lines (requests under <c>/v2/</c>).</summary>

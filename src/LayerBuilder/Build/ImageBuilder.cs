@@ -141,7 +141,7 @@ public static class ImageBuilder
                 var pushLayers = compress && request.Compression == request.PushCompression
                     ? layers
                     : await PushedLayers.MakeAsync(uncompressed, made.CheckedAsync, request.PushCompression, staging.Path,
-                        cache is { IsOn: true } ? new CompressedDigests(request.Cache!.Root) : null, cancellationToken).ConfigureAwait(false);
+                        cache is { IsOn: true } ? new CompressedDigests(request.Cache!.Root) : null, pull.Store, cancellationToken).ConfigureAwait(false);
                 pushed = await PushAsync(request, registries!, cache is { IsOn: true }, CreateModel(recipe, plan, pushLayers), cancellationToken).ConfigureAwait(false);
             }
 

@@ -126,6 +126,9 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode PushDigestMismatch = new(5040, "Registry stored another digest than was pushed");
     public static readonly DiagnosticCode CompressedLayerChanged = new(5041, "Compressed layer differs from its record");
 
+    // LB5060-LB5069: pulled content kept for pushes.
+    public static readonly DiagnosticCode PulledBlobDamaged = new(5060, "Kept pulled blob is damaged");
+
     // LB6xxx: checks the recipe makes on its image (recipe 'checks', --expect-image-id).
     public static readonly DiagnosticCode CheckedPathMissing = new(6001, "Checked path does not exist");
     public static readonly DiagnosticCode CheckedPathPresent = new(6002, "Path exists that must not");

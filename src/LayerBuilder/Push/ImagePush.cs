@@ -25,9 +25,12 @@ internal static class ImagePush
         var repository = RegistryRepository.For(image.Reference);
         var registry = repository.Endpoint.Host;
         var blobs = image.Layers.Prepend(new ConfigBlob(image.ConfigDescriptor, image.ConfigBytes)).DistinctBy(b => b.Digest).ToList();
+        // A base layer is mounted from the repository it was pulled from when that is on this registry
+        // (D60), else from where an earlier push put the blob.
         var mountFrom = blobs.ToDictionary(
             b => b.Digest,
-            b => (IReadOnlyList<string>)(locations?.Of(registry, b.Digest) ?? []).Where(r => r != repository.Path).Take(1).ToList());
+            b => (IReadOnlyList<string>)new[] { (b as PulledLayerBlob)?.OriginPathOn(repository.Endpoint.Name) }.OfType<string>()
+                .Concat(locations?.Of(registry, b.Digest) ?? []).Where(r => r != repository.Path).Take(1).ToList());
         var sources = mountFrom.Values.SelectMany(r => r).Distinct().Select(r => new RegistryRepository(repository.Endpoint, r)).ToList();
         var client = session.Client(repository, RegistryAccess.PullPush, at, sources);
 

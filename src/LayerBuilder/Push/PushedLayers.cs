@@ -1,18 +1,20 @@
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
+using LayerBuilder.Registry;
 
 namespace LayerBuilder.Push;
 
 /// <summary>
-/// The layers as a push sends them: compressed as asked. A layer whose compressed digest a record knows
-/// (<see cref="CompressedDigests"/>) is compressed only if the registry turns out to lack it
-/// (<see cref="DeferredCompressedLayer"/>), so an unchanged re-push reads no layer at all; the others are
-/// compressed now, as many at a time as layers are written, and recorded.
+/// The layers as a push sends them: compressed as asked. A base layer pulled compressed that way is sent
+/// as the blob it was pulled as (<see cref="PulledLayerBlob"/>, docs/decisions.md D60). A layer whose
+/// compressed digest a record knows (<see cref="CompressedDigests"/>) is compressed only if the registry
+/// turns out to lack it (<see cref="DeferredCompressedLayer"/>), so an unchanged re-push reads no layer at
+/// all; the others are compressed now, as many at a time as layers are written, and recorded.
 /// </summary>
 internal static class PushedLayers
 {
     public static async Task<IReadOnlyList<ILayer>> MakeAsync(IReadOnlyList<LayerBlob> made, Func<CancellationToken, Task<IReadOnlyList<LayerBlob>>> checkedLayers,
-        LayerCompression compression, string folder, CompressedDigests? records, CancellationToken cancellationToken)
+        LayerCompression compression, string folder, CompressedDigests? records, PulledBlobStore? pulled, CancellationToken cancellationToken)
     {
         if (compression == LayerCompression.None)
         {
@@ -25,7 +27,11 @@ internal static class PushedLayers
         {
             var index = i;
             var diffId = made[i].DiffId;
-            if (records?.Find(diffId, compression) is { } known)
+            if (pulled is not null && PulledLayerBlob.Find(pulled, diffId, compression) is { } kept)
+            {
+                result[i] = kept;
+            }
+            else if (records?.Find(diffId, compression) is { } known)
             {
                 result[i] = new DeferredCompressedLayer(known.Digest, known.Size, diffId, LayerCompressor.MediaType(compression),
                     async token => await LayerCompressor.CompressAsync((await checkedLayers(token).ConfigureAwait(false))[index], compression, folder, token).ConfigureAwait(false),

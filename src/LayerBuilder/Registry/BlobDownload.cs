@@ -13,8 +13,9 @@ namespace LayerBuilder.Registry;
 /// Fetches manifests and blobs of one repository into the <see cref="PulledBlobStore"/>, each checked
 /// against its digest while it streams to a temporary file and renamed into the store only when it
 /// matched (never held whole in memory). A layer blob is decompressed in the same pass: the compressed
-/// bytes are hashed against the manifest's digest and size, the tar against the config's diff id, and the
-/// tar is what is stored. What is already in the store is re-hashed before it is trusted.
+/// bytes are hashed against the manifest's digest and size, the tar against the config's diff id, and both
+/// are stored: the tar for builds, the compressed blob for pushes (docs/decisions.md D60). What is already
+/// in the store is trusted once it was checked and its file is unchanged since (D61), else re-hashed.
 /// </summary>
 internal sealed class BlobDownload(RegistryRepository repository, RegistryClient? online, PulledBlobStore store, SourcePosition at, IProgress<TransferProgress>? progress)
 {
@@ -38,7 +39,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             return null;
         }
 
-        if (await HashFileAsync(path, cancellationToken).ConfigureAwait(false) == digest)
+        if (await store.IsIntactAsync(path, digest, cancellationToken).ConfigureAwait(false))
         {
             return path;
         }
@@ -112,22 +113,31 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
     /// else downloaded, decompressed and checked in one pass.</summary>
     public async Task<FileLayer> LayerAsync(Digest digest, long size, string mediaType, Digest diffId, int number, CancellationToken cancellationToken)
     {
+        var keepsBlob = digest != diffId; // an uncompressed layer's blob is its tar
         if (store.Find(diffId) is { } stored)
         {
-            if (await HashFileAsync(stored, cancellationToken).ConfigureAwait(false) == diffId)
+            if (await store.IsIntactAsync(stored, diffId, cancellationToken).ConfigureAwait(false))
             {
-                var length = new FileInfo(stored).Length;
-                progress?.Report(new TransferProgress("cached", Repository, digest, length, length, Done: true));
-                return new FileLayer(stored, diffId, length);
+                // The compressed blob is kept beside the tar (D60); a cache from before kept none, and is
+                // filled once when the registry can be asked, so a push can send or mount the very blob.
+                if (!keepsBlob || store.Find(digest) is not null || online is null)
+                {
+                    var length = new FileInfo(stored).Length;
+                    progress?.Report(new TransferProgress("cached", Repository, digest, length, length, Done: true));
+                    return new FileLayer(stored, diffId, length);
+                }
             }
-
-            store.Evict(diffId);
+            else
+            {
+                store.Evict(diffId);
+            }
         }
 
         var what = $"blob {digest} (layer {number}) of '{Repository}'";
         var client = Client(what);
         using var response = await GetBlobAsync(client, digest, what, cancellationToken).ConfigureAwait(false);
         var temporary = store.NewTemporary();
+        var blobTemporary = keepsBlob ? store.NewTemporary() : null;
         try
         {
             Digest tarDigest;
@@ -138,7 +148,15 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             await using (body.ConfigureAwait(false))
             {
                 progress?.Report(new TransferProgress("pull", Repository, digest, 0, size, Done: false));
-                var hashing = new HashingReadStream(new ProgressStream(body, size + 1, n => Report(digest, n, size)));
+                await using var blobCopy = blobTemporary is null ? null : new FileStream(blobTemporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                Stream received = new ProgressStream(body, size + 1, n => Report(digest, n, size));
+                if (blobCopy is not null)
+                {
+                    OwnerLock.Hold(blobCopy.SafeFileHandle);
+                    received = new CopyingReadStream(received, blobCopy);
+                }
+
+                var hashing = new HashingReadStream(received);
                 await using (hashing.ConfigureAwait(false))
                 {
                     try
@@ -186,6 +204,11 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             }
 
             progress?.Report(new TransferProgress("pull", Repository, digest, blobSize, size, Done: true));
+            if (blobTemporary is not null)
+            {
+                Commit(blobTemporary, digest);
+            }
+
             var layer = new FileLayer(Commit(temporary, diffId), diffId, tarSize);
             store.RememberOrigin(diffId, digest, size, mediaType, Repository);
             return layer;
@@ -201,6 +224,10 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         finally
         {
             File.Delete(temporary);
+            if (blobTemporary is not null)
+            {
+                File.Delete(blobTemporary);
+            }
         }
     }
 
@@ -309,18 +336,4 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
 
     private void Report(Digest digest, long bytes, long size) =>
         progress?.Report(new TransferProgress("pull", Repository, digest, bytes, size, Done: false));
-
-    private static async Task<Digest> HashFileAsync(string path, CancellationToken cancellationToken)
-    {
-        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
-        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
-        var buffer = new byte[HashBuffer];
-        int read;
-        while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            hash.AppendData(buffer, 0, read);
-        }
-
-        return Digest.FromHashBytes(hash.GetHashAndReset());
-    }
 }

@@ -18,27 +18,34 @@ namespace LayerBuilder.Registry;
 /// </summary>
 internal sealed class PulledBlobStore
 {
+    private const int HashBuffer = 1 << 20;
+
     private readonly string blobs;
     private readonly string temp;
     private readonly string? references;
+    private readonly string origins;
+    private readonly string checks;
 
-    private PulledBlobStore(string blobs, string temp, string? references, bool persistent)
+    private PulledBlobStore(string blobs, string temp, string? references, string records, bool persistent)
     {
         this.blobs = blobs;
         this.temp = temp;
         this.references = references;
+        origins = Path.Combine(records, "origins");
+        checks = Path.Combine(records, "checked");
         IsPersistent = persistent;
     }
 
     /// <summary>Whether the content outlives the build (the user's cache), so <c>--offline</c> can use it.</summary>
     public bool IsPersistent { get; }
 
-    public static PulledBlobStore InCache(LayerCache cache) => new(cache.BlobFolder, cache.Temp, cache.References, persistent: true);
+    public static PulledBlobStore InCache(LayerCache cache) =>
+        new(cache.BlobFolder, cache.Temp, cache.References, Path.GetDirectoryName(cache.References)!, persistent: true);
 
     public static PulledBlobStore InStaging(string staging)
     {
         var root = Path.Combine(staging, "pulled");
-        return new(Path.Combine(root, "blobs"), Path.Combine(root, "tmp"), null, persistent: false);
+        return new(Path.Combine(root, "blobs"), Path.Combine(root, "tmp"), null, root, persistent: false);
     }
 
     /// <summary>The stored file of <paramref name="digest"/>, or null; its bytes are checked by whoever reads it.</summary>
@@ -57,13 +64,54 @@ internal sealed class PulledBlobStore
         return Path.Combine(temp, $"pull-{Guid.NewGuid():N}.partial");
     }
 
-    /// <summary>Moves a checked temporary file into the store under <paramref name="digest"/>.</summary>
+    /// <summary>Moves a checked temporary file into the store under <paramref name="digest"/>, and records
+    /// the file as checked (<see cref="IsIntactAsync"/>).</summary>
     public string Commit(string temporary, Digest digest)
     {
         Directory.CreateDirectory(blobs);
         var path = PathOf(digest);
         File.Move(temporary, path, overwrite: true);
+        RecordChecked(path, digest);
         return path;
+    }
+
+    /// <summary>
+    /// Whether the stored file <paramref name="path"/> still holds <paramref name="digest"/>. A file this
+    /// store checked (hashed while it was written, or re-hashed) and recorded by device, inode, size,
+    /// modification and status-change time is trusted without reading it while all five are the same:
+    /// no write, truncation, rename over it or metadata change leaves the status-change time as it was,
+    /// and no process can set that time (docs/decisions.md D61). Otherwise it is re-hashed, and recorded
+    /// again when it matches.
+    /// </summary>
+    public async Task<bool> IsIntactAsync(string path, Digest digest, CancellationToken cancellationToken)
+    {
+        if (StatRecord(path) is { } now && ReadRecord(digest) == now)
+        {
+            return true;
+        }
+
+        if (await HashFileAsync(path, cancellationToken).ConfigureAwait(false) != digest)
+        {
+            return false;
+        }
+
+        RecordChecked(path, digest);
+        return true;
+    }
+
+    /// <summary>The SHA-256 of a file, read front to back.</summary>
+    public static async Task<Digest> HashFileAsync(string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+        using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+        var buffer = new byte[HashBuffer];
+        int read;
+        while ((read = await file.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            hash.AppendData(buffer, 0, read);
+        }
+
+        return Digest.FromHashBytes(hash.GetHashAndReset());
     }
 
     /// <summary>Removes a stored file whose bytes no longer match its digest.</summary>
@@ -71,6 +119,7 @@ internal sealed class PulledBlobStore
     {
         try
         {
+            File.Delete(CheckPath(digest));
             File.Delete(PathOf(digest));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -119,14 +168,8 @@ internal sealed class PulledBlobStore
     /// uploading the layer again. Best effort: a record that cannot be written only costs that.</summary>
     public void RememberOrigin(Digest diffId, Digest digest, long size, string mediaType, string repository)
     {
-        if (references is null)
-        {
-            return;
-        }
-
         try
         {
-            var origins = Path.Combine(Path.GetDirectoryName(references)!, "origins");
             Directory.CreateDirectory(origins);
             AtomicFile.WriteAllBytes(Path.Combine(origins, diffId.Hex + ".json"), CanonicalJson.ToBytes(new JsonObject
             {
@@ -145,12 +188,7 @@ internal sealed class PulledBlobStore
     /// <summary>Where the layer tar <paramref name="diffId"/> was last pulled from (see <see cref="RememberOrigin"/>), or null.</summary>
     public (Digest Digest, long Size, string MediaType, string Repository)? FindOrigin(Digest diffId)
     {
-        if (references is null)
-        {
-            return null;
-        }
-
-        var record = Path.Combine(Path.GetDirectoryName(references)!, "origins", diffId.Hex + ".json");
+        var record = Path.Combine(origins, diffId.Hex + ".json");
         try
         {
             var node = File.Exists(record) ? JsonNode.Parse(File.ReadAllBytes(record)) : null;
@@ -169,6 +207,58 @@ internal sealed class PulledBlobStore
         new(DiagnosticCodes.OutputNotWritable, at, $"cannot write pulled content into '{Path.GetDirectoryName(blobs)}': {e.Message}");
 
     private string PathOf(Digest digest) => Path.Combine(blobs, digest.Hex);
+
+    private string CheckPath(Digest digest) => Path.Combine(checks, digest.Hex);
+
+    /// <summary>What the check record of a file holds: <c>DEVICE INODE SIZE MTIME CTIME</c> (nanoseconds);
+    /// null where the platform gives no inode or status-change time (never trusted unread there).</summary>
+    private static string? StatRecord(string path)
+    {
+        try
+        {
+            var info = HostFileInfo.Stat(path);
+            return info.Inode == 0 || info.ChangedNanoseconds == 0
+                ? null
+                : FormattableString.Invariant($"{info.Device} {info.Inode} {info.Size} {info.ModifiedNanoseconds} {info.ChangedNanoseconds}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    private string? ReadRecord(Digest digest)
+    {
+        try
+        {
+            var file = CheckPath(digest);
+            return File.Exists(file) ? File.ReadAllText(file) : null;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Records <paramref name="path"/> as checked to hold <paramref name="digest"/>. Best effort:
+    /// without a record the file is only hashed again when next used.</summary>
+    private void RecordChecked(string path, Digest digest)
+    {
+        if (StatRecord(path) is not { } record)
+        {
+            return;
+        }
+
+        try
+        {
+            Directory.CreateDirectory(checks);
+            AtomicFile.WriteAllBytes(CheckPath(digest), Encoding.UTF8.GetBytes(record));
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // hashed again next time
+        }
+    }
 
     private string RecordPath(string reference) => Path.Combine(references!, Digest.Of(Encoding.UTF8.GetBytes(reference)).Hex + ".json");
 }

@@ -26,12 +26,12 @@ public sealed class PushedLayersTests
             return Task.FromResult<IReadOnlyList<LayerBlob>>([layer]);
         }
 
-        var first = await PushedLayers.MakeAsync([layer], Checked, LayerCompression.Gzip, Folder(temp, "one"), records, CancellationToken.None);
+        var first = await PushedLayers.MakeAsync([layer], Checked, LayerCompression.Gzip, Folder(temp, "one"), records, null, CancellationToken.None);
         Assert.That(checks, Is.EqualTo(1));
         Assert.That(first[0].MediaType, Is.EqualTo(MediaTypes.LayerGzip));
         Assert.That(first[0].DiffId, Is.EqualTo(layer.DiffId));
 
-        var second = await PushedLayers.MakeAsync([layer], Checked, LayerCompression.Gzip, Folder(temp, "two"), records, CancellationToken.None);
+        var second = await PushedLayers.MakeAsync([layer], Checked, LayerCompression.Gzip, Folder(temp, "two"), records, null, CancellationToken.None);
         Assert.That(second[0], Is.InstanceOf<DeferredCompressedLayer>());
         Assert.That((second[0].Digest, second[0].Size), Is.EqualTo((first[0].Digest, first[0].Size)), "the recorded digest, without compressing");
         Assert.That(checks, Is.EqualTo(1), "no layer was read for the second push");
@@ -52,7 +52,7 @@ public sealed class PushedLayersTests
         var records = new CompressedDigests(temp.Combine("cache"));
         records.Remember(new FileLayer(layer.FilePath, Digest.Of("something else"), layer.DiffId, 1234, MediaTypes.LayerGzip), LayerCompression.Gzip);
 
-        var pushed = await PushedLayers.MakeAsync([layer], _ => Task.FromResult<IReadOnlyList<LayerBlob>>([layer]), LayerCompression.Gzip, Folder(temp, "one"), records, CancellationToken.None);
+        var pushed = await PushedLayers.MakeAsync([layer], _ => Task.FromResult<IReadOnlyList<LayerBlob>>([layer]), LayerCompression.Gzip, Folder(temp, "one"), records, null, CancellationToken.None);
 
         var e = Assert.ThrowsAsync<LayerBuildException>(() => pushed[0].OpenBlobAsync());
         Assert.That(e!.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.CompressedLayerChanged));
@@ -65,7 +65,7 @@ public sealed class PushedLayersTests
         using var temp = new TempDirectory();
         var layer = Layer(temp, "layer.tar", 1000);
 
-        var pushed = await PushedLayers.MakeAsync([layer], _ => Task.FromResult<IReadOnlyList<LayerBlob>>([layer]), LayerCompression.None, Folder(temp, "one"), null, CancellationToken.None);
+        var pushed = await PushedLayers.MakeAsync([layer], _ => Task.FromResult<IReadOnlyList<LayerBlob>>([layer]), LayerCompression.None, Folder(temp, "one"), null, null, CancellationToken.None);
 
         Assert.That(pushed, Is.EqualTo(new[] { layer }));
     }

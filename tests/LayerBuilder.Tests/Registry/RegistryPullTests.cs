@@ -2,6 +2,7 @@ using System.Diagnostics;
 using LayerBuilder.Build;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 using LayerBuilder.Registry;
 using LayerBuilder.Testing;
@@ -116,6 +117,73 @@ public sealed class RegistryPullTests
         var all = registry.CountRequests("GET", "^/v2/") + registry.CountRequests("HEAD", "^/v2/");
         await BuildAsync(folder, $"{registry.Host}/team/base@{baseDigest}", cache, output: "third.tar");
         Assert.That(registry.CountRequests("GET", "^/v2/") + registry.CountRequests("HEAD", "^/v2/"), Is.EqualTo(all), "a cached digest base needs no request at all");
+    }
+
+    [Test]
+    public async Task A_pulled_layer_keeps_its_compressed_blob_and_a_rebuild_trusts_the_checked_files_until_one_changes()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var first = await BuildAsync(folder, $"{registry.Host}/team/base:1", cache, output: "first.tar");
+
+        var manifest = System.Text.Json.JsonDocument.Parse(await HttpGetAsync($"http://{registry.Host}/v2/team/base/manifests/1"));
+        var layer = manifest.RootElement.GetProperty("layers")[0];
+        var blobDigest = layer.GetProperty("digest").GetString()!;
+        var kept = Path.Combine(cache.Root, "blobs", "sha256", blobDigest["sha256:".Length..]);
+        Assert.That(File.Exists(kept), Is.True, "the compressed blob is kept beside the tar (D60)");
+        Assert.That(new FileInfo(kept).Length, Is.EqualTo(layer.GetProperty("size").GetInt64()));
+        Assert.That("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(kept))), Is.EqualTo(blobDigest));
+
+        // A byte of the stored tar changed in place, its modification time put back: the status-change time
+        // still differs from the record, so the file is hashed, found damaged and fetched again (D61).
+        var store = PulledBlobStore.InCache(cache);
+        var diffId = first.Layers[0].DiffId;
+        var tar = store.Find(diffId)!;
+        Assert.That(await store.IsIntactAsync(tar, diffId, CancellationToken.None), Is.True);
+        var modified = File.GetLastWriteTimeUtc(tar);
+        await using (var stream = new FileStream(tar, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Position = 600;
+            var b = stream.ReadByte();
+            stream.Position = 600;
+            stream.WriteByte((byte)(b ^ 0xFF));
+        }
+
+        File.SetLastWriteTimeUtc(tar, modified);
+        Assert.That(await store.IsIntactAsync(tar, diffId, CancellationToken.None), Is.False, "the damage is found though size and mtime are as recorded");
+
+        var blobs = registry.CountRequests("GET", "^/v2/team/base/blobs/");
+        await BuildAsync(folder, $"{registry.Host}/team/base:1", cache, output: "second.tar");
+        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/") - blobs, Is.EqualTo(1), "the damaged layer is pulled again");
+        Assert.That(await PulledBlobStore.HashFileAsync(tar, CancellationToken.None), Is.EqualTo(diffId), "and stored whole");
+    }
+
+    [Test]
+    public async Task A_kept_blob_damaged_on_disk_is_refused_before_it_is_sent_and_removed()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var result = await BuildAsync(folder, $"{registry.Host}/team/base:1", cache);
+        var store = PulledBlobStore.InCache(cache);
+        var diffId = result.Layers[0].DiffId;
+        var blob = LayerBuilder.Push.PulledLayerBlob.Find(store, diffId, LayerCompression.Gzip);
+        Assert.That(blob, Is.Not.Null, "the base layer was pulled as gzip and is kept");
+        Assert.That(blob!.OriginPathOn(registry.Host), Is.EqualTo("team/base"));
+        Assert.That(LayerBuilder.Push.PulledLayerBlob.Find(store, diffId, LayerCompression.Zstd), Is.Null, "a push with zstd compresses afresh");
+
+        var path = store.Find(blob.Digest)!;
+        await File.AppendAllTextAsync(path, "x");
+        await using (var truncate = new FileStream(path, FileMode.Open, FileAccess.Write))
+        {
+            truncate.SetLength(blob.Size);
+            truncate.Position = 0;
+            truncate.WriteByte(0);
+        }
+
+        var error = Assert.ThrowsAsync<LayerBuildException>(() => blob.OpenBlobAsync())!;
+        Assert.That(error.Diagnostics[0].Code, Is.EqualTo(DiagnosticCodes.PulledBlobDamaged));
+        Assert.That(error.Diagnostics[0].Message, Does.Contain(blob.Digest.ToString()));
+        Assert.That(store.Find(blob.Digest), Is.Null, "the damaged blob is removed");
     }
 
     [Test]
