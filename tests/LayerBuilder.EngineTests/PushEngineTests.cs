@@ -248,6 +248,34 @@ public sealed partial class PushEngineTests
         Assert.That(json.RootElement.GetProperty("Digest").GetString(), Is.EqualTo(image.Result.PushedManifestDigest?.ToString()), "the registry holds what was printed");
     }
 
+    [Test]
+    public async Task A503A429AndConnectionsDroppedBeforeAndDuringABlobAreTriedAgainAndThePullSucceeds()
+    {
+        using var work = new TempFolder("pull-flaky");
+        await using var registry = await RegistryServer.StartPlainAsync();
+        var fixture = await FixtureImage.BuildAsync(work, "pull-flaky", ArchiveFormat.Docker);
+        await registry.CopyAsync($"docker-archive:{fixture.ArchivePath}", "team/base:1");
+        using var proxy = new FlakyRegistryProxy(registry.Host,
+        [
+            new("GET", "/manifests/", 503),
+            new("GET", "/blobs/", 429),
+            // Bodies broken off after 100 bytes (the config's and a layer's, or the config's twice): the
+            // listener answers a drop before the headers with an empty 200, which is no transport failure.
+            new("GET", "/blobs/", 200, CutAfter: 100),
+            new("GET", "/blobs/", 200, CutAfter: 100),
+        ]);
+        var recipe = work.Combine("pulled.yml");
+        await File.WriteAllTextAsync(recipe, $"image: example/pulled\nbase: \"{proxy.Host}/team/base:1\"\n");
+
+        var result = await ImageBuilder.BuildAsync(BuildRequest.ToFile(RecipeParser.ParseFile(recipe), work.Combine("pulled.tar")) with
+        {
+            Cache = new LayerCache(work.Combine("cache")),
+        });
+
+        Assert.That(proxy.Unused, Is.Empty, "every failure was met, and each was tried again");
+        Assert.That(result.Layers.Select(l => l.DiffId), Is.EqualTo(fixture.Result.Layers.Select(l => l.DiffId)), "every layer arrived whole");
+    }
+
     /// <summary>The layer digests of the manifest <paramref name="repositoryTag"/> names, as skopeo reads them.</summary>
     private static async Task<List<string>> LayerDigestsAsync(RegistryServer registry, string repositoryTag)
     {

@@ -5,6 +5,7 @@ using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
+using LayerBuilder.Push;
 using LayerBuilder.Reading;
 
 namespace LayerBuilder.Registry;
@@ -22,6 +23,8 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
     private const int HashBuffer = 1 << 20;
 
     private const string DigestHeader = "Docker-Content-Digest";
+
+    private readonly PushRetry retry = new(new PushSettings());
 
     private SourcePosition At => at;
 
@@ -50,7 +53,10 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
 
     /// <summary>GETs the manifest <paramref name="reference"/> (a tag or a digest) and stores it; returns its
     /// digest (checked against <paramref name="expected"/> and the registry's Docker-Content-Digest) and file.</summary>
-    public async Task<(Digest Digest, string Path)> ManifestAsync(string reference, Digest? expected, CancellationToken cancellationToken)
+    public Task<(Digest Digest, string Path)> ManifestAsync(string reference, Digest? expected, CancellationToken cancellationToken) =>
+        RetriedAsync(token => FetchManifestAsync(reference, expected, token), cancellationToken);
+
+    private async Task<(Digest Digest, string Path)> FetchManifestAsync(string reference, Digest? expected, CancellationToken cancellationToken)
     {
         var what = $"manifest '{Repository}:{reference}'".Replace(":sha256:", "@sha256:", StringComparison.Ordinal);
         var client = Client(what);
@@ -66,7 +72,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         }, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
-            throw await client.FailureAsync(response, what, cancellationToken).ConfigureAwait(false);
+            throw await FailureAsync(client, response, what, cancellationToken).ConfigureAwait(false);
         }
 
         var mediaType = response.Content.Headers.ContentType?.MediaType;
@@ -88,7 +94,10 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
     }
 
     /// <summary>GETs a JSON blob (the config) of <paramref name="digest"/> and <paramref name="size"/> bytes and stores it.</summary>
-    public async Task<string> JsonBlobAsync(Digest digest, long size, CancellationToken cancellationToken)
+    public Task<string> JsonBlobAsync(Digest digest, long size, CancellationToken cancellationToken) =>
+        RetriedAsync(token => FetchJsonBlobAsync(digest, size, token), cancellationToken);
+
+    private async Task<string> FetchJsonBlobAsync(Digest digest, long size, CancellationToken cancellationToken)
     {
         var what = $"blob {digest} (config) of '{Repository}'";
         if (size > BaseJsonFile.MaxLength)
@@ -133,6 +142,12 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             }
         }
 
+        return await RetriedAsync(token => FetchLayerAsync(digest, size, mediaType, diffId, number, keepsBlob, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Downloads, decompresses and checks one layer blob; a failed try leaves nothing behind.</summary>
+    private async Task<FileLayer> FetchLayerAsync(Digest digest, long size, string mediaType, Digest diffId, int number, bool keepsBlob, CancellationToken cancellationToken)
+    {
         var what = $"blob {digest} (layer {number}) of '{Repository}'";
         var client = Client(what);
         using var response = await GetBlobAsync(client, digest, what, cancellationToken).ConfigureAwait(false);
@@ -241,12 +256,35 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         {
             using (response)
             {
-                throw await client.FailureAsync(response, what, cancellationToken).ConfigureAwait(false);
+                throw await FailureAsync(client, response, what, cancellationToken).ConfigureAwait(false);
             }
         }
 
         return response;
     }
+
+    /// <summary>The error for an error status: one worth trying again (a 5xx, a 429) is transient.</summary>
+    private static async Task<Exception> FailureAsync(RegistryClient client, HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        var failure = await client.FailureAsync(response, what, cancellationToken).ConfigureAwait(false);
+        return PushRetry.IsTransient(response.StatusCode) ? new TransientPushFailure(failure, PushRetry.RetryAfter(response)) : failure;
+    }
+
+    /// <summary>Runs one fetch, and again after a backoff when the registry answered 5xx or 429 or the
+    /// connection broke while the answer was read, as a push does (docs/decisions.md D62). A refused
+    /// connection, an unknown host or a wrong digest is reported at once.</summary>
+    private Task<T> RetriedAsync<T>(Func<CancellationToken, Task<T>> fetch, CancellationToken cancellationToken) =>
+        retry.RunAsync(async token =>
+        {
+            try
+            {
+                return await fetch(token).ConfigureAwait(false);
+            }
+            catch (LayerBuildException e) when (e.Diagnostics.Count == 1 && e.Diagnostics[0].Code == DiagnosticCodes.RegistryConnectionLost)
+            {
+                throw new TransientPushFailure(e, null);
+            }
+        }, cancellationToken);
 
     /// <summary>Streams the body into a temporary file while hashing it, at most <paramref name="limit"/> bytes;
     /// commits it under its digest when that is <paramref name="expected"/> (or nothing was expected).</summary>

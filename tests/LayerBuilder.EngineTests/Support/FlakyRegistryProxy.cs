@@ -97,6 +97,12 @@ public sealed class FlakyRegistryProxy : IDisposable
 
         try
         {
+            if (fault is { CutAfter: { } cut })
+            {
+                await ForwardAsync(context, path, cut);
+                return;
+            }
+
             if (fault is not null)
             {
                 await request.InputStream.CopyToAsync(Stream.Null);
@@ -112,7 +118,7 @@ public sealed class FlakyRegistryProxy : IDisposable
                 return;
             }
 
-            await ForwardAsync(context, path);
+            await ForwardAsync(context, path, null);
         }
         catch (Exception e) when (e is HttpListenerException or IOException or HttpRequestException or ObjectDisposedException)
         {
@@ -120,7 +126,9 @@ public sealed class FlakyRegistryProxy : IDisposable
         }
     }
 
-    private async Task ForwardAsync(HttpListenerContext context, string path)
+    /// <summary>Passes the request on and the answer back; with <paramref name="cutAfter"/>, the answer's
+    /// body breaks off after that many bytes (its full length announced), as a dropped download does.</summary>
+    private async Task ForwardAsync(HttpListenerContext context, string path, int? cutAfter)
     {
         var request = context.Request;
         using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), $"http://{upstream}{path}");
@@ -159,6 +167,14 @@ public sealed class FlakyRegistryProxy : IDisposable
 
         var body = await answer.Content.ReadAsByteArrayAsync();
         response.ContentLength64 = body.Length;
+        if (cutAfter is { } cut && cut < body.Length)
+        {
+            await response.OutputStream.WriteAsync(body.AsMemory(0, cut));
+            await response.OutputStream.FlushAsync();
+            response.Abort();
+            return;
+        }
+
         await response.OutputStream.WriteAsync(body);
         response.Close();
     }
@@ -173,6 +189,7 @@ public sealed class FlakyRegistryProxy : IDisposable
     }
 
     /// <summary>One failure: the first <paramref name="Method"/> request whose path holds <paramref name="PathPart"/>
-    /// gets <paramref name="Status"/> (with <c>Retry-After: 1</c>), or a dropped connection when it is null.</summary>
-    public sealed record Fault(string Method, string PathPart, int? Status);
+    /// gets <paramref name="Status"/> (with <c>Retry-After: 1</c>), or a dropped connection when it is null; with
+    /// <paramref name="CutAfter"/>, the registry's own answer whose body breaks off after that many bytes.</summary>
+    public sealed record Fault(string Method, string PathPart, int? Status, int? CutAfter = null);
 }
