@@ -276,6 +276,48 @@ public sealed partial class PushEngineTests
         Assert.That(result.Layers.Select(l => l.DiffId), Is.EqualTo(fixture.Result.Layers.Select(l => l.DiffId)), "every layer arrived whole");
     }
 
+    [Test]
+    public async Task ThroughATokenServerABaseIsPulledAndTheImagePushedWithOneTokenPerScopeRefreshedOn401AndNoSecretShown()
+    {
+        using var work = new TempFolder("token");
+        using var tokens = await TokenServer.StartAsync();
+        await using var registry = await RegistryServer.StartWithTokensAsync(tokens);
+        var fixture = await FixtureImage.BuildAsync(work, "token-base", ArchiveFormat.Docker);
+        await registry.CopyAsync($"docker-archive:{fixture.ArchivePath}", "team/base:1");
+        using var proxy = new FlakyRegistryProxy(registry.Host, []);
+        var skopeoRequests = tokens.Requests.Count;
+
+        // The first token for the push's scope grants nothing: the registry answers 401 and a new one is asked for.
+        tokens.DenyFirst("repository:team/app:pull,push");
+        var recipe = work.Combine("token.yml");
+        await File.WriteAllTextAsync(recipe, $"image: {proxy.Host}/team/app\nbase: \"{proxy.Host}/team/base:1\"\n");
+        var dockerConfig = work.Combine("docker-config");
+        Directory.CreateDirectory(dockerConfig);
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{TokenServer.User}:{tokens.Password}"));
+        await File.WriteAllTextAsync(Path.Combine(dockerConfig, "config.json"), $$"""{ "auths": { "{{proxy.Host}}": { "auth": "{{auth}}" } } }""");
+        var push = await RunToolAsync(work, dockerConfig, recipe, "--push", "-o", work.Combine("token.tar"));
+
+        Assert.That(push.ExitCode, Is.EqualTo(0), push.Describe);
+        var ours = tokens.Requests.Skip(skopeoRequests).ToList();
+        Assert.That(ours, Has.All.Matches<TokenServer.TokenRequest>(r => r.Scheme == "Basic" && r.ValidCredentials && r.Service == TokenServer.Service),
+            "the credentials go to the token server, as Basic");
+        var byScope = ours.GroupBy(r => string.Join(' ', r.Scopes)).ToDictionary(g => g.Key, g => g.Count());
+        Assert.That(byScope.GetValueOrDefault("repository:team/base:pull"), Is.EqualTo(1), $"one token to pull the base: {string.Join("; ", byScope)}");
+        Assert.That(byScope.Where(s => s.Key.StartsWith("repository:team/app:pull,push", StringComparison.Ordinal)).Sum(s => s.Value), Is.EqualTo(2),
+            $"one token to push, and one more after the 401 to the denied one: {string.Join("; ", byScope)}");
+        Assert.That(proxy.AuthorizationSchemes, Has.None.EqualTo("Basic"), "the registry never sees the credentials, only tokens");
+        Assert.That(proxy.AuthorizationSchemes, Has.Some.EqualTo("Bearer"));
+        Assert.That(await ManifestDigestAsync(registry, "team/app:latest", $"{TokenServer.User}:{tokens.Password}"), Is.EqualTo(PushedDigest(push)));
+        foreach (var secret in new[] { tokens.Password, auth })
+        {
+            Assert.That(push.StandardOutput + push.StandardError, Does.Not.Contain(secret), "no secret in the output");
+            foreach (var file in Directory.EnumerateFiles(work.Combine("cache"), "*", SearchOption.AllDirectories).Append(work.Combine("token.tar")))
+            {
+                Assert.That(File.ReadAllBytes(file).AsSpan().IndexOf(Encoding.UTF8.GetBytes(secret)), Is.EqualTo(-1), $"{file} carries a secret");
+            }
+        }
+    }
+
     /// <summary>The layer digests of the manifest <paramref name="repositoryTag"/> names, as skopeo reads them.</summary>
     private static async Task<List<string>> LayerDigestsAsync(RegistryServer registry, string repositoryTag)
     {
@@ -284,9 +326,10 @@ public sealed partial class PushEngineTests
         return json.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!).ToList();
     }
 
-    private static async Task<string?> ManifestDigestAsync(RegistryServer registry, string repositoryTag)
+    private static async Task<string?> ManifestDigestAsync(RegistryServer registry, string repositoryTag, string? credentials = null)
     {
-        var inspect = await ProcessRunner.RunCheckedAsync(SkopeoExecutable(), ["inspect", "--tls-verify=false", $"docker://{registry.Host}/{repositoryTag}"]);
+        var inspect = await ProcessRunner.RunCheckedAsync(SkopeoExecutable(),
+            ["inspect", "--tls-verify=false", .. credentials is null ? Array.Empty<string>() : ["--creds", credentials], $"docker://{registry.Host}/{repositoryTag}"]);
         using var json = JsonDocument.Parse(inspect.StandardOutput);
         return json.RootElement.GetProperty("Digest").GetString();
     }

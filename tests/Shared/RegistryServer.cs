@@ -95,7 +95,11 @@ public sealed partial class RegistryServer : IAsyncDisposable
     /// <summary>A TLS registry (certificate for 127.0.0.1 signed by a fresh CA) with Basic auth.</summary>
     public static Task<RegistryServer> StartSecureAsync() => StartAsync(tls: true);
 
-    private static async Task<RegistryServer> StartAsync(bool tls)
+    /// <summary>A plain-HTTP registry with distribution's token authentication (<c>auth: token:</c>): it trusts
+    /// tokens of <paramref name="tokens"/> only, and names it as the realm of its Bearer challenges.</summary>
+    public static Task<RegistryServer> StartWithTokensAsync(TokenServer tokens) => StartAsync(tls: false, tokens);
+
+    private static async Task<RegistryServer> StartAsync(bool tls, TokenServer? tokens = null)
     {
         RequireTools();
         var folder = Directory.CreateTempSubdirectory("lb-registry-").FullName;
@@ -119,6 +123,20 @@ public sealed partial class RegistryServer : IAsyncDisposable
                       htpasswd:
                         realm: layerbuilder-test
                         path: {Path.Combine(folder, "htpasswd")}
+
+                    """;
+            }
+
+            if (tokens is not null)
+            {
+                password = tokens.Password;
+                security = $"""
+                    auth:
+                      token:
+                        realm: {tokens.Realm}
+                        service: {TokenServer.Service}
+                        issuer: {TokenServer.Issuer}
+                        rootcertbundle: {tokens.RootCertBundle}
 
                     """;
             }
@@ -172,7 +190,7 @@ public sealed partial class RegistryServer : IAsyncDisposable
 
         arguments.AddRange(UsesTls
             ? ["--dest-cert-dir", CertDirectory, "--dest-creds", $"{User}:{Password}"]
-            : ["--dest-tls-verify=false"]);
+            : Password is not null ? ["--dest-tls-verify=false", "--dest-creds", $"{User}:{Password}"] : ["--dest-tls-verify=false"]);
         arguments.AddRange([source, $"docker://{Host}/{repositoryTag}"]);
         await ProcessRunner.RunCheckedAsync("skopeo", arguments);
         var digest = (await File.ReadAllTextAsync(digestFile)).Trim();

@@ -21,6 +21,7 @@ public sealed class FlakyRegistryProxy : IDisposable
     private readonly string upstream;
     private readonly List<Fault> faults;
     private readonly Task loop;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> schemes = new();
 
     public FlakyRegistryProxy(string upstreamHost, IEnumerable<Fault> faults)
     {
@@ -35,6 +36,9 @@ public sealed class FlakyRegistryProxy : IDisposable
     public int Port { get; }
 
     public string Host => $"127.0.0.1:{Port}";
+
+    /// <summary>The Authorization scheme of every request that came (<c>Bearer</c>, <c>Basic</c>; <c>-</c> for none).</summary>
+    public IReadOnlyList<string> AuthorizationSchemes => schemes.ToArray();
 
     /// <summary>The faults not yet used: empty once every one was met.</summary>
     public IReadOnlyList<Fault> Unused
@@ -85,6 +89,7 @@ public sealed class FlakyRegistryProxy : IDisposable
     {
         var request = context.Request;
         var path = request.Url!.PathAndQuery;
+        schemes.Enqueue(request.Headers["Authorization"]?.Split(' ')[0] ?? "-");
         Fault? fault;
         lock (faults)
         {
