@@ -124,6 +124,7 @@ public sealed class DiagnosticCodesTests
         ("LB5032", "EngineRefusedImage"),
         ("LB5040", "PushDigestMismatch"),
         ("LB5041", "CompressedLayerChanged"),
+        ("LB5060", "PulledBlobDamaged"),
         ("LB6001", "CheckedPathMissing"),
         ("LB6002", "CheckedPathPresent"),
         ("LB6003", "CheckedTypeDiffers"),
