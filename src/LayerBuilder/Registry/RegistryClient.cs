@@ -72,7 +72,7 @@ internal sealed class RegistryClient
             var challenge = AuthChallenge.From(response.Headers.WwwAuthenticate);
             response.Dispose();
             request.Dispose();
-            header = await connection.Tokens.RefreshAsync(scope, challenge, Origin, cancellationToken).ConfigureAwait(false);
+            header = await connection.Tokens.RefreshAsync(scope, header, challenge, Origin, cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -23,6 +23,7 @@ internal sealed class RegistryTokens(RegistryConnection connection)
     private const string ClientId = "layerbuilder";
 
     private readonly ConcurrentDictionary<string, Task<AuthenticationHeaderValue?>> byScope = new(StringComparer.Ordinal);
+    private readonly Lock refreshing = new();
 
     /// <summary>The header for <paramref name="scope"/> (<c>repository:NAME:ACTIONS</c>, space-separated for several).</summary>
     public Task<AuthenticationHeaderValue?> HeaderAsync(string scope, SourcePosition at, CancellationToken cancellationToken)
@@ -38,18 +39,29 @@ internal sealed class RegistryTokens(RegistryConnection connection)
         return header;
     }
 
-    /// <summary>Forgets the header of <paramref name="scope"/> after a 401 and fetches a new one, answering
-    /// <paramref name="challenge"/> (the 401's own WWW-Authenticate) when there is one.</summary>
-    public Task<AuthenticationHeaderValue?> RefreshAsync(string scope, AuthChallenge? challenge, SourcePosition at, CancellationToken cancellationToken)
+    /// <summary>Forgets the header <paramref name="stale"/> of <paramref name="scope"/> after a 401 and fetches a
+    /// new one, answering <paramref name="challenge"/> (the 401's own WWW-Authenticate) when there is one. When
+    /// another request's 401 replaced that header already (blobs go several at once), its new one is taken:
+    /// one token per scope, not one per request that failed with the old.</summary>
+    public Task<AuthenticationHeaderValue?> RefreshAsync(string scope, AuthenticationHeaderValue? stale, AuthChallenge? challenge, SourcePosition at, CancellationToken cancellationToken)
     {
-        if (challenge is not null)
+        lock (refreshing)
         {
-            connection.Learn(challenge);
-        }
+            if (byScope.TryGetValue(scope, out var current) &&
+                (!current.IsCompleted || (current.IsCompletedSuccessfully && !ReferenceEquals(current.Result, stale))))
+            {
+                return current;
+            }
 
-        var fresh = FetchAsync(scope, at, cancellationToken);
-        byScope[scope] = fresh;
-        return fresh;
+            if (challenge is not null)
+            {
+                connection.Learn(challenge);
+            }
+
+            var fresh = FetchAsync(scope, at, cancellationToken);
+            byScope[scope] = fresh;
+            return fresh;
+        }
     }
 
     private async Task<AuthenticationHeaderValue?> FetchAsync(string scope, SourcePosition at, CancellationToken cancellationToken)
