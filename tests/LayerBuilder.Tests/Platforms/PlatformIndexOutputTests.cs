@@ -138,6 +138,29 @@ public sealed class PlatformIndexOutputTests
         Assert.That(picked.StdOut, Does.Contain($"Image id:  {index.Result.Platforms[1].ImageId}"));
     }
 
+    [Test]
+    public async Task Verify_follows_the_index_to_every_platform_and_names_a_changed_manifest()
+    {
+        using var temp = Workspace();
+        var built = await BuildAsync(temp, ArchiveFormat.Oci);
+        var archive = temp.WriteFile("multi.tar", built.Bytes);
+        foreach (var (name, bytes) in ReadMembers(built.Bytes))
+        {
+            temp.WriteFile(Path.Combine("layout", name), bytes);
+        }
+
+        var armManifest = "blobs/sha256/" + built.Result.Platforms[1].ManifestDigest.Hex;
+        File.AppendAllText(temp.Combine("layout", armManifest), " ");
+
+        var sound = LayerBuilderCli.Run(["verify", archive], temp.Path);
+        var changed = LayerBuilderCli.Run(["verify", temp.Combine("layout")], temp.Path);
+
+        Assert.That(sound.ExitCode, Is.Zero, sound.Transcript);
+        Assert.That(changed.ExitCode, Is.EqualTo(1), changed.Transcript);
+        Assert.That(changed.StdErr, Does.Contain($"error LB4001: image layout '{temp.Combine("layout")}': {armManifest} has sha256").And.Contain($"but blobs/sha256/{built.Result.IndexDigest!.Value.Hex} names it"),
+            "the index's own entry for arm64 is checked");
+    }
+
     private static TempDirectory Workspace()
     {
         var temp = new TempDirectory();
