@@ -82,6 +82,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode InputDamaged = new(2023, "Input archive is damaged");
     public static readonly DiagnosticCode ImageArchiveUnreadable = new(2024, "Image archive cannot be read");
     public static readonly DiagnosticCode MarkerConflict = new(2026, "Whiteout or opaque marker conflicts with the step");
+    public static readonly DiagnosticCode BasePlatformMissing = new(2030, "Base has no image of the platform");
 
     // LB3xxx: the output.
     public static readonly DiagnosticCode OutputNotWritable = new(3001, "Output cannot be written");

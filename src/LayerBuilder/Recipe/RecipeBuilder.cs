@@ -281,7 +281,7 @@ public sealed class RecipeBuilder
         var recipes = new List<BuildRecipe>(list.Count);
         foreach (var p in list)
         {
-            recipes.Add(BuildFor(checks, p));
+            recipes.Add(BuildFor(checks, p) with { OfPlatforms = true });
             checks.Diagnostics.ThrowIfErrors();
         }
 

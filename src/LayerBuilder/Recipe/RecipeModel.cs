@@ -70,6 +70,10 @@ public sealed record BuildRecipe
     /// </summary>
     public IReadOnlyList<BuildRecipe> PlatformRecipes { get; init; } = [];
 
+    /// <summary>Whether this is one platform's recipe of a recipe with <c>platforms</c>: its base must have
+    /// an image of exactly this platform (LB2030).</summary>
+    internal bool OfPlatforms { get; init; }
+
     /// <summary>The tag of a recipe that names none.</summary>
     public const string DefaultTag = "latest";
 }

@@ -90,7 +90,7 @@ public static class RecipeParser
             var platformReader = new YamlNodeReader(file, bag, new ArgExpander(new Dictionary<string, string>()));
             var recipe = new Parser(platformReader, platformReader.Mapping(root, "the recipe", RecipeKeys.Root)!, file, baseDirectory, options, platform).Build(root);
             bag.ThrowIfErrors();
-            recipes.Add(recipe!);
+            recipes.Add(recipe! with { OfPlatforms = true });
         }
 
         return recipes[0] with { PlatformRecipes = recipes };

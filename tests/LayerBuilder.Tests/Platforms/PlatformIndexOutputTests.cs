@@ -161,6 +161,36 @@ public sealed class PlatformIndexOutputTests
             "the index's own entry for arm64 is checked");
     }
 
+    [Test]
+    public async Task An_index_layout_base_resolves_per_platform_and_a_platform_it_lacks_is_LB2030()
+    {
+        using var temp = Workspace();
+        var basis = await BuildAsync(temp, ArchiveFormat.Oci);
+        temp.WriteFile("base.tar", basis.Bytes);
+        const string Derived = """
+            image: example/derived
+            platforms: [linux/amd64, linux/arm64]
+            base: { layout: base.tar, ref: "docker.io/example/multi:1.0" }
+            steps:
+              - files: [{ path: /derived, content: "${TARGETARCH}" }]
+            """;
+
+        var derived = await BuildAsync(temp, ArchiveFormat.Oci, recipeText: Derived);
+        var members = ReadMembers(derived.Bytes);
+        var baseMembers = ReadMembers(basis.Bytes);
+        for (var i = 0; i < 2; i++)
+        {
+            var config = Json(Blob(members, derived.Result.Platforms[i].ImageId));
+            var baseConfig = Json(Blob(baseMembers, basis.Result.Platforms[i].ImageId));
+            Assert.That(config.GetProperty("rootfs").GetProperty("diff_ids")[0].GetString(), Is.EqualTo(baseConfig.GetProperty("rootfs").GetProperty("diff_ids")[0].GetString()),
+                $"{derived.Result.Platforms[i].Platform} stacks on the base's image of its platform");
+        }
+
+        var e = Assert.ThrowsAsync<LayerBuildException>(() => BuildAsync(temp, ArchiveFormat.Oci, recipeText: Derived.Replace("linux/arm64]", "linux/arm64, linux/arm/v7]", StringComparison.Ordinal)))!;
+        Assert.That(e.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.BasePlatformMissing));
+        Assert.That(e.Diagnostics.Single().Message, Does.Contain("no image for linux/arm/v7"));
+    }
+
     private static TempDirectory Workspace()
     {
         var temp = new TempDirectory();

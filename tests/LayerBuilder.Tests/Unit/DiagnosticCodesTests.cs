@@ -89,6 +89,7 @@ public sealed class DiagnosticCodesTests
         ("LB2023", "InputDamaged"),
         ("LB2024", "ImageArchiveUnreadable"),
         ("LB2026", "MarkerConflict"),
+        ("LB2030", "BasePlatformMissing"),
         ("LB3001", "OutputNotWritable"),
         ("LB3002", "OutputInsideSource"),
         ("LB3003", "OutputIsInput"),
