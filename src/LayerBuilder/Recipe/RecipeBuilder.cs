@@ -152,12 +152,7 @@ public sealed class RecipeBuilder
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
         ArgumentNullException.ThrowIfNull(step);
-        steps.Add((name, p =>
-        {
-            var builder = new StepBuilder();
-            step(builder, p);
-            return builder;
-        }));
+        steps.Add((name, p => Made(step, p)));
         return this;
     }
 
@@ -342,6 +337,14 @@ public sealed class RecipeBuilder
         step(builder);
         steps.Add((name, _ => builder));
         return this;
+    }
+
+    /// <summary>A step made for one platform.</summary>
+    private static StepBuilder Made(Action<StepBuilder, Image.Platform> step, Image.Platform platform)
+    {
+        var builder = new StepBuilder();
+        step(builder, platform);
+        return builder;
     }
 
     private EntryDefaults BuildDefaults(RecipeChecks checks)
