@@ -49,6 +49,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode UserClash = new(1066, "User or group already in the image");
     public static readonly DiagnosticCode UnusedArg = new(1067, "Arg given but never used");
     public static readonly DiagnosticCode InitNotPossible = new(1068, "init cannot write the starter recipe");
+    public static readonly DiagnosticCode InvalidHostPath = new(1069, "Invalid host path");
     public static readonly DiagnosticCode PlatformAndPlatforms = new(1070, "Both platform and platforms");
     public static readonly DiagnosticCode TargetArgSet = new(1071, "TARGET arg set in a recipe with platforms");
     public static readonly DiagnosticCode InvalidPlatforms = new(1072, "Invalid platforms list");
