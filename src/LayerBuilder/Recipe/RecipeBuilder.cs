@@ -342,7 +342,7 @@ public sealed class RecipeBuilder
         }
     }
 
-        private RecipeBuilder AddStep(string? name, Action<StepBuilder> step)
+    private RecipeBuilder AddStep(string? name, Action<StepBuilder> step)
     {
         ArgumentNullException.ThrowIfNull(step);
         var builder = new StepBuilder();

@@ -1,5 +1,5 @@
-using LayerBuilder.FileSystem;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
