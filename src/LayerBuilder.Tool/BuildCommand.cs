@@ -66,6 +66,11 @@ public sealed class BuildCommand
         Description = "sha256:... : fail (exit 1, no archive) when the built image's id differs (a fixture's pinned digest).",
     };
 
+    private readonly Option<string?> platform = new("--platform")
+    {
+        Description = "OS/ARCH[/VARIANT]: build only this one of the recipe's platforms (required for --format docker with several).",
+    };
+
     private readonly Option<bool> noCache = new("--no-cache")
     {
         Description = "Neither read nor fill the layer cache ($XDG_CACHE_HOME/layerbuilder); always rewrite the archive.",
@@ -100,7 +105,7 @@ public sealed class BuildCommand
     {
         var root = new RootCommand("Builds a container image archive from a layerbuild.yml recipe, without a container engine.")
         {
-            recipe, output, format, compression, push, load, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
+            recipe, output, format, compression, platform, push, load, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
         };
 
         // A subcommand wins over the recipe argument, so a recipe file named "schema", "init", "inspect", "verify"
@@ -182,6 +187,7 @@ public sealed class BuildCommand
             Offline = result.GetValue(offline),
             InsecureRegistries = result.GetValue(insecureRegistries) ?? [],
             ExpectImageId = result.GetValue(expectImageId),
+            Platform = result.GetValue(platform),
         };
         return await new BuildRunner(stdout, stderr).RunAsync(options, cancellationToken).ConfigureAwait(false);
     }

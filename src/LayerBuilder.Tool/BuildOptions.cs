@@ -36,4 +36,7 @@ public sealed record BuildOptions(
     public IReadOnlyList<string> InsecureRegistries { get; init; } = [];
     /// <summary>The image id the build must produce (<c>--expect-image-id</c>), as given.</summary>
     public string? ExpectImageId { get; init; }
+
+    /// <summary>The one platform of a recipe with several to build (<c>--platform</c>), as given.</summary>
+    public string? Platform { get; init; }
 }

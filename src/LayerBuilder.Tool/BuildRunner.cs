@@ -21,6 +21,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                 SourceDateEpoch = Environment.GetEnvironmentVariable("SOURCE_DATE_EPOCH"),
             });
             var expected = ExpectedImageId(options.ExpectImageId);
+            var chosenPlatform = ChosenPlatform(options.Platform);
 
             // "-o -" streams the archive to stdout (`dotnet layerbuild -o - | docker load`); the report then goes to stderr.
             var toStdout = options.Output == "-";
@@ -44,6 +45,7 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
                         Offline = options.Offline,
                         InsecureRegistries = options.InsecureRegistries,
                         ExpectedImageId = expected,
+                        Platform = chosenPlatform,
                     },
                     cancellationToken).ConfigureAwait(false);
             }
@@ -110,6 +112,13 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         return options.Load ? BuildRequest.ToEngine(recipe) : BuildRequest.ToRegistry(recipe);
     }
 
+    /// <summary>The parsed <c>--platform</c>; a malformed one is LB1012 before anything is built.</summary>
+    private static Image.Platform? ChosenPlatform(string? text) =>
+        text is null ? null
+        : Image.Platform.TryParse(text, out var platform) ? platform
+        : throw new LayerBuildException(DiagnosticCodes.InvalidPlatform, SourcePosition.StartOf("--platform"),
+            $"--platform '{text}' is not os/architecture[/variant] (for example linux/amd64 or linux/arm64)");
+
     /// <summary>The parsed <c>--expect-image-id</c>; a malformed one is LB1048 before anything is built.</summary>
     private static Image.Digest? ExpectedImageId(string? text)
     {
@@ -136,6 +145,16 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
         {
             // The archive's manifest; a push prints its own below (its layers may be compressed otherwise).
             await output.WriteLineAsync($"Manifest:  {result.ManifestDigest}").ConfigureAwait(false);
+        }
+
+        if (result.IndexDigest is { } index && wroteArchive)
+        {
+            await output.WriteLineAsync($"Index:     {index}").ConfigureAwait(false);
+        }
+
+        foreach (var image in result.Platforms)
+        {
+            await output.WriteLineAsync($"Platform:  {image.Platform}  {image.ImageId}  manifest {image.ManifestDigest}").ConfigureAwait(false);
         }
 
         foreach (var tag in result.RepoTags)

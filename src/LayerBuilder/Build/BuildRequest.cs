@@ -71,6 +71,11 @@ public sealed record BuildRequest(BuildRecipe Recipe, string OutputPath)
 
     public ArchiveFormat Format { get; init; } = ArchiveFormat.Docker;
 
+    /// <summary>The one platform of a recipe with <c>platforms</c> to build (the command line's <c>--platform</c>):
+    /// its image alone, as a recipe of that platform would make it, in any format. Null: every platform,
+    /// into an image index (docs/recipe.md, "Several platforms").</summary>
+    public Image.Platform? Platform { get; init; }
+
     /// <summary>Layer blob compression of the <c>oci</c> format (the <c>docker</c> format always stores plain tars).</summary>
     public Layers.LayerCompression Compression { get; init; } = Layers.LayerCompression.None;
 

@@ -12,6 +12,15 @@ public sealed record BuildResult
     /// <summary>sha256 of the OCI manifest (the digest a registry would report).</summary>
     public required Digest ManifestDigest { get; init; }
 
+    /// <summary>sha256 of the OCI image index over every platform's manifest, for a recipe with several
+    /// platforms (docs/recipe.md, "Several platforms"): what the tags name in the <c>oci</c> layout and in
+    /// the registry. Null for an image of one platform. <see cref="ImageId"/>, <see cref="ManifestDigest"/>
+    /// and <see cref="Layers"/> are then the first platform's.</summary>
+    public Digest? IndexDigest { get; init; }
+
+    /// <summary>Each platform's image, in the recipe's order; empty for an image of one platform.</summary>
+    public IReadOnlyList<PlatformImage> Platforms { get; init; } = [];
+
     /// <summary>Full names (<c>docker.io/library/hello:latest</c>).</summary>
     public required IReadOnlyList<string> Tags { get; init; }
 
@@ -42,3 +51,6 @@ public sealed record BuildResult
 
 /// <summary>One layer of the result: its diff id, size and what made it.</summary>
 public sealed record LayerSummary(Digest DiffId, long Size, string CreatedBy);
+
+/// <summary>One platform's image in an index: its platform, image id and manifest digest.</summary>
+public sealed record PlatformImage(Platform Platform, Digest ImageId, Digest ManifestDigest);

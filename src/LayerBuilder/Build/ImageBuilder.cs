@@ -24,6 +24,12 @@ public static class ImageBuilder
         ArgumentNullException.ThrowIfNull(request.Recipe, nameof(request));
         ArgumentException.ThrowIfNullOrEmpty(request.OutputPath, nameof(request));
         var output = Path.GetFullPath(request.OutputPath);
+        var platforms = PlatformChoice.Recipes(request);
+        if (platforms.Count == 1 && !ReferenceEquals(platforms[0], request.Recipe))
+        {
+            request = request with { Recipe = platforms[0] };
+        }
+
         new ImageFaults(request.Recipe.Faults).CheckFormat(request.Format);
         var writesFile = WritesFile(request);
         if (writesFile)
@@ -59,7 +65,9 @@ public static class ImageBuilder
                 throw NotWritable(request, output, work, e);
             }
 
-            var result = await BuildOnceAsync(request, output, work, cache, engine, cancellationToken).ConfigureAwait(false);
+            var result = platforms.Count > 1
+                ? await PlatformIndexBuild.BuildAsync(request, platforms, output, work, cache, engine, cancellationToken).ConfigureAwait(false)
+                : await BuildOnceAsync(request, output, work, cache, engine, cancellationToken).ConfigureAwait(false);
             return cache?.Warning is { } warning ? result with { Warnings = [warning, .. result.Warnings] } : result;
         }
         catch
@@ -198,7 +206,7 @@ public static class ImageBuilder
     private static bool WritesFile(BuildRequest request) => request.WritesArchive && request.OutputStream is null;
 
     /// <summary>How registries are reached: the request's settings, with its insecure registries.</summary>
-    private static RegistrySettings Settings(BuildRequest request) =>
+    internal static RegistrySettings Settings(BuildRequest request) =>
         (request.RegistrySettings ?? new RegistrySettings()) with { InsecureRegistries = [.. request.InsecureRegistries, .. request.RegistrySettings?.InsecureRegistries ?? []] };
 
     /// <summary>An uncompressed archive file (not a stream, not gzipped, layers not compressed) can take
@@ -216,7 +224,7 @@ public static class ImageBuilder
     }
 
     /// <summary>Compresses the layers concurrently, as many at a time as layers are written.</summary>
-    private static async Task<IReadOnlyList<LayerBlob>> CompressAsync(IReadOnlyList<LayerBlob> layers, LayerCompression compression, string folder, CancellationToken cancellationToken)
+    internal static async Task<IReadOnlyList<LayerBlob>> CompressAsync(IReadOnlyList<LayerBlob> layers, LayerCompression compression, string folder, CancellationToken cancellationToken)
     {
         var result = new LayerBlob[layers.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = LayerWriting.ConcurrentWriters, CancellationToken = cancellationToken };

@@ -50,6 +50,12 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode UnusedArg = new(1067, "Arg given but never used");
     public static readonly DiagnosticCode InitNotPossible = new(1068, "init cannot write the starter recipe");
     public static readonly DiagnosticCode InvalidHostPath = new(1069, "Invalid host path");
+    public static readonly DiagnosticCode PlatformAndPlatforms = new(1070, "Both platform and platforms");
+    public static readonly DiagnosticCode TargetArgSet = new(1071, "TARGET arg set in a recipe with platforms");
+    public static readonly DiagnosticCode InvalidPlatforms = new(1072, "Invalid platforms list");
+    public static readonly DiagnosticCode SeveralPlatformsInDockerFormat = new(1073, "Several platforms in the docker format");
+    public static readonly DiagnosticCode PlatformNotInRecipe = new(1074, "Platform not among the recipe's");
+    public static readonly DiagnosticCode FaultsWithPlatforms = new(1075, "Faults in a recipe with platforms");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");
@@ -77,6 +83,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode InputDamaged = new(2023, "Input archive is damaged");
     public static readonly DiagnosticCode ImageArchiveUnreadable = new(2024, "Image archive cannot be read");
     public static readonly DiagnosticCode MarkerConflict = new(2026, "Whiteout or opaque marker conflicts with the step");
+    public static readonly DiagnosticCode BasePlatformMissing = new(2030, "Base has no image of the platform");
 
     // LB3xxx: the output.
     public static readonly DiagnosticCode OutputNotWritable = new(3001, "Output cannot be written");
@@ -126,6 +133,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode EngineRefusedImage = new(5032, "Docker engine did not load the image");
     public static readonly DiagnosticCode PushDigestMismatch = new(5040, "Registry stored another digest than was pushed");
     public static readonly DiagnosticCode CompressedLayerChanged = new(5041, "Compressed layer differs from its record");
+    public static readonly DiagnosticCode EnginePlatformNotBuilt = new(5050, "Engine's platform not among the recipe's");
 
     // LB5060-LB5069: pulled content kept for pushes.
     public static readonly DiagnosticCode PulledBlobDamaged = new(5060, "Kept pulled blob is damaged");

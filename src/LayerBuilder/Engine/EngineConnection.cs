@@ -71,6 +71,32 @@ internal sealed class EngineConnection : IDisposable
         }
     }
 
+    /// <summary>The engine's os and architecture (<c>GET /version</c>: <c>Os</c>, <c>Arch</c>, in Go's
+    /// names, which are the image-spec's): which platform of an index it runs.</summary>
+    public async Task<(string Os, string Architecture)> PlatformAsync(CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "version");
+        using var response = await SendAsync(request, cancellationToken).ConfigureAwait(false);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var json = System.Text.Json.JsonDocument.Parse(text);
+            if (response.IsSuccessStatusCode &&
+                json.RootElement.TryGetProperty("Os", out var os) && os.ValueKind == System.Text.Json.JsonValueKind.String &&
+                json.RootElement.TryGetProperty("Arch", out var arch) && arch.ValueKind == System.Text.Json.JsonValueKind.String)
+            {
+                return (os.GetString()!, arch.GetString()!);
+            }
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            // reported below
+        }
+
+        throw new LayerBuildException(DiagnosticCodes.EngineUnreachable, EngineMessages.Position,
+            $"the docker engine at {Host} does not say its platform: GET /version answered {(int)response.StatusCode} {response.ReasonPhrase}");
+    }
+
     public void Dispose() => http.Dispose();
 
     private LayerBuildException Unreachable(SocketException e)

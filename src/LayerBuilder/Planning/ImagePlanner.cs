@@ -63,6 +63,14 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     /// history; its platform unless the recipe sets one, and its runtime config.</summary>
     private (Platform Platform, ContainerConfig Config) Inherit(InheritedImage baseImage, SourcePosition position)
     {
+        // A recipe of several platforms stacks each on the base's image of that platform, never on another's
+        // (an archive or layout that lacks it, or a base of one platform): docs/recipe.md, "Several platforms".
+        if (recipe.OfPlatforms && !Fits(baseImage.Platform, recipe.Platform))
+        {
+            throw new LayerBuildException(DiagnosticCodes.BasePlatformMissing, position,
+                $"base '{baseImage.Name}' has no image for {recipe.Platform} (the one it gave is {baseImage.Platform}); a recipe with 'platforms' needs a base with an image of each, such as a multi-platform index");
+        }
+
         foreach (var layer in baseImage.Layers)
         {
             LayerIndexer.Apply(index, layer, position);
@@ -75,6 +83,12 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         history.AddRange(baseImage.History);
         return (recipe.PlatformSet ? recipe.Platform : baseImage.Platform, baseImage.Config);
     }
+
+    /// <summary>Whether a base of <paramref name="given"/> is the <paramref name="wanted"/> platform: os and
+    /// architecture equal, variants equal when both name one.</summary>
+    private static bool Fits(Platform given, Platform wanted) =>
+        given.Os == wanted.Os && given.Architecture == wanted.Architecture &&
+        (given.Variant is null || wanted.Variant is null || given.Variant == wanted.Variant);
 
     private void PlanSteps()
     {

@@ -22,6 +22,48 @@ internal static class ImagePush
     public static async Task<PushOutcome> PushAsync(RegistrySession session, ImageModel image, BlobLocations? locations, PushSettings settings,
         IProgress<TransferProgress>? progress, SourcePosition at, CancellationToken cancellationToken)
     {
+        var (client, states) = await PushBlobsAsync(session, image, locations, settings, progress, at, cancellationToken).ConfigureAwait(false);
+        var references = await TagAsync(client, image, new Document(image.ManifestDescriptor, image.ManifestBytes), settings, cancellationToken).ConfigureAwait(false);
+        return new PushOutcome(image.ManifestDescriptor.Digest, references, states);
+    }
+
+    /// <summary>
+    /// Pushes an image index (docs/decisions.md D58): each platform's blobs, then its manifest by digest
+    /// (no tag names a platform alone), then the index, once per tag, last.
+    /// </summary>
+    public static async Task<PushOutcome> PushIndexAsync(RegistrySession session, ImageIndex index, BlobLocations? locations, PushSettings settings,
+        IProgress<TransferProgress>? progress, SourcePosition at, CancellationToken cancellationToken)
+    {
+        RegistryClient? client = null;
+        var states = new Dictionary<Digest, BlobPushState>();
+        var retry = new PushRetry(settings);
+        foreach (var image in index.Images)
+        {
+            (client, var pushed) = await PushBlobsAsync(session, image, locations, settings, progress, at, cancellationToken).ConfigureAwait(false);
+            foreach (var (digest, state) in pushed)
+            {
+                states.TryAdd(digest, state);
+            }
+
+            var manifest = new Document(image.ManifestDescriptor, image.ManifestBytes);
+            var byDigest = image.ManifestDescriptor.Digest.ToString();
+            if (!await retry.RunAsync(token => HoldsAsync(client, image, byDigest, manifest, token), cancellationToken).ConfigureAwait(false))
+            {
+                await retry.RunAsync(token => PutManifestAsync(client, image, byDigest, manifest, token), cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        var references = await TagAsync(client!, index.First, new Document(index.Descriptor, index.Bytes), settings, cancellationToken).ConfigureAwait(false);
+        return new PushOutcome(index.Descriptor.Digest, references, states);
+    }
+
+    /// <summary>A manifest or index as it is sent: its descriptor and exact bytes.</summary>
+    private sealed record Document(Descriptor Descriptor, byte[] Bytes);
+
+    /// <summary>Every blob of <paramref name="image"/> (its layers and config), each the cheapest way, several at once.</summary>
+    private static async Task<(RegistryClient Client, Dictionary<Digest, BlobPushState> States)> PushBlobsAsync(RegistrySession session, ImageModel image,
+        BlobLocations? locations, PushSettings settings, IProgress<TransferProgress>? progress, SourcePosition at, CancellationToken cancellationToken)
+    {
         var repository = RegistryRepository.For(image.Reference);
         var registry = repository.Endpoint.Host;
         var blobs = image.Layers.Prepend(new ConfigBlob(image.ConfigDescriptor, image.ConfigBytes)).DistinctBy(b => b.Digest).ToList();
@@ -47,30 +89,35 @@ internal static class ImagePush
 
             locations?.Remember(registry, blob.Digest, repository.Path);
         }).ConfigureAwait(false);
+        return (client, states);
+    }
 
+    /// <summary>Puts <paramref name="document"/> under every tag of <paramref name="image"/>.</summary>
+    private static async Task<List<string>> TagAsync(RegistryClient client, ImageModel image, Document document, PushSettings settings, CancellationToken cancellationToken)
+    {
         var retry = new PushRetry(settings);
         var references = new List<string>();
         foreach (var tag in image.Tags)
         {
             // A tag that already names this very manifest is left alone: an unchanged re-push writes nothing.
-            if (!await retry.RunAsync(token => TagHoldsAsync(client, image, tag, token), cancellationToken).ConfigureAwait(false))
+            if (!await retry.RunAsync(token => HoldsAsync(client, image, tag, document, token), cancellationToken).ConfigureAwait(false))
             {
-                await retry.RunAsync(token => PutManifestAsync(client, image, tag, token), cancellationToken).ConfigureAwait(false);
+                await retry.RunAsync(token => PutManifestAsync(client, image, tag, document, token), cancellationToken).ConfigureAwait(false);
             }
 
             references.Add($"{image.Reference.Full}:{tag}");
         }
 
-        return new PushOutcome(image.ManifestDescriptor.Digest, references, states);
+        return references;
     }
 
-    /// <summary>Whether <paramref name="tag"/> names this manifest already (<c>HEAD manifests/TAG</c>).</summary>
-    private static async Task<bool> TagHoldsAsync(RegistryClient client, ImageModel image, string tag, CancellationToken cancellationToken)
+    /// <summary>Whether <paramref name="tag"/> (a tag or a digest) names this document already (<c>HEAD manifests/TAG</c>).</summary>
+    private static async Task<bool> HoldsAsync(RegistryClient client, ImageModel image, string tag, Document document, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(client, () =>
         {
             var request = new HttpRequestMessage(HttpMethod.Head, $"manifests/{tag}");
-            request.Headers.Accept.Add(new(image.ManifestDescriptor.MediaType));
+            request.Headers.Accept.Add(new(document.Descriptor.MediaType));
             return request;
         }, cancellationToken).ConfigureAwait(false);
         if (response.StatusCode == HttpStatusCode.NotFound)
@@ -80,11 +127,11 @@ internal static class ImagePush
 
         if (!response.IsSuccessStatusCode)
         {
-            var failure = await client.FailureAsync(response, $"manifest '{image.Reference.Full}:{tag}'", cancellationToken).ConfigureAwait(false);
+            var failure = await client.FailureAsync(response, $"manifest '{Name(image, tag)}'", cancellationToken).ConfigureAwait(false);
             throw PushRetry.IsTransient(response.StatusCode) ? new TransientPushFailure(failure, PushRetry.RetryAfter(response)) : failure;
         }
 
-        return response.Headers.TryGetValues(DigestHeader, out var digests) && digests.FirstOrDefault() == image.ManifestDescriptor.Digest.ToString();
+        return response.Headers.TryGetValues(DigestHeader, out var digests) && digests.FirstOrDefault() == document.Descriptor.Digest.ToString();
     }
 
     /// <summary>Sends through the client; a dropped connection is transient.</summary>
@@ -100,32 +147,36 @@ internal static class ImagePush
         }
     }
 
-    private static async Task<bool> PutManifestAsync(RegistryClient client, ImageModel image, string tag, CancellationToken cancellationToken)
+    private static async Task<bool> PutManifestAsync(RegistryClient client, ImageModel image, string tag, Document document, CancellationToken cancellationToken)
     {
-        var response = await SendAsync(client, () => new HttpRequestMessage(HttpMethod.Put, $"manifests/{tag}") { Content = ManifestContent(image) }, cancellationToken).ConfigureAwait(false);
+        var response = await SendAsync(client, () => new HttpRequestMessage(HttpMethod.Put, $"manifests/{tag}") { Content = ManifestContent(document) }, cancellationToken).ConfigureAwait(false);
         using (response)
         {
             if (!response.IsSuccessStatusCode)
             {
-                var failure = await client.FailureAsync(response, $"manifest '{image.Reference.Full}:{tag}'", cancellationToken).ConfigureAwait(false);
+                var failure = await client.FailureAsync(response, $"manifest '{Name(image, tag)}'", cancellationToken).ConfigureAwait(false);
                 throw PushRetry.IsTransient(response.StatusCode) ? new TransientPushFailure(failure, PushRetry.RetryAfter(response)) : failure;
             }
 
             // The registry names what it stored; any other digest than ours would make the printed one a lie.
-            if (response.Headers.TryGetValues(DigestHeader, out var digests) && digests.FirstOrDefault() is { } stored && stored != image.ManifestDescriptor.Digest.ToString())
+            if (response.Headers.TryGetValues(DigestHeader, out var digests) && digests.FirstOrDefault() is { } stored && stored != document.Descriptor.Digest.ToString())
             {
                 throw new LayerBuildException(DiagnosticCodes.PushDigestMismatch, client.Origin,
-                    $"registry '{client.Endpoint.Name}' stored the manifest of '{image.Reference.Full}:{tag}' as {stored}, not as the pushed {image.ManifestDescriptor.Digest}");
+                    $"registry '{client.Endpoint.Name}' stored the manifest of '{Name(image, tag)}' as {stored}, not as the pushed {document.Descriptor.Digest}");
             }
 
             return response.StatusCode == HttpStatusCode.Created;
         }
     }
 
-    private static ByteArrayContent ManifestContent(ImageModel image)
+    /// <summary><c>name:tag</c>, or <c>name@sha256:…</c> for a manifest put by digest.</summary>
+    private static string Name(ImageModel image, string tag) =>
+        tag.StartsWith("sha256:", StringComparison.Ordinal) ? $"{image.Reference.Full}@{tag}" : $"{image.Reference.Full}:{tag}";
+
+    private static ByteArrayContent ManifestContent(Document document)
     {
-        var content = new ByteArrayContent(image.ManifestBytes);
-        content.Headers.ContentType = new(image.ManifestDescriptor.MediaType);
+        var content = new ByteArrayContent(document.Bytes);
+        content.Headers.ContentType = new(document.Descriptor.MediaType);
         return content;
     }
 }

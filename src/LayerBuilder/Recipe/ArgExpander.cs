@@ -84,7 +84,9 @@ internal sealed class ArgExpander
 
             if (!args.TryGetValue(name, out var value))
             {
-                var known = args.Count == 0 ? "no args are defined" : "known args: " + string.Join(", ", args.Keys.Order(StringComparer.Ordinal));
+                // The platform's TARGET* args are always there (docs/recipe.md, "Several platforms"): the list names the recipe's own.
+                var own = args.Keys.Where(k => !TargetPlatform.ArgNames.Contains(k)).Order(StringComparer.Ordinal).ToList();
+                var known = own.Count == 0 ? "no args are defined" : "known args: " + string.Join(", ", own);
                 diagnostics.Error(DiagnosticCodes.UnknownArg, position,
                     $"unknown arg ${{{name}}} ({known}); define it under 'args' or pass --arg {name}=VALUE");
                 return text;

@@ -24,10 +24,11 @@ public sealed class RecipeBuilder
 {
     private readonly string image;
     private readonly Func<string, BaseSpec> from;
-    private readonly List<(string? Name, StepBuilder Step)> steps = [];
+    private readonly List<(string? Name, Func<Image.Platform, StepBuilder> Step)> steps = [];
     private readonly ConfigBuilder config = new();
     private List<string> tags = [BuildRecipe.DefaultTag];
     private string? platform;
+    private List<string>? platforms;
     private DateTimeOffset created = DateTimeOffset.UnixEpoch;
     private EntryOwner? defaultOwner;
     private UnixFileMode? defaultDirMode;
@@ -94,6 +95,21 @@ public sealed class RecipeBuilder
         return this;
     }
 
+    /// <summary>Several platforms, one image each in one image index (YAML <c>platforms</c>; docs/recipe.md,
+    /// "Several platforms"), such as <c>linux/amd64</c> and <c>linux/arm64</c>; a step made with
+    /// <see cref="Step(string, Action{StepBuilder, Image.Platform})"/> is made once for each. Not with <see cref="Platform"/>.</summary>
+    public RecipeBuilder Platforms(params string[] platforms)
+    {
+        ArgumentNullException.ThrowIfNull(platforms);
+        foreach (var p in platforms)
+        {
+            ArgumentException.ThrowIfNullOrEmpty(p, nameof(platforms));
+        }
+
+        this.platforms = [.. platforms];
+        return this;
+    }
+
     /// <summary>The image's creation time and the mtime of every entry a step writes (default 1970-01-01T00:00:00Z;
     /// unlike the command line, the environment's SOURCE_DATE_EPOCH is not read).</summary>
     public RecipeBuilder Created(DateTimeOffset created)
@@ -129,6 +145,17 @@ public sealed class RecipeBuilder
 
     /// <summary>A step (one layer) without a name: the history shows <c>step N</c>.</summary>
     public RecipeBuilder Step(Action<StepBuilder> step) => AddStep(null, step);
+
+    /// <summary>A step whose content depends on the platform (what YAML does with <c>${TARGETARCH}</c>):
+    /// <paramref name="step"/> is called once per platform of <see cref="Platforms"/>, or once with the
+    /// recipe's platform (default linux/amd64).</summary>
+    public RecipeBuilder Step(string name, Action<StepBuilder, Image.Platform> step)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        ArgumentNullException.ThrowIfNull(step);
+        steps.Add((name, p => Made(step, p)));
+        return this;
+    }
 
     /// <summary>The runtime config; called again, it adds to what is set.</summary>
     public RecipeBuilder Config(Action<ConfigBuilder> configure)
@@ -232,21 +259,50 @@ public sealed class RecipeBuilder
     public BuildRecipe Build()
     {
         var checks = new RecipeChecks(new DiagnosticBag());
+        if (platforms is null)
+        {
+            var recipe = BuildFor(checks, platform is null ? null : checks.Platform(new Positioned<string>(platform, SourcePosition.InCode("platform"))));
+            checks.Diagnostics.ThrowIfErrors();
+            return recipe;
+        }
+
+        if (platform is not null)
+        {
+            checks.Diagnostics.Error(DiagnosticCodes.PlatformAndPlatforms, SourcePosition.InCode("platform"),
+                "Platform and Platforms are both given; keep Platforms for several images in one index, or Platform for one image");
+        }
+
+        var list = checks.Platforms(platforms.Select(p => new Positioned<string>(p, SourcePosition.InCode($"platform {p}"))).ToList(), SourcePosition.InCode("platforms"));
+        checks.Diagnostics.ThrowIfErrors();
+        var recipes = new List<BuildRecipe>(list.Count);
+        foreach (var p in list)
+        {
+            recipes.Add(BuildFor(checks, p) with { OfPlatforms = true });
+            checks.Diagnostics.ThrowIfErrors();
+        }
+
+        return recipes[0] with { PlatformRecipes = recipes };
+    }
+
+    /// <summary>One recipe for <paramref name="chosen"/> (null: the default platform, which a base may change).</summary>
+    private BuildRecipe BuildFor(RecipeChecks checks, Image.Platform? chosen)
+    {
         var folder = baseDirectory ?? Environment.CurrentDirectory;
         var at = SourcePosition.InCode("image");
         var reference = checks.ImageName(new Positioned<string>(image, at));
+        var stepPlatform = chosen ?? Image.Platform.LinuxAmd64;
         var recipe = new BuildRecipe
         {
             Image = new Positioned<Image.ImageReference>(reference!, at),
             BaseDirectory = folder,
             Tags = checks.Tags(tags.Select(t => new Positioned<string>(t, SourcePosition.InCode($"tag {t}"))).ToList(), SourcePosition.InCode("tags")),
-            Platform = platform is null ? Image.Platform.LinuxAmd64 : checks.Platform(new Positioned<string>(platform, SourcePosition.InCode("platform"))),
-            PlatformSet = platform is not null,
+            Platform = stepPlatform,
+            PlatformSet = chosen is not null,
             Created = created,
             Base = from(folder),
             Defaults = BuildDefaults(checks),
             Config = config.Build(checks),
-            Steps = steps.Select((s, index) => s.Step.Build(index, s.Name, folder, checks)).ToList(),
+            Steps = steps.Select((s, index) => s.Step(stepPlatform).Build(index, s.Name, folder, checks)).ToList(),
             Faults = faults.Select(f => new Positioned<ImageFault>(f, SourcePosition.InCode($"fault {LayerBuilder.Faults.FaultNames.NameOf(f)}"))).ToList(),
             Checks = imageChecks.Select(c => c(checks)).OfType<ImageCheck>().ToList(),
         };
@@ -256,7 +312,6 @@ public sealed class RecipeBuilder
             checks.RegistryBase(new Positioned<string>(registry.Reference, registry.Position), folder);
         }
 
-        checks.Diagnostics.ThrowIfErrors();
         return recipe;
     }
 
@@ -292,8 +347,16 @@ public sealed class RecipeBuilder
         ArgumentNullException.ThrowIfNull(step);
         var builder = new StepBuilder();
         step(builder);
-        steps.Add((name, builder));
+        steps.Add((name, _ => builder));
         return this;
+    }
+
+    /// <summary>A step made for one platform.</summary>
+    private static StepBuilder Made(Action<StepBuilder, Image.Platform> step, Image.Platform platform)
+    {
+        var builder = new StepBuilder();
+        step(builder, platform);
+        return builder;
     }
 
     private EntryDefaults BuildDefaults(RecipeChecks checks)

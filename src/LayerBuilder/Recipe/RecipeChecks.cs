@@ -96,6 +96,41 @@ internal sealed partial class RecipeChecks(DiagnosticBag diagnostics)
         return Image.Platform.LinuxAmd64;
     }
 
+    /// <summary>
+    /// The <c>platforms</c> list: each <c>os/architecture[/variant]</c>, in BuildKit's normal form
+    /// (<see cref="TargetPlatform.Normalize"/>), at least one, none twice (after normalizing).
+    /// </summary>
+    public IReadOnlyList<Platform> Platforms(IReadOnlyList<Positioned<string>> texts, SourcePosition at)
+    {
+        if (texts.Count == 0)
+        {
+            diagnostics.Error(DiagnosticCodes.InvalidPlatforms, at, "'platforms' is empty; list at least one platform, such as [linux/amd64, linux/arm64]");
+            return [];
+        }
+
+        var platforms = new List<Platform>(texts.Count);
+        foreach (var text in texts)
+        {
+            var before = diagnostics.Items.Count;
+            var platform = TargetPlatform.Normalize(Platform(text));
+            if (diagnostics.Items.Count != before)
+            {
+                continue;
+            }
+
+            if (platforms.Contains(platform))
+            {
+                diagnostics.Error(DiagnosticCodes.InvalidPlatforms, text.Position,
+                    $"'platforms' has {platform} twice ('{text.Value}'); list each platform once");
+                continue;
+            }
+
+            platforms.Add(platform);
+        }
+
+        return platforms;
+    }
+
     /// <summary>A mode as a recipe writes it: octal text.</summary>
     public int? Mode(Positioned<string> text, string key)
     {

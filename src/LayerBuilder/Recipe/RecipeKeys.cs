@@ -4,7 +4,7 @@ namespace LayerBuilder.Recipe;
 /// compares these lists with the JSON Schema, so the two cannot drift apart.</summary>
 internal static class RecipeKeys
 {
-    public static readonly string[] Root = ["image", "tags", "platform", "created", "base", "args", "defaults", "config", "steps", "checks", "faults"];
+    public static readonly string[] Root = ["image", "tags", "platform", "platforms", "created", "base", "args", "defaults", "config", "steps", "checks", "faults"];
     public static readonly string[] Base = ["rootfs", "image", "layout", "ref"];
     public static readonly string[] Defaults = ["owner", "dirMode", "fileMode"];
     public static readonly string[] Config = ["env", "entrypoint", "cmd", "workdir", "user", "labels", "annotations", "ports", "volumes", "stopSignal", "healthcheck"];

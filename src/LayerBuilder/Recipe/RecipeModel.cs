@@ -62,6 +62,18 @@ public sealed record BuildRecipe
     /// written; a failed one fails the build (docs/recipe.md, "Checks").</summary>
     public IReadOnlyList<ImageCheck> Checks { get; init; } = [];
 
+    /// <summary>
+    /// One recipe per platform of a recipe with <c>platforms</c> (docs/recipe.md, "Several platforms"), in
+    /// its order, each with its <see cref="Platform"/> and with the steps its <c>TARGET*</c> args made; the
+    /// build writes one image each and an image index over them. Empty for a recipe of one platform; a
+    /// recipe with platforms is itself the first platform's (with this list).
+    /// </summary>
+    public IReadOnlyList<BuildRecipe> PlatformRecipes { get; init; } = [];
+
+    /// <summary>Whether this is one platform's recipe of a recipe with <c>platforms</c>: its base must have
+    /// an image of exactly this platform (LB2030).</summary>
+    internal bool OfPlatforms { get; init; }
+
     /// <summary>The tag of a recipe that names none.</summary>
     public const string DefaultTag = "latest";
 }

@@ -48,10 +48,53 @@ public static class RecipeParser
             diagnostics.ThrowIfErrors();
         }
 
-        var parser = new Parser(reader, keys!, file, baseDirectory, options);
+        if (keys!.TryGetValue("platforms", out var platformsNode))
+        {
+            return ParsePlatforms(root, keys, platformsNode, reader, file, baseDirectory, options);
+        }
+
+        var parser = new Parser(reader, keys, file, baseDirectory, options, null);
         var recipe = parser.Build(root);
         diagnostics.ThrowIfErrors();
         return recipe!;
+    }
+
+    /// <summary>
+    /// A recipe with <c>platforms:</c> (docs/recipe.md, "Several platforms"): read once per platform, each
+    /// time with that platform's <c>TARGET*</c> args, so sources can differ. The result is the first
+    /// platform's recipe, holding all of them in <see cref="BuildRecipe.PlatformRecipes"/>. The first
+    /// reading reports every problem of the text; a later one only what its own args make wrong.
+    /// </summary>
+    private static BuildRecipe ParsePlatforms(YamlNode root, IReadOnlyDictionary<string, YamlNode> keys, YamlNode platformsNode, YamlNodeReader reader,
+        string file, string baseDirectory, RecipeOptions options)
+    {
+        var diagnostics = reader.Diagnostics;
+        var checks = new RecipeChecks(diagnostics);
+        var platforms = checks.Platforms(reader.StringList(platformsNode, "'platforms'") ?? [], reader.Position(platformsNode));
+        if (keys.TryGetValue("platform", out var single))
+        {
+            diagnostics.Error(DiagnosticCodes.PlatformAndPlatforms, reader.Position(single),
+                "'platform' and 'platforms' are both given; keep 'platforms' for several images in one index, or 'platform' for one image");
+        }
+
+        foreach (var name in TargetPlatform.ArgNames.Where(options.Args.ContainsKey))
+        {
+            diagnostics.Error(DiagnosticCodes.TargetArgSet, SourcePosition.StartOf("--arg"),
+                $"--arg sets '{name}', which a recipe with 'platforms' gets from each platform; remove it");
+        }
+
+        diagnostics.ThrowIfErrors();
+        var recipes = new List<BuildRecipe>(platforms.Count);
+        foreach (var platform in platforms)
+        {
+            var bag = recipes.Count == 0 ? diagnostics : new DiagnosticBag();
+            var platformReader = new YamlNodeReader(file, bag, new ArgExpander(new Dictionary<string, string>()));
+            var recipe = new Parser(platformReader, platformReader.Mapping(root, "the recipe", RecipeKeys.Root)!, file, baseDirectory, options, platform).Build(root);
+            bag.ThrowIfErrors();
+            recipes.Add(recipe! with { OfPlatforms = true });
+        }
+
+        return recipes[0] with { PlatformRecipes = recipes };
     }
 
     private static YamlNode? Load(string yaml, string file, DiagnosticBag diagnostics)
@@ -133,7 +176,8 @@ public static class RecipeParser
         return null;
     }
 
-    private sealed class Parser(YamlNodeReader reader, IReadOnlyDictionary<string, YamlNode> keys, string file, string baseDirectory, RecipeOptions options)
+    /// <summary>Reads one recipe; <paramref name="target"/> is the platform of a <c>platforms</c> recipe being read, null otherwise.</summary>
+    private sealed class Parser(YamlNodeReader reader, IReadOnlyDictionary<string, YamlNode> keys, string file, string baseDirectory, RecipeOptions options, Platform? target)
     {
         private readonly RecipeChecks checks = new(reader.Diagnostics);
 
@@ -145,7 +189,7 @@ public static class RecipeParser
             var under = !keys.ContainsKey("image") && options.Underlay is { } underlay ? underlay() : null;
             var image = under is null ? ReadImage(root) : under.Image;
             var tags = under is null || options.Tags.Count > 0 || keys.ContainsKey("tags") ? ReadTags() : under.Tags;
-            var platform = ReadPlatform();
+            var platform = target ?? ReadPlatform();
             var created = under is null || options.Created is not null || keys.ContainsKey("created") ? ReadCreated() : under.Created;
             var defaults = under is null || keys.ContainsKey("defaults") ? ReadDefaults() : under.Defaults;
             var baseSpec = under is null || keys.ContainsKey("base") ? ReadBase() : under.Base;
@@ -158,7 +202,7 @@ public static class RecipeParser
                 return null;
             }
 
-            var platformSet = keys.ContainsKey("platform");
+            var platformSet = target is not null || keys.ContainsKey("platform");
             var unused = options.QuietArgs is not { } quiet ? [] : options.Args.Keys
                 .Where(name => !quiet.Contains(name) && !reader.Expander.Used.Contains(name))
                 .Order(StringComparer.Ordinal)
@@ -209,9 +253,11 @@ public static class RecipeParser
             return faults;
         }
 
+        /// <summary>The args: the platform's <c>TARGET*</c> (docs/recipe.md, "Several platforms"), then the
+        /// recipe's <c>args</c>, then <c>--arg</c>; in a <c>platforms</c> recipe the platform's cannot be set.</summary>
         private Dictionary<string, string> ReadArgs()
         {
-            var args = new Dictionary<string, string>(StringComparer.Ordinal);
+            var args = new Dictionary<string, string>(TargetPlatform.Args(target ?? PlatformForArgs()), StringComparer.Ordinal);
             if (keys.TryGetValue("args", out var node))
             {
                 foreach (var (key, value) in reader.StringMap(node, "args", expand: false) ?? [])
@@ -220,6 +266,11 @@ public static class RecipeParser
                     {
                         Diagnostics.Error(DiagnosticCodes.InvalidArgSyntax, key.Position,
                             $"arg name '{key.Value}' must start with a letter or '_' and hold only letters, digits and '_'");
+                    }
+                    else if (target is not null && TargetPlatform.ArgNames.Contains(key.Value))
+                    {
+                        Diagnostics.Error(DiagnosticCodes.TargetArgSet, key.Position,
+                            $"'args' sets '{key.Value}', which a recipe with 'platforms' gets from each platform; remove it");
                     }
 
                     args[key.Value] = value.Value;
@@ -266,6 +317,13 @@ public static class RecipeParser
 
             return checks.Tags(tags, keys.TryGetValue("tags", out var list) ? reader.Position(list) : SourcePosition.StartOf(file));
         }
+
+        /// <summary>The platform a single-platform recipe's <c>TARGET*</c> args default to: its literal
+        /// <c>platform</c> when that is one (args cannot shape it), else linux/amd64.</summary>
+        private Platform PlatformForArgs() =>
+            keys.TryGetValue("platform", out var node) && node is YamlScalarNode { Value: { } text } && Platform.TryParse(text, out var platform)
+                ? platform
+                : Platform.LinuxAmd64;
 
         private Platform ReadPlatform()
         {
