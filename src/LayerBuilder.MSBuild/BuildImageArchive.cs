@@ -3,6 +3,7 @@ using LayerBuilder.Archive;
 using LayerBuilder.Build;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Engine;
+using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using Microsoft.Build.Framework;
 
@@ -42,6 +43,11 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
     /// then carries the pushed manifest digest as <c>PushedManifestDigest</c>.</summary>
     public bool Push { get; set; }
 
+    /// <summary>With <c>LayerBuildRuntimeIdentifiers</c>: one item per runtime identifier's publish, the
+    /// generated recipe it wrote, with metadata <c>RuntimeIdentifier</c> and <c>PublishDir</c>; the build
+    /// then makes one image per item in one index (docs/msbuild.md, "Several platforms").</summary>
+    public ITaskItem[]? PlatformRecipes { get; set; }
+
     public void Cancel() => cancellation.Cancel();
 
     public override bool Execute()
@@ -71,10 +77,16 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
             return false;
         }
 
+        var publishes = Publishes();
+        if (publishes is null)
+        {
+            return false;
+        }
+
         var diagnostics = new DiagnosticLogger(Log, ProjectFile);
         try
         {
-            var recipe = ComposeRecipe(options, ProjectFile);
+            var recipe = ComposeRecipe(options, ProjectFile, publishes);
             var request = new BuildRequest(recipe, Output)
             {
                 Format = format,
@@ -91,8 +103,16 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
             var state = ImageState.From(result, format);
             state.Write(StateFile);
             Image = state.ToItem();
-            Log.LogMessage(MessageImportance.High, "LayerBuild: image {0} ({1}) -> {2}",
-                result.ImageId, string.Join(", ", result.RepoTags), result.OutputPath);
+            if (result.IndexDigest is { } index)
+            {
+                Log.LogMessage(MessageImportance.High, "LayerBuild: image index {0} of {1} ({2}) -> {3}",
+                    index, string.Join(", ", result.Platforms.Select(p => p.Platform)), string.Join(", ", result.RepoTags), result.OutputPath);
+            }
+            else
+            {
+                Log.LogMessage(MessageImportance.High, "LayerBuild: image {0} ({1}) -> {2}",
+                    result.ImageId, string.Join(", ", result.RepoTags), result.OutputPath);
+            }
             if (!string.IsNullOrEmpty(ProjectName))
             {
                 // The same "App -> path" line the SDK logs for the publish folder: the live terminal view
@@ -135,5 +155,26 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         }
 
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>The runtime identifiers' publishes, in order; null after logging one that is no Linux one
+    /// (the publish of each already refused it: this is the last line of defence).</summary>
+    private List<PlatformPublish>? Publishes()
+    {
+        var publishes = new List<PlatformPublish>();
+        foreach (var item in PlatformRecipes ?? [])
+        {
+            var rid = item.GetMetadata("RuntimeIdentifier");
+            if (WritePublishRecipe.PlatformOf(rid) is not { } text || !Platform.TryParse(text, out var platform))
+            {
+                Log.LogError(null, DiagnosticCodes.RuntimeIdentifierNotLinux.Id, null, ProjectFile, 0, 0, 0, 0,
+                    $"LayerBuildRuntimeIdentifiers has '{rid}', which is no Linux runtime identifier, but container images run Linux; use linux-x64, linux-arm64, linux-arm or a linux-musl one");
+                return null;
+            }
+
+            publishes.Add(new PlatformPublish(rid, platform, item.GetMetadata("FullPath"), item.GetMetadata("PublishDir")));
+        }
+
+        return publishes;
     }
 }

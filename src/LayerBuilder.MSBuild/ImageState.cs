@@ -15,6 +15,10 @@ internal sealed record ImageState(string Archive, string ImageId, string Manifes
     /// <summary>The manifest digest the registry holds after a push (LayerBuildPush); null without one.</summary>
     public string? PushedManifestDigest { get; init; }
 
+    /// <summary>The image index's digest, for an image of several platforms (LayerBuildRuntimeIdentifiers);
+    /// null for one platform.</summary>
+    public string? IndexDigest { get; init; }
+
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public static ImageState From(BuildResult result, ArchiveFormat format) => new(
@@ -25,6 +29,7 @@ internal sealed record ImageState(string Archive, string ImageId, string Manifes
         OutputNames.NameOf(format))
     {
         PushedManifestDigest = result.PushedManifestDigest?.ToString(),
+        IndexDigest = result.IndexDigest?.ToString(),
     };
 
     /// <summary>The recorded state, or null when the file is missing or unreadable. The archive path in it
@@ -56,6 +61,11 @@ internal sealed record ImageState(string Archive, string ImageId, string Manifes
         item.SetMetadata("ManifestDigest", ManifestDigest);
         item.SetMetadata("Tags", string.Join(";", Tags));
         item.SetMetadata("Format", Format);
+        if (IndexDigest is not null)
+        {
+            item.SetMetadata("IndexDigest", IndexDigest);
+        }
+
         if (PushedManifestDigest is not null)
         {
             item.SetMetadata("PushedManifestDigest", PushedManifestDigest);

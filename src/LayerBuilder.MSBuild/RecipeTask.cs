@@ -60,10 +60,13 @@ public abstract class RecipeTask : Task
     /// <summary>The commit time of the project's git checkout (seconds since 1970); empty outside one.</summary>
     public string? CommitTime { get; set; }
 
-    /// <summary>The recipe this build makes (<see cref="RecipeComposer"/>), with an app's guard rails.</summary>
-    protected BuildRecipe ComposeRecipe(RecipeOptions options, string? projectFile)
+    /// <summary>The recipe this build makes (<see cref="RecipeComposer"/>), with an app's guard rails; with
+    /// <paramref name="publishes"/>, one platform per runtime identifier's publish, each with its own.</summary>
+    private protected BuildRecipe ComposeRecipe(RecipeOptions options, string? projectFile, IReadOnlyList<PlatformPublish>? publishes = null)
     {
-        var recipe = RecipeComposer.Compose(Recipe, GeneratedRecipe, options, CommitTime);
+        var recipe = publishes is { Count: > 0 }
+            ? RecipeComposer.ComposePlatforms(Recipe, publishes, options, CommitTime, projectFile ?? RecipeShown)
+            : RecipeComposer.Compose(Recipe, GeneratedRecipe, options, CommitTime);
         if (!IsApp || !CheckImage)
         {
             return recipe;
@@ -77,6 +80,13 @@ public abstract class RecipeTask : Task
             InvariantGlobalization = InvariantGlobalization,
             ProjectFile = projectFile ?? RecipeShown,
         };
+        if (recipe.PlatformRecipes.Count > 0)
+        {
+            // Each platform's image is checked on its own: its base, its publish output.
+            var checkedRecipes = recipe.PlatformRecipes.Select(r => r with { ImageRequirements = rails.For(r) }).ToList();
+            return checkedRecipes[0] with { PlatformRecipes = checkedRecipes };
+        }
+
         return recipe with { ImageRequirements = rails.For(recipe) };
     }
 }

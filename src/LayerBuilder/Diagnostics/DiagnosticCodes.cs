@@ -174,6 +174,8 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode IcuMissing = new(8005, "Globalization on but no ICU in the image");
     public static readonly DiagnosticCode UserNotInPasswd = new(8006, "Config user not in /etc/passwd");
     public static readonly DiagnosticCode NotAnApp = new(8007, "No image for a project that is no app");
+    public static readonly DiagnosticCode RuntimeIdentifiersWithPlatformRecipe = new(8010, "Recipe sets its own platform with several runtime identifiers");
+    public static readonly DiagnosticCode RuntimeIdentifierNotRestored = new(8011, "Runtime identifier not restored");
 
     // LB9xxx: internal failures.
     public static readonly DiagnosticCode Internal = new(9001, "Internal error");

@@ -74,7 +74,7 @@ public sealed class TestBases
     }
 
     /// <summary>The .NET install the tests run on (the folder holding <c>dotnet</c>, <c>host</c>, <c>shared</c>).</summary>
-    private static string DotnetRoot()
+    internal static string DotnetRoot()
     {
         var executable = new FileInfo(Dotnet.Executable);
         var target = executable.LinkTarget is null ? executable : executable.ResolveLinkTarget(returnFinalTarget: true)!;

@@ -54,7 +54,7 @@ public sealed class ZeroConfigApp
                 {items}
               </ItemGroup>
               <Target Name="ShowImage" AfterTargets="LayerBuild">
-                <Message Importance="high" Text="IMAGE %(LayerBuildImage.Identity) tags=%(LayerBuildImage.Tags)" />
+                <Message Importance="high" Text="IMAGE %(LayerBuildImage.Identity) tags=%(LayerBuildImage.Tags) index=%(LayerBuildImage.IndexDigest)" />
               </Target>
             </Project>
 
