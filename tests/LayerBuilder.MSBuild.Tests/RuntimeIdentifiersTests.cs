@@ -133,6 +133,24 @@ public sealed partial class RuntimeIdentifiersTests
         Assert.That(single, Is.Empty, "the project's RuntimeIdentifier (linux-x64) makes one image");
     }
 
+    [Test]
+    [Order(5)]
+    public async Task A_layerbuild_yml_that_sets_a_platform_is_refused_with_several_identifiers()
+    {
+        File.WriteAllText(app.RecipePath, "platform: linux/amd64\n");
+        try
+        {
+            var publish = await app.PublishAsync();
+
+            Assert.That(publish.ExitCode, Is.Not.Zero, publish.Describe);
+            Assert.That(publish.StandardOutput, Does.Contain("error LB8010: the recipe makes platform linux/amd64, but runtime identifier linux-arm64 is linux/arm64"), publish.Describe);
+        }
+        finally
+        {
+            File.Delete(app.RecipePath);
+        }
+    }
+
     /// <summary>A runtime base in the registry for linux/amd64 and linux/arm64, made from the minbase and this
     /// machine's .NET runtime (so only the amd64 one can run, which is all the test runs).</summary>
     private async Task<string> PushTwoPlatformRuntimeAsync(string rootfs)
