@@ -172,6 +172,14 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
                 return null;
             }
 
+            if (publishes.FirstOrDefault(p => p.Platform == platform) is { } same)
+            {
+                // One index entry per platform, as 'platforms:' has (docs/recipe.md, "Several platforms").
+                Log.LogError(null, DiagnosticCodes.InvalidPlatforms.Id, null, ProjectFile, 0, 0, 0, 0,
+                    $"LayerBuildRuntimeIdentifiers has '{same.RuntimeIdentifier}' and '{rid}', both {platform}; an image index has one image per platform: keep one of them");
+                return null;
+            }
+
             publishes.Add(new PlatformPublish(rid, platform, item.GetMetadata("FullPath"), item.GetMetadata("PublishDir")));
         }
 

@@ -151,6 +151,16 @@ public sealed partial class RuntimeIdentifiersTests
         }
     }
 
+    [Test]
+    [Order(6)]
+    public async Task Two_identifiers_of_one_platform_are_refused()
+    {
+        var publish = await app.PublishAsync("-p:LayerBuildRuntimeIdentifiers=\"linux-x64;linux-musl-x64\"", "-p:RuntimeIdentifiers=\"linux-x64;linux-musl-x64\"");
+
+        Assert.That(publish.ExitCode, Is.Not.Zero, publish.Describe);
+        Assert.That(publish.StandardOutput, Does.Contain("error LB1072: LayerBuildRuntimeIdentifiers has 'linux-x64' and 'linux-musl-x64', both linux/amd64"), publish.Describe);
+    }
+
     /// <summary>A runtime base in the registry for linux/amd64 and linux/arm64, made from the minbase and this
     /// machine's .NET runtime (so only the amd64 one can run, which is all the test runs).</summary>
     private async Task<string> PushTwoPlatformRuntimeAsync(string rootfs)
