@@ -33,8 +33,9 @@ internal sealed class HelpSections(HelpAction standard, TextWriter output) : Syn
         """;
 
     public const string Documentation = """
-        Documentation: README.md and docs/ of LayerBuilder: docs/recipe.md (the recipe), docs/diagnostics.md
-        (every LB code and its fix), docs/commands.md (inspect, verify, diff), docs/msbuild.md (dotnet publish).
+        Documentation: README.md and docs/ of LayerBuilder: docs/recipe.md (the recipe),
+        docs/diagnostics.md (every LB code and its fix), docs/commands.md (inspect, verify, diff, help,
+        progress), docs/msbuild.md (dotnet publish).
         """;
 
     public override bool ClearsParseErrors => true;
