@@ -38,9 +38,7 @@ internal sealed class ArchiveFile : IDisposable
         try
         {
             var full = Path.GetFullPath(outputPath);
-            var temp = TempPathFor(full);
-            var handle = File.OpenHandle(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.Read);
-            OwnerLock.Hold(handle);
+            var (temp, handle) = OwnedTemporaryFile.Create(() => TempPathFor(full), FileAccess.ReadWrite, FileShare.Read);
             return new ArchiveFile(full, temp, handle);
         }
         catch (Exception e) when (WriteFailures.IsWriteFailure(e))

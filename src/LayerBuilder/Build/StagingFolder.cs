@@ -31,7 +31,8 @@ internal sealed class StagingFolder : IDisposable
     /// <summary>Creates a new staging folder in <paramref name="work"/>, its lock held.</summary>
     /// <remarks>The lock file exists a moment before it is locked; a concurrent build's
     /// <see cref="RemoveAbandoned"/> can take it for abandoned in that moment and remove the folder. The
-    /// lock then says so (<see cref="OwnerLock.TryHold"/>) and another folder is made.</remarks>
+    /// lock then says so (<see cref="OwnerLock.TryHold"/>, or the runtime's own lock at open fails:
+    /// <see cref="OwnerLock.IsSweptWhileCreated"/>) and another folder is made.</remarks>
     public static StagingFolder Create(string work)
     {
         for (var attempt = 1; ; attempt++)
@@ -47,7 +48,7 @@ internal sealed class StagingFolder : IDisposable
                     return new StagingFolder(path, owner);
                 }
             }
-            catch (Exception e) when ((e is DirectoryNotFoundException or FileNotFoundException) && attempt < MaxAttempts)
+            catch (Exception e) when ((e is DirectoryNotFoundException or FileNotFoundException || OwnerLock.IsSweptWhileCreated(e)) && attempt < MaxAttempts)
             {
                 // swept away between its creation and the lock file's
             }

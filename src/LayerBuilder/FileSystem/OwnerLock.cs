@@ -45,6 +45,14 @@ internal static partial class OwnerLock
         return path is null || File.Exists(path);
     }
 
+    /// <summary>
+    /// True when <paramref name="e"/> is how the runtime's own open says a concurrent sweep held the file
+    /// the open had just created: on Unix the runtime takes a flock(2) of its own as it opens a file
+    /// (FileShare emulation), and a sweep holding the exclusive lock makes that fail with EWOULDBLOCK.
+    /// The file is the sweep's to remove; the caller makes another.
+    /// </summary>
+    public static bool IsSweptWhileCreated(Exception e) => e is IOException { HResult: WouldBlock } && !OperatingSystem.IsWindows();
+
     /// <summary>True when nobody holds a lock on <paramref name="path"/> (its owner is gone); then
     /// <paramref name="remove"/> runs while this process holds the lock, so no new owner can take it.
     /// False when a live owner holds it, or when that cannot be told.</summary>

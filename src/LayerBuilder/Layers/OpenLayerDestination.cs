@@ -11,6 +11,7 @@ internal sealed class OpenLayerDestination : IDisposable
 {
     private readonly LayerDestination target;
     private readonly string? temp;
+    private int attempts;
     private SafeFileHandle? own;
     private bool committed;
 
@@ -19,11 +20,11 @@ internal sealed class OpenLayerDestination : IDisposable
         this.target = target;
         if (target.FilePath is { } path)
         {
-            temp = path + ".partial";
             try
             {
-                own = File.OpenHandle(temp, FileMode.Create, FileAccess.Write, FileShare.None);
-                FileSystem.OwnerLock.Hold(own);
+                // A new name per attempt: a temporary a concurrent sweep took may still be on its way out.
+                (temp, own) = FileSystem.OwnedTemporaryFile.Create(
+                    () => ++attempts == 1 ? path + PartialSuffix : $"{path}.{attempts}{PartialSuffix}", FileAccess.Write, FileShare.None);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
@@ -67,6 +68,9 @@ internal sealed class OpenLayerDestination : IDisposable
 
         committed = true;
     }
+
+    /// <summary>What a layer's temporary name ends with; the layer cache sweeps abandoned ones by it.</summary>
+    private const string PartialSuffix = ".partial";
 
     private static LayerBuildException NotWritable(string path, Exception e) =>
         new(DiagnosticCodes.OutputNotWritable, SourcePosition.StartOf(path), $"cannot write a layer to '{path}': {e.Message}");
