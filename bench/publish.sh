@@ -29,7 +29,7 @@ pw="$work/publish"
 rm -rf "$pw" && mkdir -p "$pw"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-echo "== publish comparison: packing LayerBuilder.MSBuild"
+echo "== publish comparison: packing LayerBuilder.MSBuild" >&2
 version="0.0.0-bench.$(date -u +%Y%m%d%H%M%S).$$"
 dotnet pack "$repo/src/LayerBuilder.MSBuild/LayerBuilder.MSBuild.csproj" -c Release -o "$pw/feed" \
   --artifacts-path "$pw/artifacts" "-p:Version=$version" -nologo -v q >/dev/null
@@ -40,7 +40,9 @@ mkdir -p "$pw/registry/data"
 printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\nstorage:\n  filesystem:\n    rootdirectory: %s\nhttp:\n  addr: 127.0.0.1:%s\n' "$pw/registry/data" "$port" > "$pw/registry/config.yml"
 docker-registry serve "$pw/registry/config.yml" >"$pw/registry/log" 2>&1 &
 registry_pid=$!
-trap 'kill "$registry_pid" 2>/dev/null || true' EXIT
+# The bench version of the package leaves the global packages folder with the registry.
+packages=$(dotnet nuget locals global-packages --list | sed -n 's/^global-packages: *//p')
+trap 'kill "$registry_pid" 2>/dev/null || true; rm -rf "${packages:?}/layerbuilder.msbuild/$version"' EXIT
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$port/v2/" >/dev/null 2>&1 && break; sleep 0.1; done
 base="127.0.0.1:$port/bench/runtime-deps:10.0"
 # The SDK reaches a registry over plain HTTP only when told it is insecure.
@@ -72,7 +74,7 @@ XDG_CACHE_HOME="$pw/base-cache" dotnet msbuild "$pw/base/base.csproj" -restore -
 
 # The app: a fresh web app, self-contained (the base has no .NET runtime), invariant globalization (the
 # minbase has no libicu), referencing the package; each side switched on per run.
-echo "== publish comparison: a fresh dotnet new web app"
+echo "== publish comparison: a fresh dotnet new web app" >&2
 app="$pw/BenchWeb"
 dotnet new web -n BenchWeb -o "$app" >/dev/null
 cp "$pw/base/nuget.config" "$app/nuget.config"
@@ -121,7 +123,7 @@ print(sum(size for digest, size in after.items() if digest not in before))
 PY
 }
 
-echo "== publish comparison: warming up (one run of each), then $runs rounds"
+echo "== publish comparison: warming up (one run of each), then $runs rounds" >&2
 publish "$pw/warmup" "${plain[@]}"
 publish "$pw/warmup" "${sdk[@]}"
 XDG_CACHE_HOME="$pw/lb-cache" publish "$pw/warmup" "${lb[@]}"

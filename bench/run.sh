@@ -9,6 +9,7 @@
 # does). With a reachable docker daemon (DOCKER_HOST or LAYERBUILDER_DOCKER_HOST) also
 # `docker build` (FROM scratch, COPY) + `docker save` of the SDK folder. With docker-registry and skopeo,
 # the push of the SDK folder's image against `skopeo copy` of its archive, and an unchanged re-push.
+# Last, bench/publish.sh: dotnet publish against the SDK's PublishContainer and LayerBuilder's MSBuild route.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
@@ -16,6 +17,7 @@ work=${1:-$(mktemp -d /tmp/layerbuild-bench.XXXXXX)}
 runs=${RUNS:-3}
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
+bench_rootfs=${BENCH_ROOTFS:-${XDG_CACHE_HOME:-$HOME/.cache}/layerbuilder-tests/debian-bookworm-minbase.tar}
 export XDG_CACHE_HOME="$work/cache"
 
 echo "== building the tool as the linux tool package carries it (Native AOT)"
@@ -206,6 +208,12 @@ if command -v docker-registry >/dev/null 2>&1 && command -v skopeo >/dev/null 2>
 else
   report+=("push         docker-registry or skopeo missing: push not measured")
 fi
+
+# The publish comparison (bench/publish.sh): dotnet publish, the SDK's PublishContainer and LayerBuilder's
+# MSBuild route on one fresh web app and one base from a loopback registry. Its base's root filesystem is
+# the Debian minbase the tests cache in the user's cache folder, found before XDG_CACHE_HOME moved.
+mapfile -t publish_lines < <(RUNS="$runs" BENCH_ROOTFS="$bench_rootfs" "$here/publish.sh" "$work" | grep '^publish ')
+report+=("${publish_lines[@]}")
 
 echo
 echo "== results ($runs runs each, medians; $(nproc) cores; $(date -u +%Y-%m-%dT%H:%MZ))"
