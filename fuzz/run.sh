@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs one fuzzing campaign: fuzz/run.sh TARGET SECONDS [FINDINGS]
-#   TARGET    recipe | extract | rootfs | base-archive (see fuzz/README.md)
+#   TARGET    recipe | dockerfile | extract | rootfs | base-archive (see fuzz/README.md)
 #   SECONDS   how long afl-fuzz runs
 #   FINDINGS  where afl-fuzz keeps its queue, crashes and hangs (default: a new temp folder)
 # Prints one summary line (execs, paths, crashes, hangs) and exits 1 when anything crashed or hung.

@@ -6,7 +6,7 @@ namespace LayerBuilder.Fuzz;
 public static class FuzzTargets
 {
     public static IReadOnlyList<IFuzzTarget> All { get; } =
-        [new RecipeTarget(), BuildTarget.Extract, BuildTarget.Rootfs, BuildTarget.BaseArchive];
+        [new RecipeTarget(), new DockerfileTarget(), BuildTarget.Extract, BuildTarget.Rootfs, BuildTarget.BaseArchive];
 
     public static IFuzzTarget? Find(string name) => All.FirstOrDefault(t => t.Name == name);
 

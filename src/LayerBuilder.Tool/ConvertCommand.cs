@@ -67,12 +67,15 @@ public sealed class ConvertCommand(TextWriter stdout, TextWriter stderr)
         string text;
         try
         {
-            text = await File.ReadAllTextAsync(file, cancellationToken).ConfigureAwait(false);
+            text = DockerfileConverter.ReadFile(file);
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        catch (LayerBuildException e)
         {
-            var problem = new Diagnostic(DiagnosticCodes.DockerfileUnreadable, Severity.Error, SourcePosition.StartOf(file), $"cannot read the Dockerfile: {e.Message}");
-            await stderr.WriteLineAsync(problem.ToCliString()).ConfigureAwait(false);
+            foreach (var problem in e.Diagnostics)
+            {
+                await stderr.WriteLineAsync(problem.ToCliString()).ConfigureAwait(false);
+            }
+
             return ExitCodes.InvalidInput;
         }
 

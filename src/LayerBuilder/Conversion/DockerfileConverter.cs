@@ -1,3 +1,7 @@
+using System.Text;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+
 namespace LayerBuilder.Conversion;
 
 /// <summary>
@@ -12,6 +16,25 @@ namespace LayerBuilder.Conversion;
 /// </summary>
 public static class DockerfileConverter
 {
+    /// <summary>The most bytes of a Dockerfile read: it is held whole, and a real one is a few KiB.</summary>
+    private const long MaxFileBytes = 16L << 20;
+
+    private static readonly InputFileKind DockerfileKind = new("Dockerfile", "Dockerfile", MaxFileBytes,
+        "a Dockerfile names its files (COPY, ADD) rather than holding them", DiagnosticCodes.DockerfileUnreadable);
+
+    /// <summary>Reads a Dockerfile's text for <see cref="DockerfileConversionRequest.Text"/>: UTF-8, a byte
+    /// order mark dropped, a byte that is not UTF-8 read as U+FFFD. A file that is missing, not a regular
+    /// file, over 16 MiB or unreadable is a <see cref="LayerBuildException"/> LB7014 at the file's start.</summary>
+    public static string ReadFile(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return Lenient.GetString(SmallInputFile.Read(path, DockerfileKind)).TrimStart(ByteOrderMark);
+    }
+
+    private const char ByteOrderMark = '\uFEFF';
+
+    private static readonly UTF8Encoding Lenient = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false);
+
     public static DockerfileConversion Convert(DockerfileConversionRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -49,6 +49,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode UserClash = new(1066, "User or group already in the image");
     public static readonly DiagnosticCode UnusedArg = new(1067, "Arg given but never used");
     public static readonly DiagnosticCode InitNotPossible = new(1068, "init cannot write the starter recipe");
+    public static readonly DiagnosticCode InvalidHostPath = new(1069, "Invalid host path");
 
     // LB2xxx: inputs the recipe names, and what the steps do with them.
     public static readonly DiagnosticCode SourceNotFound = new(2001, "Source not found");

@@ -35,6 +35,9 @@ internal readonly partial struct HostFolder : IDisposable
         return new HostFolder(fd); // on failure (-1) every member is stat'ed by full path, with that path's errors
     }
 
+    /// <summary>The open folder's descriptor for *at() calls; -1 when it could not be opened, or off Linux.</summary>
+    public int Descriptor => descriptor;
+
     /// <summary>Stats the member <paramref name="name"/>, whose full path is <paramref name="fullPath"/>.</summary>
     public HostFileInfo Stat(ReadOnlySpan<char> name, string fullPath) =>
         descriptor >= 0 ? LinuxStatx.Stat(descriptor, name, fullPath) : HostFileInfo.Stat(fullPath);

@@ -51,6 +51,10 @@ internal readonly struct HostStat
 
     public bool IsSocket => isSocket;
 
+    public long ModifiedNanoseconds => modified;
+
+    public long ChangedNanoseconds => changed;
+
     /// <summary>The record again, field for field, for the moment an entry is handed out.</summary>
     public HostFileInfo ToInfo() =>
         new(Kind, mode, uid, gid, size, linkCount, device, inode, deviceMajor, deviceMinor, isSocket)

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Text;
 using LayerBuilder.FileSystem;
 using Microsoft.Win32.SafeHandles;
 
@@ -16,6 +17,8 @@ internal readonly partial struct HostFileReader : IDisposable
 
     private readonly int descriptor;
     private readonly SafeFileHandle? handle;
+    /// <summary>Names the file in errors: its path, or for a file opened by name in an open folder the
+    /// folder's (the layer writer's message names the file itself).</summary>
     private readonly string path;
 
     private HostFileReader(int descriptor, SafeFileHandle? handle, string path)
@@ -48,6 +51,41 @@ internal readonly partial struct HostFileReader : IDisposable
         return new HostFileReader(fd, null, path);
     }
 
+    /// <summary>
+    /// Opens member <paramref name="name"/> of the open <paramref name="folder"/>, whose path is
+    /// <paramref name="folderPath"/>: the kernel looks up one name instead of every folder of a full path
+    /// (a million-file layer: docs/performance.md). By full path when the folder is not open.
+    /// </summary>
+    public static unsafe HostFileReader OpenIn(HostFolder folder, string folderPath, ReadOnlySpan<char> name)
+    {
+        const int MaxOnStack = 1024; // names are at most 255 bytes on Linux file systems
+        if (folder.Descriptor < 0 || Encoding.UTF8.GetMaxByteCount(name.Length) + 1 > MaxOnStack)
+        {
+            return Open(Path.Join(folderPath.AsSpan(), name));
+        }
+
+        Span<byte> utf8 = stackalloc byte[MaxOnStack];
+        var length = Encoding.UTF8.GetBytes(name, utf8);
+        utf8[length] = 0;
+        int fd;
+        fixed (byte* path = utf8)
+        {
+            do
+            {
+                fd = Native.OpenAt(folder.Descriptor, path, ReadOnlyCloseOnExec, 0);
+            }
+            while (fd < 0 && Marshal.GetLastPInvokeError() == Interrupted);
+        }
+
+        if (fd < 0)
+        {
+            var errno = Marshal.GetLastPInvokeError();
+            throw Failure(Path.Join(folderPath.AsSpan(), name), errno);
+        }
+
+        return new HostFileReader(fd, null, folderPath);
+    }
+
     /// <summary>Reads into <paramref name="buffer"/> from <paramref name="offset"/>; 0 at the end.</summary>
     public int Read(Span<byte> buffer, long offset)
     {
@@ -76,15 +114,18 @@ internal readonly partial struct HostFileReader : IDisposable
     /// the plan made: a rewrite in place (same size, so no length check sees it) since then, or while the
     /// file was read. One statx on the open descriptor, no path lookup. False where times are unknown.
     /// </summary>
-    public bool ChangedSince(HostFileInfo seen)
+    public bool ChangedSince(HostFileInfo seen) => ChangedSince(seen.ModifiedNanoseconds, seen.ChangedNanoseconds);
+
+    /// <summary>As above, from the times the plan's stat saw.</summary>
+    public bool ChangedSince(long seenModified, long seenChanged)
     {
-        if (descriptor < 0 || (seen.ModifiedNanoseconds == 0 && seen.ChangedNanoseconds == 0))
+        if (descriptor < 0 || (seenModified == 0 && seenChanged == 0))
         {
             return false;
         }
 
         var (modified, changed) = LinuxStatx.TimesOf(descriptor, path);
-        return modified != seen.ModifiedNanoseconds || changed != seen.ChangedNanoseconds;
+        return modified != seenModified || changed != seenChanged;
     }
 
     public void Dispose()
@@ -111,6 +152,9 @@ internal readonly partial struct HostFileReader : IDisposable
         // open(2) is variadic in C; with O_CREAT absent the mode argument is never read.
         [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
         internal static partial int Open(string path, int flags, int mode);
+
+        [LibraryImport("libc", EntryPoint = "openat", SetLastError = true)]
+        internal static unsafe partial int OpenAt(int folder, byte* path, int flags, int mode);
 
         [LibraryImport("libc", EntryPoint = "pread64", SetLastError = true)]
         internal static partial nint PRead(int fd, ref byte buffer, nuint count, long offset);

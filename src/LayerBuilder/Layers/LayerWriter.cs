@@ -7,7 +7,7 @@ namespace LayerBuilder.Layers;
 /// Streams ordered entries into a layer tar, hashing as it writes: each source file is read once, no
 /// layer is ever held in memory (at most a few 1 MiB buffers are in flight). This thread reads content
 /// and writes it out; the hash runs on another (<see cref="BufferHasher"/>); small files are read ahead
-/// on a third (<see cref="SmallFilePrefetcher"/>).
+/// on two more (<see cref="SmallFilePrefetcher"/>).
 /// </summary>
 internal static class LayerWriter
 {

@@ -13,7 +13,7 @@ namespace LayerBuilder.Planning;
 /// on each access and dropped after use, so a million-file plan is about 120 bytes an entry instead of
 /// objects of a kilobyte (docs/performance.md, docs/decisions.md D29).
 /// </summary>
-internal sealed class PlanStore : IReadOnlyList<LayerEntry>
+internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
 {
     /// <summary>What <see cref="Find(int, ReadOnlySpan{char}, int)"/> answers when nothing has the path.</summary>
     public const int None = -1;
@@ -52,6 +52,21 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>
     }
 
     IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    public bool TryWalkedFile(int index, out FolderListing listing, out int member)
+    {
+        ref readonly var row = ref rows[index];
+        if (row.Listing == KeptWhole || (EntryKind)row.Kind != EntryKind.File)
+        {
+            listing = null!;
+            member = 0;
+            return false;
+        }
+
+        listing = listings[row.Listing];
+        member = row.Item;
+        return true;
+    }
 
     /// <summary>Registers the origin of entries to come; entries refer to it by the number returned.</summary>
     public int AddSource(PlanSource source)
@@ -314,7 +329,15 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>
         var listing = listings[row.Listing];
         var kind = (EntryKind)row.Kind;
         var source = sources[row.Source];
-        var entry = new LayerEntry
+        // One object per entry: the content is made first, not added by a copy of the entry.
+        ContentSource? content = null;
+        if (kind == EntryKind.File)
+        {
+            ref readonly var stat = ref listing.Stat(row.Item);
+            content = new HostFileContent(listing.MemberPath(row.Item), stat.Size) { Info = stat.ToInfo() };
+        }
+
+        return new LayerEntry
         {
             Path = folders[row.Folder].Combine(listing.Name(row.Item)),
             Kind = kind,
@@ -323,14 +346,8 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>
             ModifiedTime = source.ModifiedTime?.Seconds ?? modifiedTime,
             ModifiedFraction = source.ModifiedTime?.Fraction ?? 0,
             Xattrs = hostXattrs is null ? source.Xattrs : Xattrs(source, row.Listing, row.Item),
+            Content = content,
         };
-        if (kind != EntryKind.File)
-        {
-            return entry;
-        }
-
-        ref readonly var stat = ref listing.Stat(row.Item);
-        return entry with { Content = new HostFileContent(listing.MemberPath(row.Item), stat.Size) { Info = stat.ToInfo() } };
     }
 
     /// <summary>The host's xattrs of a walked member with the recipe's over them.</summary>

@@ -52,6 +52,7 @@ public sealed class RecipeBuilder
     public static RecipeBuilder FromRootfs(string image, string rootfs)
     {
         ArgumentException.ThrowIfNullOrEmpty(rootfs);
+        RefuseNul(rootfs, nameof(rootfs));
         return new(image, folder => new RootfsBase(HostPaths.Resolve(folder, rootfs), SourcePosition.InCode($"base rootfs {rootfs}")));
     }
 
@@ -262,6 +263,7 @@ public sealed class RecipeBuilder
     private static RecipeBuilder FromImage(string image, string path, string? reference, bool isLayout)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
+        RefuseNul(path, nameof(path));
         if (reference is not null)
         {
             ArgumentException.ThrowIfNullOrEmpty(reference);
@@ -275,7 +277,17 @@ public sealed class RecipeBuilder
             at));
     }
 
-    private RecipeBuilder AddStep(string? name, Action<StepBuilder> step)
+    /// <summary>No file name holds a NUL: a base path with one is the caller's mistake, told at once
+    /// rather than when the recipe is built.</summary>
+    private static void RefuseNul(string path, string parameter)
+    {
+        if (path.Contains('\0'))
+        {
+            throw new ArgumentException("a host path cannot contain NUL characters", parameter);
+        }
+    }
+
+        private RecipeBuilder AddStep(string? name, Action<StepBuilder> step)
     {
         ArgumentNullException.ThrowIfNull(step);
         var builder = new StepBuilder();

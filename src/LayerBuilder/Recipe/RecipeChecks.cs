@@ -202,6 +202,20 @@ internal sealed partial class RecipeChecks(DiagnosticBag diagnostics)
         return IsNotWhiteout(path, dest.Position, $"dest '{dest.Value}' of {what}") ? dest : null;
     }
 
+    /// <summary>A host path (a copy or extract source, a base file), resolved against
+    /// <paramref name="baseDirectory"/> (<see cref="HostPaths"/>); a NUL, which no file name can hold, is refused.</summary>
+    public Positioned<string>? HostPath(Positioned<string> path, string what, string baseDirectory)
+    {
+        if (!path.Value.Contains('\0'))
+        {
+            return path with { Value = HostPaths.Resolve(baseDirectory, path.Value) };
+        }
+
+        diagnostics.Error(DiagnosticCodes.InvalidHostPath, path.Position,
+            $"{what}: a host path cannot contain NUL characters (no file name can hold one)");
+        return null;
+    }
+
     /// <summary>A symlink target: any text (relative or absolute, it is not resolved here), but no NUL, which would cut it short in the tar.</summary>
     public Positioned<string>? SymlinkTarget(Positioned<string> target, string what)
     {

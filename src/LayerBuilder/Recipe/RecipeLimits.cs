@@ -1,3 +1,6 @@
+using LayerBuilder.Diagnostics;
+using LayerBuilder.FileSystem;
+
 namespace LayerBuilder.Recipe;
 
 /// <summary>
@@ -21,4 +24,8 @@ internal static class RecipeLimits
 
     /// <summary>The recipe file itself (a recipe that inlines content is still far smaller).</summary>
     public const long MaxFileBytes = 64L << 20;
+
+    /// <summary>The recipe file as <see cref="SmallInputFile"/> reads it: every problem is LB2013.</summary>
+    public static readonly InputFileKind File = new("recipe", "layerbuild.yml", MaxFileBytes,
+        "a recipe names its files (copy, extract) rather than holding them", DiagnosticCodes.RecipeNotFound);
 }

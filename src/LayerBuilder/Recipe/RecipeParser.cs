@@ -1,3 +1,4 @@
+using LayerBuilder.FileSystem;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
 using YamlDotNet.Core;
@@ -15,7 +16,7 @@ public static class RecipeParser
     public static BuildRecipe ParseFile(string path, RecipeOptions? options = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        var text = RecipeText.Decode(RecipeFile.Read(path), path);
+        var text = RecipeText.Decode(SmallInputFile.Read(path, RecipeLimits.File), path);
         var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
         return Parse(text, path, folder, options);
     }
@@ -378,7 +379,8 @@ public static class RecipeParser
             }
 
             var kind = kinds[0];
-            if (reader.PositionedScalar(map[kind], $"'base.{kind}'") is not { } path)
+            if (reader.PositionedScalar(map[kind], $"'base.{kind}'") is not { } pathText
+                || checks.HostPath(pathText, $"'base.{kind}'", baseDirectory) is not { } path)
             {
                 return new ScratchBase(reader.Position(node));
             }
@@ -391,10 +393,10 @@ public static class RecipeParser
                     Diagnostics.Error(DiagnosticCodes.ConflictingKeys, reader.Position(refNode), "'ref' picks an image in 'image' or 'layout'; a rootfs has none");
                 }
 
-                return new RootfsBase(HostPaths.Resolve(baseDirectory, path.Value), path.Position);
+                return new RootfsBase(path.Value, path.Position);
             }
 
-            return new ImageBase(HostPaths.Resolve(baseDirectory, path.Value), kind == "layout", reference, path.Position);
+            return new ImageBase(path.Value, kind == "layout", reference, path.Position);
         }
 
         /// <summary>The file's steps after <paramref name="lower"/> (an underlay's), numbered on from them.</summary>

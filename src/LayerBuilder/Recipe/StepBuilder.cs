@@ -252,11 +252,12 @@ public sealed class StepBuilder
         var dirMode = item.DirMode is { } d ? checks.Mode(new Positioned<int>((int)d, at), "dirMode") : null;
         checks.PreserveModeAlone(item.PreserveMode, item.Mode is not null || item.DirMode is not null, at);
         var owner = Owner(item.Owner, at, checks);
-        return dest is null
+        var source = checks.HostPath(new Positioned<string>(item.Source, at), $"the source of a 'copy' item of {what}", baseDirectory);
+        return dest is null || source is null
             ? null
             : new CopySpec
             {
-                Source = new Positioned<string>(HostPaths.Resolve(baseDirectory, item.Source), at),
+                Source = source.Value,
                 Destination = dest.Value,
                 Include = include,
                 Exclude = exclude,
@@ -275,7 +276,8 @@ public sealed class StepBuilder
     {
         var at = SourcePosition.InCode($"{place}, extract {item.Source} to {item.Destination}");
         var dest = checks.EntryPath(new Positioned<string>(item.Destination, at), $"'dest' of an 'extract' item of {what}");
-        return dest is null ? null : new ExtractSpec(new Positioned<string>(HostPaths.Resolve(baseDirectory, item.Source), at), dest.Value, at);
+        var source = checks.HostPath(new Positioned<string>(item.Source, at), $"the source of an 'extract' item of {what}", baseDirectory);
+        return dest is null || source is null ? null : new ExtractSpec(source.Value, dest.Value, at);
     }
 
     private static int? Mode(UnixFileMode? mode, SourcePosition at, RecipeChecks checks) =>

@@ -99,14 +99,15 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
             values.Checks.PreserveModeAlone(preserve, mode is not null || dirMode is not null, reader.Position(pm));
         }
 
-        if (src is null || dest is null)
+        var source = src is null ? null : values.Checks.HostPath(src.Value, $"'src' of {what}", baseDirectory);
+        if (source is null || dest is null)
         {
             return null;
         }
 
         return new CopySpec
         {
-            Source = src.Value with { Value = HostPaths.Resolve(baseDirectory, src.Value.Value) },
+            Source = source.Value,
             Destination = dest.Value,
             Include = include,
             Exclude = exclude,
@@ -163,9 +164,10 @@ internal sealed class StepReader(YamlNodeReader reader, string baseDirectory)
 
         var src = values.Required(map, "src", where, node);
         var dest = values.EntryPathValue(map, "dest", where, node);
-        return src is null || dest is null
+        var source = src is null ? null : values.Checks.HostPath(src.Value, $"'src' of {where}", baseDirectory);
+        return source is null || dest is null
             ? null
-            : new ExtractSpec(src.Value with { Value = HostPaths.Resolve(baseDirectory, src.Value.Value) }, dest.Value, reader.Position(node));
+            : new ExtractSpec(source.Value, dest.Value, reader.Position(node));
     }
 
     private FileSpec? File(YamlNode node, string what)

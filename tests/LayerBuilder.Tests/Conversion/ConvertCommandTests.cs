@@ -1,3 +1,5 @@
+using System.Diagnostics;
+using LayerBuilder.Conversion;
 using LayerBuilder.Recipe;
 using LayerBuilder.Tests.Support;
 using LayerBuilder.Tool;
@@ -72,8 +74,50 @@ public sealed class ConvertCommandTests
             Assert.That(exitCode, Is.EqualTo(ExitCodes.Success));
             Assert.That(stdout, Does.Contain("image: \"example/a\"").And.Contain("\"A\": \"1\"").And.Not.Contain("base:"));
             Assert.That(missingExit, Is.EqualTo(ExitCodes.InvalidInput));
-            Assert.That(missingError, Does.Contain("error LB7014: cannot read the Dockerfile"));
+            Assert.That(missingError, Does.Contain("error LB7014: Dockerfile '").And.Contain("' does not exist"));
         }
+    }
+
+    [Test]
+    public async Task A_dockerfile_that_is_a_pipe_a_device_a_folder_or_too_large_is_one_LB7014_line()
+    {
+        using var temp = new TempDirectory();
+        var fifo = temp.Combine("fifo");
+        Assert.That(Process.Start("mkfifo", fifo)!.WaitForExit(10_000), Is.True);
+        var large = temp.Combine("Dockerfile.large");
+        using (var file = File.Create(large))
+        {
+            file.SetLength((16L << 20) + 1);
+        }
+
+        var cases = new (string Path, string Says)[]
+        {
+            (fifo, "is not a regular file (it is a named pipe)"),
+            ("/dev/zero", "is not a regular file (it is a device)"),
+            (temp.Path, "is a folder; give the Dockerfile file itself"),
+            (large, "is larger than 16 MiB"),
+        };
+
+        foreach (var (path, says) in cases)
+        {
+            var (exitCode, stdout, stderr) = await RunAsync("convert", path);
+            using (Assert.EnterMultipleScope())
+            {
+                Assert.That(exitCode, Is.EqualTo(ExitCodes.InvalidInput), path);
+                Assert.That(stdout, Is.Empty, path);
+                Assert.That(stderr.TrimEnd().Split('\n'), Has.Length.EqualTo(1), stderr);
+                Assert.That(stderr, Does.StartWith($"{path}:1:1: error LB7014: ").And.Contain(says), path);
+            }
+        }
+    }
+
+    [Test]
+    public void The_library_reads_a_dockerfile_without_its_byte_order_mark()
+    {
+        using var temp = new TempDirectory();
+        var path = temp.WriteFile("Dockerfile", [0xEF, 0xBB, 0xBF, .. "FROM scratch\n"u8]);
+
+        Assert.That(DockerfileConverter.ReadFile(path), Is.EqualTo("FROM scratch\n"));
     }
 
     private static async Task<(int ExitCode, string StdOut, string StdErr)> RunAsync(params string[] arguments)

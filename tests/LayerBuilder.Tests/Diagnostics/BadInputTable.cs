@@ -59,6 +59,9 @@ public static class BadInputTable
         yield return Row("image missing", "»tags: [latest]\n", "LB1005", "needs 'image:'");
         yield return Row("step that does nothing", Header + "steps:\n  - »name: nothing\n", "LB1029", "step 1 does nothing");
         yield return Row("base that is no image reference", Header + "base: »Debian:12\n", "LB1036", "base 'Debian:12'", "scratch", "lowercase");
+        yield return Row("copy source with a NUL", Header + "steps:\n  - copy:\n      - { src: »\"app\\0x\", dest: /app/ }\n", "LB1069", "'src' of", "NUL");
+        yield return Row("base rootfs with a NUL", Header + "base: { rootfs: »\"root\\0.tar\" }\n", "LB1069", "'base.rootfs'", "NUL");
+        yield return Row("extract source with a NUL", Header + "steps:\n  - extract:\n      - { src: »\"t\\0.tar\", dest: /opt }\n", "LB1069", "'src' of", "NUL");
         yield return Row("base reference with a bad digest", Header + "base: »\"debian@sha256:abc\"\n", "LB1036", "'sha256:abc' is not a digest");
         yield return Row("base of two kinds", Header + "base: »{ rootfs: r.tar, image: i.tar }\n", "LB1032", "exactly one of");
         yield return Row("ref for a rootfs", Header + "base: { rootfs: r.tar, ref: »\"a:1\" }\n", "LB1032", "'ref'", "rootfs");

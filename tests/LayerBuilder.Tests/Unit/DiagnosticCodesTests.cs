@@ -58,6 +58,7 @@ public sealed class DiagnosticCodesTests
         ("LB1066", "UserClash"),
         ("LB1067", "UnusedArg"),
         ("LB1068", "InitNotPossible"),
+        ("LB1069", "InvalidHostPath"),
         ("LB2001", "SourceNotFound"),
         ("LB2002", "GlobMatchesNothing"),
         ("LB2003", "DuplicatePath"),
