@@ -19,7 +19,7 @@ internal sealed class DiagnosticBag
 
     private DiagnosticBag(bool onePerPosition) => byPosition = onePerPosition ? [] : null;
 
-    /// <summary>A bag for findings about a built image (<c>checks:</c>): the kind, mode and owner one check
+    /// <summary>A bag for findings about a built or planned image (<c>checks:</c>, the publish route's guard rails): the kind, mode and owner one check
     /// item asks for are each compared with the image on their own, so none follows from another and each
     /// is reported, all at the item's position.</summary>
     public static DiagnosticBag Findings() => new(onePerPosition: false);
