@@ -74,7 +74,8 @@ public sealed class BuildCommand
 
     private readonly Option<string?> platform = new("--platform")
     {
-        Description = "OS/ARCH[/VARIANT]: build only this one of the recipe's platforms (required for --format docker with several).",
+        Description = "Build only this one of the recipe's platforms, such as linux/arm64 (required for --format docker with several).",
+        HelpName = "OS/ARCH[/VARIANT]",
     };
 
     private readonly Option<bool> noCache = new("--no-cache")
