@@ -4,7 +4,7 @@
 # against the baseline, peak RSS, and whether each target of the performance issue is met.
 #
 #   bench/run.sh [WORKDIR]      RUNS=5 (default 3) sets the number of runs per measurement;
-#                               SECTIONS="push pull" (default "build push pull") picks what is measured.
+#                               SECTIONS="push pull" (default "build push pull publish") picks what is measured.
 #
 # Baseline: `tar -cf - DIR | tee OUT.tar | sha256sum` (an archive written and hashed, as LayerBuilder
 # does). With a reachable docker daemon (DOCKER_HOST or LAYERBUILDER_DOCKER_HOST) also
@@ -12,16 +12,18 @@
 # the push of the SDK folder's image against `skopeo copy` of its archive, and an unchanged re-push;
 # the pull of a Debian minbase base (made with debootstrap) against `skopeo copy docker:// oci:`, and a
 # cached re-pull.
+# Last, bench/publish.sh: dotnet publish against the SDK's PublishContainer and LayerBuilder's MSBuild route.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/.." && pwd)
 work=${1:-$(mktemp -d /tmp/layerbuild-bench.XXXXXX)}
 runs=${RUNS:-3}
-sections=" ${SECTIONS:-build push pull} "
+sections=" ${SECTIONS:-build push pull publish} "
 section() { [[ $sections == *" $1 "* ]]; }
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
 user_cache=${XDG_CACHE_HOME:-$HOME/.cache}
+bench_rootfs=${BENCH_ROOTFS:-$user_cache/layerbuilder-tests/debian-bookworm-minbase.tar}
 export XDG_CACHE_HOME="$work/cache"
 
 echo "== building the tool as the linux tool package carries it (Native AOT)"
@@ -270,6 +272,14 @@ else
   rr=$(ratio "$rp" "$lp")
   report+=("$(printf 'pull         layerbuild %.2fs vs skopeo copy %.2fs: ratio %s (target <= 1.0: %s)' "$lp" "$sk" "$pr" "$(check "$pr" "<=" 1.0)")")
   report+=("$(printf 're-pull      cached %.2fs vs cold %.2fs: ratio %s (target <= 0.1: %s)' "$rp" "$lp" "$rr" "$(check "$rr" "<=" 0.1)")")
+fi
+
+# The publish comparison (bench/publish.sh): dotnet publish, the SDK's PublishContainer and LayerBuilder's
+# MSBuild route on one fresh web app and one base from a loopback registry. Its base's root filesystem is
+# the Debian minbase the tests cache in the user's cache folder, found before XDG_CACHE_HOME moved.
+if section publish; then
+  mapfile -t publish_lines < <(RUNS="$runs" BENCH_ROOTFS="$bench_rootfs" "$here/publish.sh" "$work" | grep '^publish ')
+  report+=("${publish_lines[@]}")
 fi
 
 echo

@@ -1,6 +1,7 @@
 using System.Diagnostics.CodeAnalysis;
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
+using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Engine;
 using LayerBuilder.Image;
@@ -48,6 +49,9 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
     /// then makes one image per item in one index (docs/msbuild.md, "Several platforms").</summary>
     public ITaskItem[]? PlatformRecipes { get; set; }
 
+    /// <summary><c>LayerBuildNoCache</c>: neither read nor fill the layer cache, as <c>--no-cache</c>.</summary>
+    public bool NoCache { get; set; }
+
     public void Cancel() => cancellation.Cancel();
 
     public override bool Execute()
@@ -93,6 +97,10 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
                 Compression = compression,
                 LoadInto = Load ? DockerHost.FromEnvironment() : null,
                 Push = Push,
+
+                // The CLI's cache ($XDG_CACHE_HOME/layerbuilder): a code-only change rewrites only the app's
+                // layer and a base by reference is not pulled again (docs/decisions.md D66).
+                Cache = NoCache ? null : LayerCache.Default(),
             };
             var result = ImageBuilder.BuildAsync(request, cancellation.Token).GetAwaiter().GetResult();
             foreach (var warning in result.Warnings)

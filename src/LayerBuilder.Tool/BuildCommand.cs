@@ -16,12 +16,14 @@ public sealed class BuildCommand
     private readonly TextWriter stderr;
     private readonly Argument<string> recipe = new("recipe")
     {
+        HelpName = "RECIPE",
         Description = "The recipe file.",
         DefaultValueFactory = _ => "layerbuild.yml",
     };
 
     private readonly Option<string?> output = new("--output", "-o")
     {
+        HelpName = "FILE",
         Description = "The archive to write (default: <image name>.tar in the current folder, or none with --push or --load; a name ending in .gz is gzipped; - writes it to standard output).",
     };
 
@@ -33,16 +35,19 @@ public sealed class BuildCommand
 
     private readonly Option<string[]> args = new("--arg")
     {
-        Description = "NAME=VALUE: sets a recipe arg (repeatable; wins over the recipe's args).",
+        HelpName = "NAME=VALUE",
+        Description = "Sets a recipe arg (repeatable; wins over the recipe's args).",
     };
 
     private readonly Option<string[]> tags = new("--tag")
     {
+        HelpName = "TAG",
         Description = "A tag for the image (repeatable; replaces the recipe's tags).",
     };
 
     private readonly Option<string?> created = new("--created")
     {
+        HelpName = "TIME",
         Description = "RFC 3339 creation time (wins over the recipe's created and SOURCE_DATE_EPOCH).",
     };
 
@@ -63,12 +68,14 @@ public sealed class BuildCommand
 
     private readonly Option<string?> expectImageId = new("--expect-image-id")
     {
-        Description = "sha256:... : fail (exit 1, no archive) when the built image's id differs (a fixture's pinned digest).",
+        HelpName = "sha256:HEX",
+        Description = "Fail (exit 1, no archive) when the built image's id differs (a fixture's pinned digest).",
     };
 
     private readonly Option<string?> platform = new("--platform")
     {
-        Description = "OS/ARCH[/VARIANT]: build only this one of the recipe's platforms (required for --format docker with several).",
+        Description = "Build only this one of the recipe's platforms, such as linux/arm64 (required for --format docker with several).",
+        HelpName = "OS/ARCH[/VARIANT]",
     };
 
     private readonly Option<bool> noCache = new("--no-cache")
@@ -83,6 +90,7 @@ public sealed class BuildCommand
 
     private readonly Option<string[]> insecureRegistries = new("--insecure-registry")
     {
+        HelpName = "HOST[:PORT]",
         Description = "A registry (HOST or HOST:PORT) that may use plain HTTP or an unverified certificate (repeatable).",
     };
 
@@ -108,14 +116,16 @@ public sealed class BuildCommand
             recipe, output, format, compression, platform, push, load, args, tags, created, expectImageId, noCache, offline, insecureRegistries, quiet, verbose,
         };
 
-        // A subcommand wins over the recipe argument, so a recipe file named "schema", "init", "inspect", "verify"
-        // or "diff" needs ./ before its name.
+        // A subcommand wins over the recipe argument, so a recipe file named "schema", "init", "inspect", "verify",
+        // "diff" or "help" needs ./ before its name.
         root.Subcommands.Add(new SchemaCommand(stdout).Create());
         root.Subcommands.Add(new InitCommand(stdout, stderr).Create());
         root.Subcommands.Add(new ConvertCommand(stdout, stderr).Create());
         root.Subcommands.Add(new InspectCommand(stdout, stderr).Create());
         root.Subcommands.Add(new VerifyCommand(stdout, stderr).Create());
         root.Subcommands.Add(new DiffCommand(stdout, stderr).Create());
+        root.Subcommands.Add(new HelpCommand(root, stderr).Create());
+        HelpSections.AddTo(root, stdout);
         root.SetAction((result, token) => RunAsync(result, token));
         var parsed = root.Parse(commandLine);
         if (parsed.Errors.Count > 0)

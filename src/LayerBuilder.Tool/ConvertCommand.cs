@@ -16,12 +16,14 @@ public sealed class ConvertCommand(TextWriter stdout, TextWriter stderr)
 
     private readonly Argument<string> dockerfile = new("dockerfile")
     {
+        HelpName = "DOCKERFILE",
         Description = "The Dockerfile to convert.",
         DefaultValueFactory = _ => "Dockerfile",
     };
 
     private readonly Option<string> output = new("--output", "-o")
     {
+        HelpName = "FILE",
         Description = "Where to write the recipe; '-' (the default) is standard output.",
         DefaultValueFactory = _ => StandardOutput,
     };
@@ -33,16 +35,19 @@ public sealed class ConvertCommand(TextWriter stdout, TextWriter stderr)
 
     private readonly Option<string?> image = new("--image")
     {
+        HelpName = "NAME",
         Description = "The recipe's image name (default: the build context folder's name).",
     };
 
     private readonly Option<string?> context = new("--context")
     {
+        HelpName = "DIR",
         Description = "The build context folder COPY and ADD read from (default: the Dockerfile's folder).",
     };
 
     private readonly Option<string?> baseImage = new("--base-image")
     {
+        HelpName = "ARCHIVE",
         Description = "A docker save archive that holds FROM's image: the recipe then takes its base from it.",
     };
 

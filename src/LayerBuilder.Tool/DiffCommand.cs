@@ -14,10 +14,10 @@ public sealed class DiffCommand(TextWriter stdout, TextWriter stderr)
     /// <summary>diff(1)'s "trouble": an image that cannot be read, told apart from a difference.</summary>
     public const int Trouble = 2;
 
-    private readonly Argument<string> left = new("image-a") { Description = "The first image archive or layout." };
-    private readonly Argument<string> right = new("image-b") { Description = "The second image archive or layout." };
-    private readonly Option<string?> leftName = new("--image-a") { Description = "The image of the first archive, when it holds several (name:tag)." };
-    private readonly Option<string?> rightName = new("--image-b") { Description = "The image of the second archive, when it holds several (name:tag)." };
+    private readonly Argument<string> left = new("image-a") { HelpName = "IMAGE_A", Description = "The first image archive or layout." };
+    private readonly Argument<string> right = new("image-b") { HelpName = "IMAGE_B", Description = "The second image archive or layout." };
+    private readonly Option<string?> leftName = new("--image-a") { HelpName = "NAME:TAG", Description = "The image of the first archive, when it holds several (name:tag)." };
+    private readonly Option<string?> rightName = new("--image-b") { HelpName = "NAME:TAG", Description = "The image of the second archive, when it holds several (name:tag)." };
     private readonly Option<bool> json = new("--json") { Description = "Print JSON (docs/commands.md) instead of text." };
     private readonly Option<bool> verbose = new("--verbose") { Description = "Show stack traces of internal errors." };
 

@@ -16,6 +16,7 @@ public sealed class InitCommand(TextWriter stdout, TextWriter stderr)
 
     private readonly Argument<DirectoryInfo?> folder = new("folder")
     {
+        HelpName = "FOLDER",
         Description = "The folder to write layerbuild.yml into (default: the current folder).",
         Arity = ArgumentArity.ZeroOrOne,
     };

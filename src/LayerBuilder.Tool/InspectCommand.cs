@@ -13,8 +13,8 @@ namespace LayerBuilder.Tool;
 /// </summary>
 public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
 {
-    private readonly Argument<string> image = new("image") { Description = "An image archive (docker save, podman save, skopeo, LayerBuilder; plain or .gz) or an OCI layout folder or tar." };
-    private readonly Option<string?> name = new("--image") { Description = "The image to show, when the archive holds several (name:tag)." };
+    private readonly Argument<string> image = new("image") { HelpName = "IMAGE", Description = "An image archive (docker save, podman save, skopeo, LayerBuilder; plain or .gz) or an OCI layout folder or tar." };
+    private readonly Option<string?> name = new("--image") { HelpName = "NAME:TAG", Description = "The image to show, when the archive holds several (name:tag)." };
     private readonly Option<bool> files = new("--files") { Description = "List every layer's entries (type, mode, owner, size, link target, xattr names, whiteouts)." };
     private readonly Option<bool> merged = new("--merged") { Description = "List the final filesystem: the layers stacked, whiteouts applied, with each file's sha256." };
     private readonly Option<bool> json = new("--json") { Description = "Print JSON (docs/commands.md) instead of text." };

@@ -12,7 +12,7 @@ namespace LayerBuilder.Tool;
 /// </summary>
 public sealed class VerifyCommand(TextWriter stdout, TextWriter stderr)
 {
-    private readonly Argument<string> image = new("image") { Description = "An image archive (plain or .gz) or an OCI layout folder or tar." };
+    private readonly Argument<string> image = new("image") { HelpName = "IMAGE", Description = "An image archive (plain or .gz) or an OCI layout folder or tar." };
     private readonly Option<bool> json = new("--json") { Description = "Print JSON (docs/commands.md) instead of text; findings go to standard output." };
     private readonly Option<bool> verbose = new("--verbose") { Description = "Show stack traces of internal errors." };
 

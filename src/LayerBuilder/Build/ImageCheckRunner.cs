@@ -24,7 +24,7 @@ internal static class ImageCheckRunner
 
     public static void Run(IReadOnlyList<ImageCheck> checks, LowerLayerIndex? merged, ContainerConfig config, Digest imageId, Digest? expected)
     {
-        var diagnostics = new DiagnosticBag();
+        var diagnostics = DiagnosticBag.Findings();
         foreach (var check in checks)
         {
             switch (check)

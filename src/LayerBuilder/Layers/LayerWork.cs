@@ -32,6 +32,9 @@ internal abstract class LayerWork(int number, string label, LayerWork? below, Di
     /// <summary>How many entries the layer has, for progress; -1 when that is only known once it is written.</summary>
     public abstract long EntryCount { get; }
 
+    /// <summary>How many bytes the layer tar will have, for progress; null when that is only known once it is written.</summary>
+    public virtual long? ExpectedLength => null;
+
     /// <summary>Completes when every lower layer whose content this one copies up is in its place. A layer
     /// waits for this before it takes a writer, so writers never wait on layers that have none.</summary>
     public virtual Task InputsPlaced => Task.CompletedTask;

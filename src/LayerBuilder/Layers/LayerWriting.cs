@@ -38,11 +38,15 @@ internal sealed class LayerWriting(string staging, IProgress<LayerProgress>? pro
 
     /// <summary>Reports a layer that was not written (a cache hit).</summary>
     public void ReportReused(LayerWork work, long size) =>
-        progress?.Report(new LayerProgress(work.Number, work.Label, Math.Max(work.EntryCount, 0), size, Done: true, FromCache: true));
+        progress?.Report(new LayerProgress(work.Number, work.Label, Math.Max(work.EntryCount, 0), size, Done: true, FromCache: true) { TotalBytes = size });
 
     public void Dispose() => writers.Dispose();
 
     private Action<long, long>? Report(LayerWork work) => progress is null
         ? null
-        : (files, bytes) => progress.Report(new LayerProgress(work.Number, work.Label, files, bytes, Done: files == work.EntryCount, FromCache: false));
+        : (files, bytes) => progress.Report(new LayerProgress(work.Number, work.Label, files, bytes, Done: files == work.EntryCount, FromCache: false)
+        {
+            TotalFiles = work.EntryCount >= 0 ? work.EntryCount : null,
+            TotalBytes = work.ExpectedLength,
+        });
 }

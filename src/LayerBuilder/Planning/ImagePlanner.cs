@@ -217,7 +217,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     /// <summary>The front end's checks of the finished image: warnings go on, errors stop the build here.</summary>
     private void CheckImage()
     {
-        var errors = new DiagnosticBag();
+        var errors = DiagnosticBag.Findings();
         foreach (var check in recipe.ImageRequirements.Where(c => !c.Holds(index)))
         {
             if (check.Severity == Severity.Error)

@@ -20,6 +20,8 @@ internal sealed class PlannedLayer(
 
     public override long EntryCount => Entries.Count;
 
+    public override long? ExpectedLength => Length;
+
     /// <summary>The lower layers whose content this one copies up.</summary>
     public IReadOnlyList<LayerLocation> LowerInputs { get; } = (entries is PlanStore plan ? plan.KeptWholeEntries : entries)
         .Select(e => e.Content)

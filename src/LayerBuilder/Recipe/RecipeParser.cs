@@ -125,6 +125,12 @@ public static class RecipeParser
                 text = "a tab is used for indentation; YAML indents with spaces only";
             }
 
+            // YamlDotNet's words for a bad indentation name its parser's states; say which line is off and by how much.
+            if (YamlIndentation.Explain(yaml, text, at.Line, at.Column) is { } plain)
+            {
+                (text, at) = (plain.Message, new SourcePosition(file, at.Line, plain.Column));
+            }
+
             diagnostics.Error(DiagnosticCodes.YamlSyntax, at, "YAML syntax error: " + text);
             return null;
         }

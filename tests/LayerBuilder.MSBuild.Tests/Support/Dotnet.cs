@@ -30,6 +30,9 @@ public static class Dotnet
             ["DOTNET_NOLOGO"] = "1",
             ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "0",
             ["MSBUILDDISABLENODEREUSE"] = "1",
+
+            // The task's layer cache is the run's own, never the user's.
+            ["XDG_CACHE_HOME"] = Path.Combine(TestRun.Root, "layer-cache"),
         };
         foreach (var name in Environment.GetEnvironmentVariables().Keys.Cast<string>())
         {

@@ -135,6 +135,8 @@ public static class BadInputTable
 
         // The recipe file itself.
         yield return Row("YAML with an unclosed quote", "image: example/hello\ntags: [»\"1.0]\n", "LB1001", "YAML syntax error", "quoted scalar");
+        yield return Row("YAML key indented less than its siblings", "image: example/hello\nconfig:\n  env:\n    A: \"1\"\n   »B: \"2\"\n", "LB1001", "line 5 is indented 3 spaces", "0, 2 or 4 spaces");
+        yield return Row("YAML key indented more than the key above", "image: example/hello\nsteps:\n  - name: app\n     »dirs: [{ path: /app }]\n", "LB1001", "'dirs:' on line 4 is indented 5 spaces", "indent it 4 spaces");
         yield return Row("YAML with a tab for indentation", "image: example/hello\nconfig:\n»\tworkdir: /app\n", "LB1001", "YAML syntax error", "tab", "spaces");
         yield return Row("YAML with a key given twice", "image: example/hello\n»image: example/other\n", "LB1006", "key 'image' is given twice");
         yield return Row("empty recipe file", "", [], ["LB1002", "empty"]) with { Where = w => $"{w.RecipePath}:1:1" };

@@ -155,6 +155,31 @@ public sealed class RecipeParserDiagnosticsTests
         Assert.That(d.Message, Does.StartWith("YAML syntax error"));
     }
 
+    [TestCase("image: hello\nconfig:\n  env:\n    A: \"1\"\n   B: \"2\"\n", 5, 4, "line 5 is indented 3 spaces, which lines up with no key or list item above it (they are at 0, 2 or 4 spaces)")]
+    [TestCase("image: hello\nsteps:\n- name: a\n  copy:\n  - src: a\n   dest: /a\n", 6, 4, "line 6 is indented 3 spaces, which lines up with no key or list item above it (they are at 0, 2 or 4 spaces)")]
+    [TestCase("image: hello\nsteps:\n  - name: app\n     dirs: [{ path: /app }]\n", 4, 6, "'dirs:' on line 4 is indented 5 spaces, more than 'name:' on line 3 (4 spaces), so YAML reads it as part of the value of 'name'; to put it beside 'name', indent it 4 spaces")]
+    [TestCase("image: hello\n  tags: [a]\n", 2, 3, "'tags:' on line 2 is indented 2 spaces, more than 'image:' on line 1 (0 spaces)")]
+    [TestCase("image: hello\nconfig:\n  workdir: /app: x\n", 3, 16, "the value on line 3 holds ': ', which YAML reads as a second key; put the value in quotes")]
+    [TestCase(" image: hello\ntags: [a]\n", 2, 1, "the recipe's first line (line 1) is indented 1 space, line 2 less")]
+    public void A_bad_indentation_is_told_in_plain_words_at_the_line_that_is_off(string yaml, int line, int column, string words)
+    {
+        var d = Single(yaml);
+
+        AssertAt(d, "LB1001", line, column);
+        Assert.That(d.Message, Does.StartWith("YAML syntax error: " + words));
+        Assert.That(d.Message, Does.Not.Contain("While parsing").And.Not.Contain("While scanning"), "YamlDotNet's own words are replaced");
+    }
+
+    [Test]
+    public void One_diagnostic_per_position_the_cause_not_what_follows_from_it()
+    {
+        // An unknown arg leaves "${Z}" in the mode and "${X}" in the path: each is also not an octal mode,
+        // not absolute. Only the cause is reported at each place.
+        var errors = Errors("image: hello\nsteps:\n  - dirs: [{ path: \"${X}/a\", mode: \"${Z}\" }]\n");
+
+        Assert.That(errors.Select(e => (e.Code.Id, e.Position.Line, e.Position.Column)), Is.EqualTo(new[] { ("LB1014", 3, 20), ("LB1014", 3, 36) }), string.Join("\n", errors));
+    }
+
     [Test]
     public void An_unclosed_flow_list_before_another_key_is_a_syntax_error_not_a_crash()
     {
@@ -228,7 +253,6 @@ public sealed class RecipeParserDiagnosticsTests
         {
             ("LB1010", 1, 8),
             ("LB1014", 2, 8),
-            ("LB1011", 2, 8),
             ("LB1003", 3, 1),
             ("LB1013", 4, 10),
             ("LB1021", 6, 10),
