@@ -166,6 +166,8 @@ public sealed class DiagnosticCodesTests
         ("LB8005", "IcuMissing"),
         ("LB8006", "UserNotInPasswd"),
         ("LB8007", "NotAnApp"),
+        ("LB8010", "RuntimeIdentifiersWithPlatformRecipe"),
+        ("LB8011", "RuntimeIdentifierNotRestored"),
         ("LB9001", "Internal"),
         ("LB9002", "Cancelled"),
     ];
