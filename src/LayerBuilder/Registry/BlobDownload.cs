@@ -151,8 +151,8 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         var what = $"blob {digest} (layer {number}) of '{Repository}'";
         var client = Client(what);
         using var response = await GetBlobAsync(client, digest, what, cancellationToken).ConfigureAwait(false);
-        var temporary = store.NewTemporary();
-        var blobTemporary = keepsBlob ? store.NewTemporary() : null;
+        string? temporary = null;
+        string? blobTemporary = null;
         try
         {
             Digest tarDigest;
@@ -163,11 +163,16 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             await using (body.ConfigureAwait(false))
             {
                 progress?.Report(new TransferProgress("pull", Repository, digest, 0, size, Done: false));
-                await using var blobCopy = blobTemporary is null ? null : new FileStream(blobTemporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
+                FileStream? blobCopy = null;
+                if (keepsBlob)
+                {
+                    (blobTemporary, blobCopy) = store.CreateTemporary();
+                }
+
+                await using var blobCopyOwner = blobCopy;
                 Stream received = new ProgressStream(body, size + 1, n => Report(digest, n, size));
                 if (blobCopy is not null)
                 {
-                    OwnerLock.Hold(blobCopy.SafeFileHandle);
                     received = new CopyingReadStream(received, blobCopy);
                 }
 
@@ -181,8 +186,8 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                             ?? throw new InvalidDataException("it is compressed in a way registry layers are not (gzip, zstd or none)");
                         await using (tar.ConfigureAwait(false))
                         {
-                            await using var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16);
-                            OwnerLock.Hold(output.SafeFileHandle); // a concurrent build's sweep of the cache's tmp/ leaves it alone
+                            (temporary, var output) = store.CreateTemporary();
+                            await using var outputOwner = output;
                             using var tarHash = new HashingStream(output, leaveOpen: true);
                             await tar.CopyToAsync(tarHash, HashBuffer, cancellationToken).ConfigureAwait(false);
                             tarDigest = tarHash.Complete();
@@ -224,7 +229,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                 Commit(blobTemporary, digest);
             }
 
-            var layer = new FileLayer(Commit(temporary, diffId), diffId, tarSize);
+            var layer = new FileLayer(Commit(temporary!, diffId), diffId, tarSize);
             store.RememberOrigin(diffId, digest, size, mediaType, Repository);
             return layer;
         }
@@ -238,7 +243,11 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         }
         finally
         {
-            File.Delete(temporary);
+            if (temporary is not null)
+            {
+                File.Delete(temporary);
+            }
+
             if (blobTemporary is not null)
             {
                 File.Delete(blobTemporary);
@@ -290,13 +299,13 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
     /// commits it under its digest when that is <paramref name="expected"/> (or nothing was expected).</summary>
     private async Task<(Digest Digest, string Path)> StoreAsync(RegistryClient client, HttpResponseMessage response, long limit, Digest? expected, string what, CancellationToken cancellationToken)
     {
-        var temporary = store.NewTemporary();
+        string? temporary = null;
         try
         {
             Digest digest;
-            await using (var output = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16))
+            (temporary, var output) = store.CreateTemporary();
+            await using (output.ConfigureAwait(false))
             {
-                OwnerLock.Hold(output.SafeFileHandle); // a concurrent build's sweep of the cache's tmp/ leaves it alone
                 using var hashing = new HashingStream(output, leaveOpen: true);
                 var body = await ReadBodyAsync(client, response, cancellationToken).ConfigureAwait(false);
                 await using (body.ConfigureAwait(false))
@@ -335,7 +344,10 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         }
         finally
         {
-            File.Delete(temporary);
+            if (temporary is not null)
+            {
+                File.Delete(temporary);
+            }
         }
     }
 

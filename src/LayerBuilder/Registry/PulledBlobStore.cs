@@ -55,14 +55,17 @@ internal sealed class PulledBlobStore
         return File.Exists(path) ? path : null;
     }
 
-    /// <summary>A new temporary file name beside the store (same file system: the rename is atomic). Its
-    /// writer holds an <see cref="OwnerLock"/> on it, so the cache's sweep removes it only once a killed
-    /// build left it behind.</summary>
-    public string NewTemporary()
+    /// <summary>A new temporary file beside the store (same file system: the rename is atomic), open for
+    /// writing. It is made with its <see cref="OwnerLock"/> held (<see cref="OwnedTemporaryFile"/>), so the
+    /// cache's sweep removes it only once a killed build left it behind.</summary>
+    public (string Path, FileStream Stream) CreateTemporary()
     {
         Directory.CreateDirectory(temp);
-        return Path.Combine(temp, $"pull-{Guid.NewGuid():N}.partial");
+        var (path, handle) = OwnedTemporaryFile.Create(() => Path.Combine(temp, $"pull-{Guid.NewGuid():N}.partial"), FileAccess.Write, FileShare.None);
+        return (path, new FileStream(handle, FileAccess.Write, TemporaryBuffer));
     }
+
+    private const int TemporaryBuffer = 1 << 16;
 
     /// <summary>Moves a checked temporary file into the store under <paramref name="digest"/>, and records
     /// the file as checked (<see cref="IsIntactAsync"/>).</summary>
