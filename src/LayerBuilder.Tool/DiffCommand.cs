@@ -18,6 +18,9 @@ public sealed class DiffCommand(TextWriter stdout, TextWriter stderr)
     private readonly Argument<string> right = new("image-b") { HelpName = "IMAGE_B", Description = "The second image archive or layout." };
     private readonly Option<string?> leftName = new("--image-a") { HelpName = "NAME:TAG", Description = "The image of the first archive, when it holds several (name:tag)." };
     private readonly Option<string?> rightName = new("--image-b") { HelpName = "NAME:TAG", Description = "The image of the second archive, when it holds several (name:tag)." };
+    private readonly Option<string?> platform = new("--platform") { HelpName = "OS/ARCH[/VARIANT]", Description = "The platform of both images, when an archive holds an image index." };
+    private readonly Option<string?> leftPlatform = new("--platform-a") { HelpName = "OS/ARCH[/VARIANT]", Description = "The platform of the first image, when its archive holds an image index (overrides --platform)." };
+    private readonly Option<string?> rightPlatform = new("--platform-b") { HelpName = "OS/ARCH[/VARIANT]", Description = "The platform of the second image, when its archive holds an image index (overrides --platform)." };
     private readonly Option<bool> json = new("--json") { Description = "Print JSON (docs/commands.md) instead of text." };
     private readonly Option<bool> verbose = new("--verbose") { Description = "Show stack traces of internal errors." };
 
@@ -25,7 +28,7 @@ public sealed class DiffCommand(TextWriter stdout, TextWriter stderr)
     {
         var command = new Command("diff", "Compares two images: config values, and added, removed and changed paths of their final filesystems. Exit 1 when they differ.")
         {
-            left, right, leftName, rightName, json, verbose,
+            left, right, leftName, rightName, platform, leftPlatform, rightPlatform, json, verbose,
         };
         command.SetAction((result, token) => new ImageCommandRun(stderr).RunAsync(
             () => RunAsync(result, token), Trouble, result.GetValue(verbose), token));
@@ -36,8 +39,8 @@ public sealed class DiffCommand(TextWriter stdout, TextWriter stderr)
     {
         var leftPath = result.GetValue(left)!;
         var rightPath = result.GetValue(right)!;
-        var a = ImageCommandRun.Pick(await ImageArchive.OpenAsync(leftPath, cancellationToken).ConfigureAwait(false), result.GetValue(leftName));
-        var b = ImageCommandRun.Pick(await ImageArchive.OpenAsync(rightPath, cancellationToken).ConfigureAwait(false), result.GetValue(rightName));
+        var a = await PickAsync(leftPath, result.GetValue(leftName), result.GetValue(leftPlatform) ?? result.GetValue(platform), "a", cancellationToken).ConfigureAwait(false);
+        var b = await PickAsync(rightPath, result.GetValue(rightName), result.GetValue(rightPlatform) ?? result.GetValue(platform), "b", cancellationToken).ConfigureAwait(false);
         var difference = await ImageComparison.CompareAsync(a, b, cancellationToken).ConfigureAwait(false);
         if (result.GetValue(json))
         {
@@ -57,6 +60,13 @@ public sealed class DiffCommand(TextWriter stdout, TextWriter stderr)
         }
 
         return difference.AreEqual ? ExitCodes.Success : 1;
+    }
+
+    /// <summary>The one image of a side: an image index needs a platform (<see cref="ImageChoice"/>).</summary>
+    private static async Task<ArchivedImage> PickAsync(string path, string? reference, string? platform, string side, CancellationToken cancellationToken)
+    {
+        var archive = await ImageArchive.OpenAsync(path, cancellationToken).ConfigureAwait(false);
+        return ImageChoice.Choose(archive, reference, platform, $"--image-{side}", $"--platform-{side}").One(archive, $"--platform-{side}");
     }
 
     private static string Line(PathChange change) => change.Change switch

@@ -14,7 +14,8 @@ namespace LayerBuilder.Tool;
 public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
 {
     private readonly Argument<string> image = new("image") { HelpName = "IMAGE", Description = "An image archive (docker save, podman save, skopeo, LayerBuilder; plain or .gz) or an OCI layout folder or tar." };
-    private readonly Option<string?> name = new("--image") { HelpName = "NAME:TAG", Description = "The image to show, when the archive holds several (name:tag)." };
+    private readonly Option<string?> name = new("--image") { HelpName = "NAME:TAG", Description = "The image to show, when the archive holds several (name:tag, image id or manifest or index digest)." };
+    private readonly Option<string?> platform = new("--platform") { HelpName = "OS/ARCH[/VARIANT]", Description = "The platform to show, when the image is an image index of several platforms." };
     private readonly Option<bool> files = new("--files") { Description = "List every layer's entries (type, mode, owner, size, link target, xattr names, whiteouts)." };
     private readonly Option<bool> merged = new("--merged") { Description = "List the final filesystem: the layers stacked, whiteouts applied, with each file's sha256." };
     private readonly Option<bool> json = new("--json") { Description = "Print JSON (docs/commands.md) instead of text." };
@@ -24,7 +25,7 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
     {
         var command = new Command("inspect", "Shows what an image archive holds: names, ids, platform, config, history and layers.")
         {
-            image, name, files, merged, json, verbose,
+            image, name, platform, files, merged, json, verbose,
         };
         command.SetAction((result, token) => new ImageCommandRun(stderr).RunAsync(
             () => RunAsync(result, token), ExitCodes.InvalidInput, result.GetValue(verbose), token));
@@ -35,7 +36,22 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
     {
         var path = result.GetValue(image)!;
         var archive = await ImageArchive.OpenAsync(path, cancellationToken).ConfigureAwait(false);
-        var picked = ImageCommandRun.Pick(archive, result.GetValue(name));
+        var choice = ImageChoice.Choose(archive, result.GetValue(name), result.GetValue(platform));
+        if (choice.Single is not { } picked)
+        {
+            // An image index: its platforms are listed; --files and --merged need one image (--platform).
+            if (result.GetValue(json))
+            {
+                await JsonOutput.WriteAsync(stdout, w => WriteIndexJson(w, path, choice), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                await WriteIndexTextAsync(choice).ConfigureAwait(false);
+            }
+
+            return ExitCodes.Success;
+        }
+
         var show = new Shown(result.GetValue(files), result.GetValue(merged));
         if (result.GetValue(json))
         {
@@ -47,6 +63,43 @@ public sealed class InspectCommand(TextWriter stdout, TextWriter stderr)
         }
 
         return ExitCodes.Success;
+    }
+
+    private async Task WriteIndexTextAsync(ImageChoice choice)
+    {
+        var lines = new List<string>();
+        lines.AddRange(choice.Names.Select(n => $"Name:       {n}"));
+        lines.Add($"Index:      {choice.Index.Digest}");
+        lines.AddRange(choice.Images.Select(i => $"Platform:   {i.Platform}  manifest {i.Manifest?.Digest}  image id {i.Id}"));
+        await WriteLinesAsync(lines).ConfigureAwait(false);
+    }
+
+    private static void WriteIndexJson(Utf8JsonWriter json, string path, ImageChoice choice)
+    {
+        json.WriteStartObject();
+        json.WriteString("archive", path);
+        json.WriteStartArray("names");
+        foreach (var n in choice.Names)
+        {
+            json.WriteStringValue(n);
+        }
+
+        json.WriteEndArray();
+        json.WritePropertyName("index");
+        WriteDescriptor(json, choice.Index);
+        json.WriteStartArray("platforms");
+        foreach (var image in choice.Images)
+        {
+            json.WriteStartObject();
+            json.WriteString("platform", image.Platform.ToString());
+            json.WritePropertyName("manifest");
+            WriteDescriptor(json, image.Manifest!);
+            json.WriteString("id", image.Id.ToString());
+            json.WriteEndObject();
+        }
+
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     /// <summary>Layer entries are printed as they are read, one layer at a time; the final filesystem is

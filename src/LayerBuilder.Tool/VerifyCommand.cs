@@ -13,6 +13,7 @@ namespace LayerBuilder.Tool;
 public sealed class VerifyCommand(TextWriter stdout, TextWriter stderr)
 {
     private readonly Argument<string> image = new("image") { HelpName = "IMAGE", Description = "An image archive (plain or .gz) or an OCI layout folder or tar." };
+    private readonly Option<bool> partial = new("--partial") { Description = "Accept an image index whose platforms are only partly there (a save of the local platform): no LB4016." };
     private readonly Option<bool> json = new("--json") { Description = "Print JSON (docs/commands.md) instead of text; findings go to standard output." };
     private readonly Option<bool> verbose = new("--verbose") { Description = "Show stack traces of internal errors." };
 
@@ -20,7 +21,7 @@ public sealed class VerifyCommand(TextWriter stdout, TextWriter stderr)
     {
         var command = new Command("verify", "Checks an image archive: digests, sizes, diff ids, cross-references and layer tar headers. Exit 1 when anything is wrong.")
         {
-            image, json, verbose,
+            image, partial, json, verbose,
         };
         command.SetAction((result, token) => new ImageCommandRun(stderr).RunAsync(
             () => RunAsync(result, token), ExitCodes.InvalidInput, result.GetValue(verbose), token));
@@ -38,6 +39,11 @@ public sealed class VerifyCommand(TextWriter stdout, TextWriter stderr)
         catch (LayerBuildException e) when (result.GetValue(json))
         {
             findings = e.Diagnostics; // an archive that cannot be read at all is one more finding
+        }
+
+        if (result.GetValue(partial))
+        {
+            findings = findings.Where(f => f.Code != DiagnosticCodes.PlatformManifestMissing).ToList();
         }
 
         if (result.GetValue(json))

@@ -108,6 +108,7 @@ public static class DiagnosticCodes
     public static readonly DiagnosticCode SymlinkClimbsOut = new(4013, "Symlink target climbs above the root");
     public static readonly DiagnosticCode WrittenThroughSymlink = new(4014, "Layer member written through a symlink out of the root");
     public static readonly DiagnosticCode LayerChainBroken = new(4015, "Layer chain broken");
+    public static readonly DiagnosticCode PlatformManifestMissing = new(4016, "Platform manifest missing");
 
     // LB5xxx: registries and engines.
     public static readonly DiagnosticCode RegistryHostUnknown = new(5001, "Registry host not found");

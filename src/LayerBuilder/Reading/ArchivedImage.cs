@@ -26,6 +26,11 @@ public sealed class ArchivedImage
     /// <c>docker save</c> archive, which stores no manifest.</summary>
     public Descriptor? Manifest { get; }
 
+    /// <summary>The image index that lists this image as one of its platforms (its descriptor as index.json
+    /// names it: media type, digest, size, annotations), or null when index.json names the manifest itself
+    /// or the archive has no index.json. The images of one index share this value (docs/commands.md).</summary>
+    public Descriptor? Index { get; internal init; }
+
     /// <summary>The config blob: its digest (the image id), size and media type.</summary>
     public Descriptor ConfigDescriptor { get; }
 

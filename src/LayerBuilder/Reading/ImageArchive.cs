@@ -78,5 +78,16 @@ public sealed class ImageArchive
         return Images.FirstOrDefault(i => i.Names.Any(n => n == name || BaseImageReader.Normalize(n) == key));
     }
 
+    /// <summary>Every image that a reference names: one of its names (as <see cref="FindImage"/> matches them),
+    /// its image id, its manifest's digest, or the digest of the image index it belongs to (then every
+    /// platform of that index is returned, in the index's order). Empty when none matches.</summary>
+    public IReadOnlyList<ArchivedImage> FindImages(string reference)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(reference);
+        var key = BaseImageReader.Normalize(reference);
+        return Images.Where(i => i.Names.Any(n => n == reference || BaseImageReader.Normalize(n) == key)
+            || i.Id.ToString() == reference || i.Manifest?.Digest.ToString() == reference || i.Index?.Digest.ToString() == reference).ToList();
+    }
+
     public override string ToString() => contents.Description;
 }

@@ -167,9 +167,9 @@ internal sealed class ImageListing
                 names.Add(name);
             }
 
-            var manifests = new List<(Descriptor, BaseJsonFile)>();
-            await ResolveAsync(descriptor, IndexJson, 0, manifests, cancellationToken).ConfigureAwait(false);
-            foreach (var (manifest, file) in manifests)
+            var manifests = new List<(Descriptor, BaseJsonFile, Descriptor?)>();
+            await ResolveAsync(descriptor, IndexJson, 0, null, manifests, cancellationToken).ConfigureAwait(false);
+            foreach (var (manifest, file, imageIndex) in manifests)
             {
                 if (byManifest.TryGetValue(manifest.Digest, out var known))
                 {
@@ -178,6 +178,7 @@ internal sealed class ImageListing
                 }
 
                 var candidate = FromManifest(manifest, file, names);
+                candidate.Index = imageIndex;
                 byManifest[manifest.Digest] = candidate;
                 found.Add(candidate);
             }
@@ -188,8 +189,10 @@ internal sealed class ImageListing
 
     /// <summary>Follows a descriptor of index.json (or of a nested index) to the image manifests it leads to.
     /// A manifest that index.json names must be there; those of a nested index often are not (a save keeps
-    /// only the platforms it has), so a missing one there is skipped.</summary>
-    private async Task ResolveAsync(BaseJsonValue value, string listedIn, int depth, List<(Descriptor, BaseJsonFile)> into, CancellationToken cancellationToken)
+    /// only the platforms it has), so a missing one there is a finding for verify only (LB4016), not a
+    /// reason to refuse the archive. Each manifest comes with the image
+    /// index that listed it (null for one index.json names directly).</summary>
+    private async Task ResolveAsync(BaseJsonValue value, string listedIn, int depth, Descriptor? listingIndex, List<(Descriptor, BaseJsonFile, Descriptor?)> into, CancellationToken cancellationToken)
     {
         if (depth > MaxIndexNesting)
         {
@@ -203,6 +206,14 @@ internal sealed class ImageListing
             if (depth == 0)
             {
                 Report(DiagnosticCodes.MemberMissing, DiagnosticCodes.BaseImageInvalid, $"{listedIn} names the manifest {descriptor.Digest}, but there is no {member}");
+            }
+            else
+            {
+                // Reading goes on with the platforms that are there; verify reports the one that is not
+                // (docs/decisions.md D73), and `verify --partial` accepts it for a save of some platforms.
+                var platform = value["platform"];
+                var named = platform.Exists ? $"the {new Platform(platform["os"].String() ?? "", platform["architecture"].String() ?? "", platform["variant"].String())} manifest" : "the manifest";
+                Report(DiagnosticCodes.PlatformManifestMissing, null, $"the image index {listedIn} names {named} {descriptor.Digest}, but there is no {member}");
             }
 
             return;
@@ -234,7 +245,7 @@ internal sealed class ImageListing
 
         if (!isIndex)
         {
-            into.Add((descriptor with { MediaType = type }, file));
+            into.Add((descriptor with { MediaType = type }, file, listingIndex));
             return;
         }
 
@@ -242,7 +253,7 @@ internal sealed class ImageListing
         {
             if (child["annotations"][ReferenceType].String() is null)
             {
-                await ResolveAsync(child, member, depth + 1, into, cancellationToken).ConfigureAwait(false);
+                await ResolveAsync(child, member, depth + 1, descriptor with { MediaType = type }, into, cancellationToken).ConfigureAwait(false);
             }
         }
     }
@@ -364,7 +375,7 @@ internal sealed class ImageListing
         }
 
         var configDescriptor = new Descriptor(candidate.ConfigDescriptor?.MediaType ?? KnownMediaTypes.DockerConfig, id, file.Bytes.Length);
-        return new ArchivedImage(candidate.Names, candidate.Manifest, configDescriptor, file.Bytes, config, layers);
+        return new ArchivedImage(candidate.Names, candidate.Manifest, configDescriptor, file.Bytes, config, layers) { Index = candidate.Index };
     }
 
     /// <summary>The config as the image-spec's config.md defines it; a field of the wrong type is LB2019 naming it.</summary>
@@ -540,6 +551,8 @@ internal sealed class ImageListing
         public Descriptor? ConfigDescriptor { get; init; }
 
         public Descriptor? Manifest { get; init; }
+
+        public Descriptor? Index { get; set; }
 
         public required List<string> LayerMembers { get; init; }
 

@@ -111,6 +111,7 @@ public sealed class DiagnosticCodesTests
         ("LB4013", "SymlinkClimbsOut"),
         ("LB4014", "WrittenThroughSymlink"),
         ("LB4015", "LayerChainBroken"),
+        ("LB4016", "PlatformManifestMissing"),
         ("LB5001", "RegistryHostUnknown"),
         ("LB5002", "RegistryUnreachable"),
         ("LB5003", "RegistryTlsFailed"),
