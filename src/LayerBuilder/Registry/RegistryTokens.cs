@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
@@ -22,21 +21,25 @@ internal sealed class RegistryTokens(RegistryConnection connection)
 
     private const string ClientId = "layerbuilder";
 
-    private readonly ConcurrentDictionary<string, Task<AuthenticationHeaderValue?>> byScope = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Task<AuthenticationHeaderValue?>> byScope = new(StringComparer.Ordinal);
     private readonly Lock refreshing = new();
 
     /// <summary>The header for <paramref name="scope"/> (<c>repository:NAME:ACTIONS</c>, space-separated for several).</summary>
     public Task<AuthenticationHeaderValue?> HeaderAsync(string scope, SourcePosition at, CancellationToken cancellationToken)
     {
-        var header = byScope.GetOrAdd(scope, s => FetchAsync(s, at, cancellationToken));
-        if (header.IsFaulted || header.IsCanceled)
+        // Under the refresh's lock, not ConcurrentDictionary.GetOrAdd: its factory may run once per racing
+        // caller, and blobs go several at once, so the first requests of a scope each fetched a token.
+        lock (refreshing)
         {
             // A failed fetch is not remembered: the next request asks again (and reports its own error).
-            byScope.TryUpdate(scope, FetchAsync(scope, at, cancellationToken), header);
-            return byScope[scope];
-        }
+            if (!byScope.TryGetValue(scope, out var header) || header.IsFaulted || header.IsCanceled)
+            {
+                header = FetchAsync(scope, at, cancellationToken);
+                byScope[scope] = header;
+            }
 
-        return header;
+            return header;
+        }
     }
 
     /// <summary>Forgets the header <paramref name="stale"/> of <paramref name="scope"/> after a 401 and fetches a
