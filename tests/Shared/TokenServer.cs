@@ -42,7 +42,7 @@ public sealed class TokenServer : IDisposable
         Port = FreePort();
         listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         listener.Start();
-        loop = Task.Run(ServeAsync);
+        loop = Task.Run(() => HttpListenerLoop.ServeAsync(listener, context => { Answer(context); return Task.CompletedTask; }));
     }
 
     public int Port { get; }
@@ -96,24 +96,6 @@ public sealed class TokenServer : IDisposable
 
         signingKey.Dispose();
         Directory.Delete(folder, recursive: true);
-    }
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => Answer(context));
-        }
     }
 
     private void Answer(HttpListenerContext context)

@@ -30,7 +30,7 @@ public sealed class FlakyRegistryProxy : IDisposable
         Port = FreePort();
         listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
         listener.Start();
-        loop = Task.Run(ServeAsync);
+        loop = Task.Run(() => HttpListenerLoop.ServeAsync(listener, HandleAsync));
     }
 
     public int Port { get; }
@@ -64,24 +64,6 @@ public sealed class FlakyRegistryProxy : IDisposable
         catch (AggregateException)
         {
             // the loop ends with the listener
-        }
-    }
-
-    private async Task ServeAsync()
-    {
-        while (listener.IsListening)
-        {
-            HttpListenerContext context;
-            try
-            {
-                context = await listener.GetContextAsync();
-            }
-            catch (Exception e) when (e is HttpListenerException or ObjectDisposedException or InvalidOperationException)
-            {
-                return;
-            }
-
-            _ = Task.Run(() => HandleAsync(context));
         }
     }
 
