@@ -36,12 +36,17 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     {
         get
         {
-            foreach (var (layer, position) in unindexed)
+            if (unindexed.Count > 0)
             {
-                LayerIndexer.Apply(lowerLayers, layer, position);
+                // Taken off the list first: a tar that fails is reported by the first reader only.
+                var pending = unindexed.ToList();
+                unindexed.Clear();
+                foreach (var (layer, position) in pending)
+                {
+                    LayerIndexer.Apply(lowerLayers, layer, position);
+                }
             }
 
-            unindexed.Clear();
             return lowerLayers;
         }
     }
@@ -115,6 +120,13 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
 
     private void PlanSteps()
     {
+        if (recipe.Steps.Count == 0)
+        {
+            return;
+        }
+
+        // A base whose tar cannot be read stops the build here, once, not as a problem of each step.
+        var lower = Index;
         var problems = new List<Diagnostic>();
         for (var number = 0; number < recipe.Steps.Count; number++)
         {
@@ -122,7 +134,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
             IReadOnlyList<LayerEntry> entries;
             try
             {
-                entries = new StepPlanner(Index, recipe.Defaults, recipe.Created, staging).Plan(step);
+                entries = new StepPlanner(lower, recipe.Defaults, recipe.Created, staging).Plan(step);
             }
             catch (LayerBuildException e)
             {

@@ -4,8 +4,10 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using LayerBuilder.Build;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Recipe;
 using LayerBuilder.Testing;
 using LayerBuilder.Tests.Support;
 
@@ -15,7 +17,8 @@ namespace LayerBuilder.Tests.Registry;
 /// Pulls of layers decompressed on a second thread while they download (docs/decisions.md D75), from a
 /// real registry the images are put into blob by blob: a layer of several times the hand-over pipe's bound
 /// arrives whole; a blob that matches its digest but is no gzip is LB5016 and a gzip whose tar is not the
-/// config's diff id is LB5013, as before the overlap, leaving nothing in the cache.
+/// config's diff id is LB5013, as before the overlap, leaving nothing in the cache; a layer that matches
+/// both digests but is no tar is refused (once) only when the plan reads the base.
 /// </summary>
 [NonParallelizable]
 public sealed class RegistryPullUnpackTests
@@ -84,6 +87,27 @@ public sealed class RegistryPullUnpackTests
         Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.RegistryDigestMismatch));
         Assert.That(error.Message, Does.Contain(Digest(tar)).And.Contain(claimed));
         AssertNothingCached(cache);
+    }
+
+    [Test]
+    public async Task A_layer_that_is_no_tar_is_refused_once_when_a_step_reads_the_base_and_copied_as_it_is_when_nothing_does()
+    {
+        var notATar = RandomNumberGenerator.GetBytes(1 << 20);
+        await PushImageAsync("unpack/notatar:1", Gzip(notATar), Digest(notATar));
+        using var folder = new TempDirectory();
+        var reference = $"{registry.Host}/unpack/notatar:1";
+
+        var error = await RegistryPullTests.FailAsync(folder, reference, new LayerCache(folder.Combine("cache")));
+        var recipe = RecipeParser.Parse($"image: example/retagged\nbase: \"{reference}\"\n", "layerbuild.yml", folder.Path);
+        await ImageBuilder.BuildAsync(BuildRequest.ToFile(recipe, folder.Combine("out", "retagged.tar")) with
+        {
+            Cache = new LayerCache(folder.Combine("cache")),
+            RegistrySettings = RegistryPullTests.Isolated(folder),
+        });
+
+        Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.BaseImageInvalid), "FailAsync checked it is the only diagnostic");
+        var retagged = ImageArchive.Read(folder.Combine("out", "retagged.tar"));
+        Assert.That(retagged.Bytes(retagged.LayerPaths[0]), Is.EqualTo(notATar), "the layer matches its digests; with no step it is copied as skopeo would copy it");
     }
 
     private static void AssertNothingCached(LayerCache cache)
