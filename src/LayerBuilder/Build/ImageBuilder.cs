@@ -120,7 +120,7 @@ public static class ImageBuilder
             // when their bytes go anywhere: an unchanged archive costs no re-hashing of cached layers.
             var compress = request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None;
             var layers = compress
-                ? await CompressAsync(await made.CheckedAsync(cancellationToken).ConfigureAwait(false), request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
+                ? await CompressedLayers.MakeAsync(await made.CheckedAsync(cancellationToken).ConfigureAwait(false), plan.BaseBlobs, request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
                 : uncompressed;
 
             var image = faults.Apply(CreateModel(recipe, plan, layers));
@@ -221,17 +221,6 @@ public static class ImageBuilder
     {
         var config = new ImageConfig(plan.Platform, recipe.ImageTime, plan.Config, layers.Select(l => l.DiffId).ToList(), plan.History);
         return new ImageModel(recipe.Image.Value, recipe.Tags, config, layers, recipe.Config.Annotations);
-    }
-
-    /// <summary>Compresses the layers concurrently, as many at a time as layers are written.</summary>
-    internal static async Task<IReadOnlyList<LayerBlob>> CompressAsync(IReadOnlyList<LayerBlob> layers, LayerCompression compression, string folder, CancellationToken cancellationToken)
-    {
-        var result = new LayerBlob[layers.Count];
-        var options = new ParallelOptions { MaxDegreeOfParallelism = LayerWriting.ConcurrentWriters, CancellationToken = cancellationToken };
-        await Parallel.ForAsync(0, layers.Count, options, async (i, token) =>
-            result[i] = await LayerCompressor.CompressAsync(layers[i], compression, folder, token).ConfigureAwait(false))
-            .ConfigureAwait(false);
-        return result;
     }
 
     /// <summary>LB3001 for a folder the build needs (the output's, the staging folder): it names the

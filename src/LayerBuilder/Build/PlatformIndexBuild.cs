@@ -67,7 +67,7 @@ internal static class PlatformIndexBuild
                 IReadOnlyList<ILayer> blobs = request.WritesArchive || engine is not null || compress ? await layers.CheckedAsync(cancellationToken).ConfigureAwait(false) : uncompressed;
                 if (compress)
                 {
-                    blobs = await ImageBuilder.CompressAsync((IReadOnlyList<LayerBlob>)blobs, request.Compression, folder, cancellationToken).ConfigureAwait(false);
+                    blobs = await CompressedLayers.MakeAsync((IReadOnlyList<LayerBlob>)blobs, plan.BaseBlobs, request.Compression, folder, cancellationToken).ConfigureAwait(false);
                 }
 
                 var image = ImageBuilder.CreateModel(recipe, plan, blobs);

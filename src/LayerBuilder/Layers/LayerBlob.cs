@@ -17,7 +17,8 @@ internal abstract class LayerBlob : ILayer
 
     public abstract string MediaType { get; }
 
-    public Task<Stream> OpenBlobAsync(CancellationToken cancellationToken = default) => Task.FromResult(OpenBlob());
+    /// <summary>Opens the blob's bytes; a kind that must check its file first does so here.</summary>
+    public virtual Task<Stream> OpenBlobAsync(CancellationToken cancellationToken = default) => Task.FromResult(OpenBlob());
 
     /// <summary>Opens the blob's bytes: every kind LayerBuilder makes is a file it can open at once.</summary>
     public abstract Stream OpenBlob();

@@ -1,6 +1,7 @@
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
+using LayerBuilder.Registry;
 
 namespace LayerBuilder.Planning;
 
@@ -20,6 +21,10 @@ internal sealed record ImagePlan(
     /// <summary>The merged filesystem of every layer, for the recipe's checks; null when it has none (the
     /// top layer is then only measured, not recorded).</summary>
     public LowerLayerIndex? Merged { get; init; }
+
+    /// <summary>The registry blob of each base layer at the bottom of <see cref="Existing"/>, when the base came
+    /// from a registry and the pull kept it (docs/decisions.md D78); empty otherwise.</summary>
+    public IReadOnlyList<PulledLayerBlob?> BaseBlobs { get; init; } = [];
 
     public int LayerCount => Existing.Count + Planned.Count;
 }

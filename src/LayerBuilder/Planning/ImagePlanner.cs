@@ -25,6 +25,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     private readonly List<string> createdBy = [];
     private readonly List<HistoryEntry> history = [];
     private Digest? baseChain;
+    private IReadOnlyList<PulledLayerBlob?> baseBlobs = [];
 
     /// <summary>
     /// The merged view of the layers below (metadata only). A base's layers are read into it (every tar
@@ -84,6 +85,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         return new ImagePlan(existing, planned, createdBy, history, platform, merged)
         {
             Merged = recipe.Checks.Count > 0 ? Index : null,
+            BaseBlobs = baseBlobs,
         };
     }
 
@@ -109,6 +111,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         var chain = ChainId.Compute(baseImage.Layers.Select(l => l.DiffId).ToList());
         baseChain = chain.Count > 0 ? chain[^1] : null;
         history.AddRange(baseImage.History);
+        baseBlobs = baseImage.Blobs;
         return (recipe.PlatformSet ? recipe.Platform : baseImage.Platform, baseImage.Config);
     }
 

@@ -107,7 +107,9 @@ internal sealed class RegistryBaseReader(RegistryBase spec, RegistrySession? ses
             .OfType<JsonObject>()
             .Select(h => new HistoryEntry(null, null, null) { Inherited = h })
             .ToList();
-        return new InheritedImage(name, platform, ContainerConfigReader.Read(config["config"]), history, layers);
+        // The blobs the manifest pins, kept by the pull (D60): an oci output of this compression stores them as they are (D78).
+        var blobs = layers.Select((l, i) => PulledLayerBlob.Kept(store, layerDescriptors[i].Digest, layerDescriptors[i].Size, layerTypes[i], l.DiffId, repository.ToString())).ToList();
+        return new InheritedImage(name, platform, ContainerConfigReader.Read(config["config"]), history, layers) { Blobs = blobs };
     }
 
     private bool IsIndex(BaseJsonFile manifest)

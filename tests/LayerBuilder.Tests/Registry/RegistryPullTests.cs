@@ -166,10 +166,10 @@ public sealed class RegistryPullTests
         var result = await BuildAsync(folder, $"{registry.Host}/team/base:1", cache);
         var store = PulledBlobStore.InCache(cache);
         var diffId = result.Layers[0].DiffId;
-        var blob = LayerBuilder.Push.PulledLayerBlob.Find(store, diffId, LayerCompression.Gzip);
+        var blob = LayerBuilder.Registry.PulledLayerBlob.Find(store, diffId, LayerCompression.Gzip);
         Assert.That(blob, Is.Not.Null, "the base layer was pulled as gzip and is kept");
         Assert.That(blob!.OriginPathOn(registry.Host), Is.EqualTo("team/base"));
-        Assert.That(LayerBuilder.Push.PulledLayerBlob.Find(store, diffId, LayerCompression.Zstd), Is.Null, "a push with zstd compresses afresh");
+        Assert.That(LayerBuilder.Registry.PulledLayerBlob.Find(store, diffId, LayerCompression.Zstd), Is.Null, "a push with zstd compresses afresh");
 
         var path = store.Find(blob.Digest)!;
         await File.AppendAllTextAsync(path, "x");

@@ -1,0 +1,187 @@
+using System.IO.Compression;
+using System.Text.Json;
+using LayerBuilder.Archive;
+using LayerBuilder.Build;
+using LayerBuilder.Cache;
+using LayerBuilder.Diagnostics;
+using LayerBuilder.Layers;
+using LayerBuilder.Recipe;
+using LayerBuilder.Registry;
+using LayerBuilder.Testing;
+using LayerBuilder.Tests.Support;
+
+namespace LayerBuilder.Tests.Registry;
+
+/// <summary>
+/// An <c>oci</c> output with compressed layers on a registry base (docs/decisions.md D78): the base's layer is
+/// stored as the registry's own blob (same bytes, same digest), with or without a step above it and with or
+/// without a cache; another compression than the registry's compresses it afresh; a damaged kept blob is
+/// refused before the archive exists. skopeo reads the archive and its layers decompress to the config's diff ids.
+/// </summary>
+[NonParallelizable]
+public sealed class RegistryOciOutputTests
+{
+    private RegistryServer registry = null!;
+    private TempDirectory images = null!;
+
+    [OneTimeSetUp]
+    public async Task StartRegistryAsync()
+    {
+        registry = await RegistryServer.StartPlainAsync();
+        images = new TempDirectory();
+        await RegistryImages.PushBaseAsync(registry, images.Path, "team/base:1");
+    }
+
+    [OneTimeTearDown]
+    public async Task StopRegistryAsync()
+    {
+        if (registry is not null)
+        {
+            await registry.DisposeAsync();
+        }
+
+        images?.Dispose();
+    }
+
+    [TestCase(true)]
+    [TestCase(false)]
+    public async Task A_gzip_oci_output_stores_the_base_layer_as_the_registry_blob_and_skopeo_reads_it(bool withStep)
+    {
+        using var folder = new TempDirectory();
+        var (digest, size) = RegistryLayer();
+        var result = await BuildAsync(folder, withStep, LayerCompression.Gzip, new LayerCache(folder.Combine("cache")));
+
+        var layers = OutputLayers(result.OutputPath);
+        Assert.That(layers, Has.Count.EqualTo(withStep ? 2 : 1));
+        Assert.That(layers[0].Digest, Is.EqualTo(digest), "the registry's blob, not a recompression");
+        Assert.That(layers[0].Size, Is.EqualTo(size));
+        Assert.That(layers[0].MediaType, Is.EqualTo("application/vnd.oci.image.layer.v1.tar+gzip"));
+        var archive = ImageArchive.Read(result.OutputPath);
+        Assert.That(archive.Bytes($"blobs/sha256/{digest["sha256:".Length..]}"), Is.EqualTo(await File.ReadAllBytesAsync(registry.BlobData(digest))), "byte for byte");
+        if (withStep)
+        {
+            Assert.That(layers[1].MediaType, Is.EqualTo("application/vnd.oci.image.layer.v1.tar+gzip"));
+        }
+
+        await AssertSkopeoCopiesWithDiffIdsAsync(folder, result.OutputPath, LayerCompression.Gzip);
+    }
+
+    [Test]
+    public async Task The_output_is_the_same_with_and_without_a_cache()
+    {
+        using var folder = new TempDirectory();
+        var cached = await BuildAsync(folder, withStep: true, LayerCompression.Gzip, new LayerCache(folder.Combine("cache")), "cached.tar");
+        var uncached = await BuildAsync(folder, withStep: true, LayerCompression.Gzip, cache: null, "uncached.tar");
+
+        Assert.That(uncached.ManifestDigest, Is.EqualTo(cached.ManifestDigest));
+        Assert.That(OutputLayers(uncached.OutputPath)[0].Digest, Is.EqualTo(RegistryLayer().Digest));
+    }
+
+    [Test]
+    public async Task A_zstd_oci_output_on_a_gzip_base_compresses_the_layer_afresh()
+    {
+        using var folder = new TempDirectory();
+        var result = await BuildAsync(folder, withStep: false, LayerCompression.Zstd, new LayerCache(folder.Combine("cache")));
+
+        var layers = OutputLayers(result.OutputPath);
+        Assert.That(layers[0].Digest, Is.Not.EqualTo(RegistryLayer().Digest));
+        Assert.That(layers[0].MediaType, Is.EqualTo("application/vnd.oci.image.layer.v1.tar+zstd"));
+        await AssertSkopeoCopiesWithDiffIdsAsync(folder, result.OutputPath, LayerCompression.Zstd);
+    }
+
+    [Test]
+    public async Task A_kept_blob_damaged_on_disk_is_refused_before_the_archive_exists_and_removed()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "first.tar");
+        var store = PulledBlobStore.InCache(cache);
+        var digest = LayerBuilder.Image.Digest.Parse(RegistryLayer().Digest);
+        var kept = store.Find(digest)!;
+        await using (var stream = new FileStream(kept, FileMode.Open, FileAccess.ReadWrite))
+        {
+            stream.Position = 100;
+            var b = stream.ReadByte();
+            stream.Position = 100;
+            stream.WriteByte((byte)(b ^ 0xFF));
+        }
+
+        var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "second.tar"))!;
+        Assert.That(error.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.PulledBlobDamaged));
+        Assert.That(File.Exists(folder.Combine("out", "second.tar")), Is.False, "no archive");
+        Assert.That(store.Find(digest), Is.Null, "the damaged blob is removed");
+
+        var again = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "third.tar");
+        Assert.That(OutputLayers(again.OutputPath)[0].Digest, Is.EqualTo(digest.ToString()), "the next build pulls it afresh and stores it as it is");
+    }
+
+    private (string Digest, long Size) RegistryLayer()
+    {
+        var manifest = JsonDocument.Parse(File.ReadAllBytes(ManifestBlob())).RootElement;
+        var layer = manifest.GetProperty("layers")[0];
+        return (layer.GetProperty("digest").GetString()!, layer.GetProperty("size").GetInt64());
+    }
+
+    /// <summary>The manifest the registry serves for <c>team/base:1</c>, read from its storage.</summary>
+    private string ManifestBlob()
+    {
+        var link = Path.Combine(registry.Storage, "docker", "registry", "v2", "repositories", "team", "base", "_manifests", "tags", "1", "current", "link");
+        return registry.BlobData(File.ReadAllText(link).Trim());
+    }
+
+    private static List<(string Digest, long Size, string MediaType)> OutputLayers(string path)
+    {
+        var archive = ImageArchive.Read(path);
+        var manifestDigest = archive.Json("index.json").GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+        var manifest = archive.Json($"blobs/sha256/{manifestDigest["sha256:".Length..]}");
+        return manifest.GetProperty("layers").EnumerateArray()
+            .Select(l => (l.GetProperty("digest").GetString()!, l.GetProperty("size").GetInt64(), l.GetProperty("mediaType").GetString()!))
+            .ToList();
+    }
+
+    /// <summary>skopeo copies the archive to a <c>dir:</c> (checking every blob's digest as it goes); each
+    /// layer there decompresses to the diff id the config lists for it.</summary>
+    private static async Task AssertSkopeoCopiesWithDiffIdsAsync(TempDirectory folder, string archive, LayerCompression compression)
+    {
+        var copy = folder.Combine("skopeo-dir");
+        await ProcessRunner.RunCheckedAsync("skopeo", ["copy", "-q", $"oci-archive:{archive}", $"dir:{copy}"]);
+        var manifest = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(copy, "manifest.json"))).RootElement;
+        var configDigest = manifest.GetProperty("config").GetProperty("digest").GetString()!;
+        var config = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(copy, configDigest["sha256:".Length..]))).RootElement;
+        var diffIds = config.GetProperty("rootfs").GetProperty("diff_ids").EnumerateArray().Select(d => d.GetString()).ToList();
+        var layers = manifest.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()!).ToList();
+        Assert.That(layers, Has.Count.EqualTo(diffIds.Count));
+        for (var i = 0; i < layers.Count; i++)
+        {
+            await using var blob = File.OpenRead(Path.Combine(copy, layers[i]["sha256:".Length..]));
+            await using Stream tar = compression == LayerCompression.Gzip ? new GZipStream(blob, CompressionMode.Decompress) : new ZstdSharp.DecompressionStream(blob);
+            using var hash = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
+            var buffer = new byte[1 << 16];
+            int read;
+            while ((read = await tar.ReadAsync(buffer)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+
+            Assert.That("sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset()), Is.EqualTo(diffIds[i]), $"layer {i + 1} decompresses to its diff id");
+        }
+    }
+
+    private async Task<BuildResult> BuildAsync(TempDirectory folder, bool withStep, LayerCompression compression, LayerCache? cache, string output = "image.tar")
+    {
+        var text = $"""
+            image: example/derived
+            base: "{registry.Host}/team/base:1"
+
+            """ + (withStep ? "steps:\n  - name: app\n    files:\n      - { path: /app/hello.txt, content: \"hello\\n\" }\n" : "");
+        var recipe = RecipeParser.Parse(text, "layerbuild.yml", folder.Path);
+        var request = BuildRequest.ToFile(recipe, folder.Combine("out", output)) with
+        {
+            Cache = cache,
+            Format = ArchiveFormat.Oci,
+            Compression = compression,
+            RegistrySettings = RegistryPullTests.Isolated(folder),
+        };
+        return await ImageBuilder.BuildAsync(request);
+    }
+}
