@@ -1,6 +1,7 @@
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
 using LayerBuilder.EngineTests.Support;
+using LayerBuilder.Layers;
 
 namespace LayerBuilder.EngineTests;
 
@@ -64,6 +65,45 @@ public sealed class DerivedImageEngineTests
 
         var (_, byDigest) = await DerivedImage.BuildAsync(work, "derived", $"\"{registry.Host}/team/derived-base@{digest}\"");
         Assert.That(byDigest.ImageId, Is.EqualTo(result.ImageId), "the tag and the digest name the same base");
+    }
+
+    [Test]
+    public async Task AnOciOutputWithGzipLayersOnARegistryBaseCarriesTheRegistryBlobAndDockerLoadsIt()
+    {
+        var docker = await Engines.DockerAsync();
+        using var work = new TempFolder("derived-registry-oci");
+        await using var registry = await RegistryServer.StartPlainAsync();
+        var fixture = await FixtureImage.BuildAsync(work, "derived-base", ArchiveFormat.Docker);
+        var digest = await registry.CopyAsync($"docker-archive:{fixture.ArchivePath}", "team/derived-base:1.0");
+
+        var (name, result) = await DerivedImage.BuildAsync(work, "derived", $"\"{registry.Host}/team/derived-base:1.0\"", ArchiveFormat.Oci, LayerCompression.Gzip);
+
+        // The base's layers are the registry's own blobs (docs/decisions.md D78), then the step's, compressed here.
+        using var pulled = System.Text.Json.JsonDocument.Parse(await File.ReadAllBytesAsync(registry.BlobData(digest)));
+        var registryLayers = pulled.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()).ToList();
+        await using (var archive = File.OpenRead(result.OutputPath))
+        {
+            var members = new Dictionary<string, byte[]>();
+            using var reader = new System.Formats.Tar.TarReader(archive);
+            while (reader.GetNextEntry() is { } entry)
+            {
+                if (entry.DataStream is { } data && (entry.Name == "index.json" || entry.Name.StartsWith("blobs/", StringComparison.Ordinal)))
+                {
+                    using var copy = new MemoryStream();
+                    await data.CopyToAsync(copy);
+                    members[entry.Name] = copy.ToArray();
+                }
+            }
+
+            using var index = System.Text.Json.JsonDocument.Parse(members["index.json"]);
+            var manifestDigest = index.RootElement.GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+            using var manifest = System.Text.Json.JsonDocument.Parse(members["blobs/sha256/" + manifestDigest["sha256:".Length..]]);
+            var outputLayers = manifest.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("digest").GetString()).ToList();
+            Assert.That(outputLayers.Take(registryLayers.Count), Is.EqualTo(registryLayers), "the base's layers as the registry serves them");
+            Assert.That(outputLayers, Has.Count.EqualTo(registryLayers.Count + 1));
+        }
+
+        await LoadAndCheckAsync(docker, fixture, name, result, healthcheckInherited: true);
     }
 
     private static async Task LoadAndCheckAsync(DockerEngine docker, FixtureImage fixture, string name, BuildResult result, bool healthcheckInherited)

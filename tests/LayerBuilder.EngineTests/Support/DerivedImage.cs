@@ -1,4 +1,6 @@
+using LayerBuilder.Archive;
 using LayerBuilder.Build;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 
 namespace LayerBuilder.EngineTests.Support;
@@ -20,7 +22,10 @@ public static class DerivedImage
     /// <param name="work"></param>
 
     /// <param name="purpose"></param>    /// <param name="baseMapping">The recipe's <c>base:</c> value, e.g. <c>{ image: "x.tar", ref: "a:1" }</c>.</param>
-    public static async Task<(string Name, BuildResult Result)> BuildAsync(TempFolder work, string purpose, string baseMapping)
+    /// <param name="format">The archive's format.</param>
+    /// <param name="compression">How its layers are compressed (<c>oci</c> only).</param>
+    public static async Task<(string Name, BuildResult Result)> BuildAsync(TempFolder work, string purpose, string baseMapping,
+        ArchiveFormat format = ArchiveFormat.Docker, LayerCompression compression = LayerCompression.None)
     {
         var name = $"lbe-test/{purpose}-{Guid.NewGuid():N}"[..^20];
         var folder = Directory.CreateDirectory(work.Combine("derived")).FullName;
@@ -41,7 +46,7 @@ public static class DerivedImage
             """);
         var output = work.Combine("out", "derived.tar");
         Directory.CreateDirectory(Path.GetDirectoryName(output)!);
-        var result = await ImageBuilder.BuildAsync(new BuildRequest(RecipeParser.ParseFile(recipeFile), output));
+        var result = await ImageBuilder.BuildAsync(new BuildRequest(RecipeParser.ParseFile(recipeFile), output) with { Format = format, Compression = compression });
         return (name, result);
     }
 }
