@@ -30,6 +30,7 @@ public sealed class RegistryOciOutputTests
         registry = await RegistryServer.StartPlainAsync();
         images = new TempDirectory();
         await RegistryImages.PushBaseAsync(registry, images.Path, "team/base:1");
+        await RegistryImages.PushTwoPlatformIndexAsync(registry, images.Path, "team/multi:1");
     }
 
     [OneTimeTearDown]
@@ -113,6 +114,39 @@ public sealed class RegistryOciOutputTests
 
         var again = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "third.tar");
         Assert.That(OutputLayers(again.OutputPath)[0].Digest, Is.EqualTo(digest.ToString()), "the next build pulls it afresh and stores it as it is");
+    }
+
+    [Test]
+    public async Task Each_platform_of_a_several_platform_oci_output_stores_its_base_layer_as_the_registry_blob()
+    {
+        using var folder = new TempDirectory();
+        var text = $"""
+            image: example/derived
+            platforms: [linux/amd64, linux/arm64/v8]
+            base: "{registry.Host}/team/multi:1"
+
+            """;
+        var recipe = RecipeParser.Parse(text, "layerbuild.yml", folder.Path);
+        var request = BuildRequest.ToFile(recipe, folder.Combine("out", "multi.tar")) with
+        {
+            Cache = new LayerCache(folder.Combine("cache")),
+            Format = ArchiveFormat.Oci,
+            Compression = LayerCompression.Gzip,
+            RegistrySettings = RegistryPullTests.Isolated(folder),
+        };
+        var result = await ImageBuilder.BuildAsync(request);
+
+        var archive = ImageArchive.Read(result.OutputPath);
+        var indexDigest = archive.Json("index.json").GetProperty("manifests")[0].GetProperty("digest").GetString()!;
+        var manifests = archive.Json($"blobs/sha256/{indexDigest["sha256:".Length..]}").GetProperty("manifests").EnumerateArray()
+            .Select(m => m.GetProperty("digest").GetString()!).ToList();
+        Assert.That(manifests, Has.Count.EqualTo(2));
+        foreach (var manifest in manifests)
+        {
+            var layer = archive.Json($"blobs/sha256/{manifest["sha256:".Length..]}").GetProperty("layers")[0].GetProperty("digest").GetString()!;
+            Assert.That(File.Exists(registry.BlobData(layer)), Is.True, $"{layer} is a blob the registry holds, not a recompression");
+            Assert.That(archive.Bytes($"blobs/sha256/{layer["sha256:".Length..]}"), Is.EqualTo(await File.ReadAllBytesAsync(registry.BlobData(layer))));
+        }
     }
 
     private (string Digest, long Size) RegistryLayer()
