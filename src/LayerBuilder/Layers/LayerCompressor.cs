@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using LayerBuilder.Image;
 using ZstdSharp;
 
@@ -6,8 +5,9 @@ namespace LayerBuilder.Layers;
 
 /// <summary>
 /// The compressed form of a layer, made in one pass that hashes the compressed bytes as they are
-/// written. Output is reproducible: .NET's gzip writes no time or name into its header and its zlib is
-/// bundled with the runtime; zstd is a managed port, so its bytes do not depend on the machine either.
+/// written. Output is reproducible: gzip is <see cref="ParallelGzip"/> (chunks deflated on every core by
+/// the zlib bundled with the runtime, a fixed header; its bytes do not depend on the number of cores,
+/// docs/decisions.md D74); zstd is a managed port, so its bytes do not depend on the machine either.
 /// The level is fixed.
 /// </summary>
 internal static class LayerCompressor
@@ -22,19 +22,37 @@ internal static class LayerCompressor
         await using var input = await layer.OpenBlobAsync(cancellationToken).ConfigureAwait(false);
         await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
         using var hashing = new HashingStream(file, leaveOpen: true);
-        var buffer = new byte[BufferSize];
-        await using (var compressor = Open(compression, hashing))
+        if (compression == LayerCompression.Gzip)
         {
-            int read;
-            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                await compressor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
+            await ParallelGzip.CompressAsync(input, hashing, Environment.ProcessorCount, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await CompressOneStreamAsync(input, compression, hashing, cancellationToken).ConfigureAwait(false);
         }
 
         await hashing.FlushAsync(cancellationToken).ConfigureAwait(false);
         return new FileLayer(path, hashing.Complete(), layer.DiffId, hashing.BytesWritten, MediaType(compression));
     }
+
+    private static async Task CompressOneStreamAsync(Stream input, LayerCompression compression, Stream output, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[BufferSize];
+        await using var compressor = Open(compression, output);
+        int read;
+        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await compressor.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The name of the byte layout <paramref name="compression"/> writes: a new layout gets a new name,
+    /// so nothing recorded of an older one (Push/CompressedDigests) is taken for it.</summary>
+    public static string FormatName(LayerCompression compression) => compression switch
+    {
+        LayerCompression.Gzip => ParallelGzip.FormatName,
+        _ => compression.ToString().ToLowerInvariant(),
+    };
 
     private static string Extension(LayerCompression compression) => compression == LayerCompression.Gzip ? ".gz" : ".zst";
 
@@ -43,7 +61,6 @@ internal static class LayerCompressor
 
     private static Stream Open(LayerCompression compression, Stream output) => compression switch
     {
-        LayerCompression.Gzip => new GZipStream(output, CompressionLevel.Fastest, leaveOpen: true),
         LayerCompression.Zstd => new CompressionStream(output, level: 3, leaveOpen: true),
         _ => throw new ArgumentOutOfRangeException(nameof(compression), compression, null),
     };
