@@ -14,14 +14,22 @@ internal static class LayerCompressor
 {
     private const int BufferSize = 1 << 20;
 
+    private const int FileBufferSize = 1 << 16;
+
     /// <summary>Compresses <paramref name="layer"/> into a file of <paramref name="folder"/>; the result
     /// keeps the layer's diff id and names the compressed blob.</summary>
-    public static async Task<FileLayer> CompressAsync(LayerBlob layer, LayerCompression compression, string folder, CancellationToken cancellationToken)
+    public static Task<FileLayer> CompressAsync(LayerBlob layer, LayerCompression compression, string folder, CancellationToken cancellationToken) =>
+        CompressAsync(layer, compression, folder, written: null, cancellationToken);
+
+    /// <summary>Compresses <paramref name="layer"/> into <see cref="PathOf"/>; <paramref name="written"/>, when
+    /// given, is told after every write how many bytes the file holds, so a reader can follow the writer
+    /// (the file is then written unbuffered: what was reported is in the file).</summary>
+    public static async Task<FileLayer> CompressAsync(LayerBlob layer, LayerCompression compression, string folder, Action<long>? written, CancellationToken cancellationToken)
     {
-        var path = Path.Combine(folder, layer.DiffId.Hex + Extension(compression));
+        var path = PathOf(layer.DiffId, compression, folder);
         await using var input = await layer.OpenBlobAsync(cancellationToken).ConfigureAwait(false);
-        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16);
-        using var hashing = new HashingStream(file, leaveOpen: true);
+        await using var file = new FileStream(path, FileMode.Create, FileAccess.Write, FileShare.Read, written is null ? FileBufferSize : 0);
+        using var hashing = new HashingStream(file, leaveOpen: true, written);
         if (compression == LayerCompression.Gzip)
         {
             await ParallelGzip.CompressAsync(input, hashing, Environment.ProcessorCount, cancellationToken).ConfigureAwait(false);
@@ -53,6 +61,9 @@ internal static class LayerCompressor
         LayerCompression.Gzip => ParallelGzip.FormatName,
         _ => compression.ToString().ToLowerInvariant(),
     };
+
+    /// <summary>The file of <paramref name="folder"/> the compressed form of the layer <paramref name="diffId"/> is written to.</summary>
+    public static string PathOf(Digest diffId, LayerCompression compression, string folder) => Path.Combine(folder, diffId.Hex + Extension(compression));
 
     private static string Extension(LayerCompression compression) => compression == LayerCompression.Gzip ? ".gz" : ".zst";
 
