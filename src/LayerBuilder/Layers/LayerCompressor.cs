@@ -16,6 +16,10 @@ internal static class LayerCompressor
 
     private const int FileBufferSize = 1 << 16;
 
+    /// <summary>Threads of one layer's gzip at most: each holds a few MiB of chunks, and several layers
+    /// may be compressed at once (D74).</summary>
+    private const int MaxGzipThreads = 8;
+
     /// <summary>Compresses <paramref name="layer"/> into a file of <paramref name="folder"/>; the result
     /// keeps the layer's diff id and names the compressed blob.</summary>
     public static Task<FileLayer> CompressAsync(LayerBlob layer, LayerCompression compression, string folder, CancellationToken cancellationToken) =>
@@ -32,7 +36,7 @@ internal static class LayerCompressor
         using var hashing = new HashingStream(file, leaveOpen: true, written);
         if (compression == LayerCompression.Gzip)
         {
-            await ParallelGzip.CompressAsync(input, hashing, Environment.ProcessorCount, cancellationToken).ConfigureAwait(false);
+            await ParallelGzip.CompressAsync(input, hashing, Math.Min(Environment.ProcessorCount, MaxGzipThreads), cancellationToken).ConfigureAwait(false);
         }
         else
         {
