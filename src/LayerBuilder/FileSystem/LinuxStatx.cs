@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -30,6 +31,9 @@ internal static unsafe partial class LinuxStatx
     }
 
     /// <summary>Stats the member <paramref name="name"/> of the open <paramref name="folder"/>; <paramref name="fullPath"/> names it in errors.</summary>
+    /// <remarks>Its stack buffers are not zeroed first: the name is written up to its NUL and the kernel
+    /// fills the whole struct statx (zeroing them was about 1 % of a million-file build; D77).</remarks>
+    [SkipLocalsInit]
     public static HostFileInfo Stat(int folder, ReadOnlySpan<char> name, string fullPath)
     {
         const int MaxOnStack = 1024; // names are at most 255 bytes on Linux file systems
@@ -83,6 +87,7 @@ internal static unsafe partial class LinuxStatx
 
     /// <summary>The modification and change times of the open file <paramref name="descriptor"/>, in the
     /// nanoseconds <see cref="HostFileInfo"/> uses; <paramref name="fullPath"/> names it in errors.</summary>
+    [SkipLocalsInit]
     public static (long Modified, long Changed) TimesOf(int descriptor, string fullPath)
     {
         var buffer = stackalloc byte[256];
