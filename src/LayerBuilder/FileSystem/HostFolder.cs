@@ -42,6 +42,11 @@ internal readonly partial struct HostFolder : IDisposable
     public HostFileInfo Stat(ReadOnlySpan<char> name, string fullPath) =>
         descriptor >= 0 ? LinuxStatx.Stat(descriptor, name, fullPath) : HostFileInfo.Stat(fullPath);
 
+    /// <summary>Stats the member <paramref name="name"/> of this folder, whose path is <paramref name="folderPath"/>,
+    /// into a packed value; the member's full path is made only for an error, or where the folder is not open.</summary>
+    public HostStat StatMember(ReadOnlySpan<char> name, string folderPath) =>
+        descriptor >= 0 ? LinuxStatx.StatMember(descriptor, name, folderPath) : new HostStat(HostFileInfo.Stat(Path.Join(folderPath.AsSpan(), name)));
+
     public void Dispose()
     {
         if (descriptor >= 0)
