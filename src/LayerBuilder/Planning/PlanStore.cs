@@ -172,10 +172,11 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
     {
         var row = new Row { Folder = folder, Listing = listing, Item = member, Source = source, Mode = mode, Kind = (byte)kind };
         var members = folderMembers[folder];
-        if (members == NoMembers || members == listing)
+        if (members == NoMembers || members == listing || (members >= 0 && ReferenceEquals(listings[members], listings[listing])))
         {
-            // Only this listing's members are in the folder, and its names are distinct: nothing has this
-            // path yet. The lookup was half of a million-file plan's time (docs/performance.md).
+            // Only this host folder's members are in the image folder, and its names are distinct: nothing
+            // has this path yet. The lookup was half of a million-file plan's time (docs/performance.md).
+            // A folder's listing comes back under a new number after each subfolder's members.
             folderMembers[folder] = listing;
             AppendUnhashed(row);
             return None;
