@@ -30,39 +30,11 @@ internal static unsafe partial class LinuxStatx
         return Decode(new ReadOnlySpan<byte>(buffer, 256));
     }
 
-    /// <summary>Stats the member <paramref name="name"/> of the open <paramref name="folder"/>; <paramref name="fullPath"/> names it in errors.</summary>
-    /// <remarks>Its stack buffers are not zeroed first: the name is written up to its NUL and the kernel
-    /// fills the whole struct statx (zeroing them was about 1 % of a million-file build; D77).</remarks>
-    [SkipLocalsInit]
-    public static HostFileInfo Stat(int folder, ReadOnlySpan<char> name, string fullPath)
-    {
-        const int MaxOnStack = 1024; // names are at most 255 bytes on Linux file systems
-        if (Encoding.UTF8.GetMaxByteCount(name.Length) + 1 > MaxOnStack)
-        {
-            return Stat(folder, name.ToString(), fullPath);
-        }
-
-        Span<byte> utf8 = stackalloc byte[MaxOnStack];
-        var length = Encoding.UTF8.GetBytes(name, utf8);
-        utf8[length] = 0;
-        var buffer = stackalloc byte[256];
-        int rc;
-        fixed (byte* path = utf8)
-        {
-            rc = Native.Statx(folder, path, SymlinkNoFollow, BasicStats, buffer);
-        }
-
-        if (rc != 0)
-        {
-            throw Failure(fullPath, Marshal.GetLastPInvokeError());
-        }
-
-        return Decode(new ReadOnlySpan<byte>(buffer, 256));
-    }
-
     /// <summary>Stats the member <paramref name="name"/> of the open <paramref name="folder"/>, whose path is
     /// <paramref name="folderPath"/>, into a packed value: no record and no path string per member of a
-    /// walked folder (the path is made only for an error; D77).</summary>
+    /// walked folder (the path is made only for an error; D77). Its stack buffers are not zeroed first:
+    /// the name is written up to its NUL and the kernel fills the whole struct statx (zeroing them was
+    /// about 1 % of a million-file build).</summary>
     [SkipLocalsInit]
     public static HostStat StatMember(int folder, ReadOnlySpan<char> name, string folderPath)
     {
