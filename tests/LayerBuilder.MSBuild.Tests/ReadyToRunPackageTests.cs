@@ -1,6 +1,7 @@
 using System.IO.Compression;
 using System.Reflection.PortableExecutable;
 using System.Runtime.InteropServices;
+using LayerBuilder.MSBuild.Tests.Support;
 
 namespace LayerBuilder.MSBuild.Tests;
 
@@ -43,7 +44,7 @@ public sealed class ReadyToRunPackageTests
             var headers = ReadHeaders(entry);
             Assert.Multiple(() =>
             {
-                Assert.That(headers.CorHeader!.Flags & CorFlags.ILLibrary, Is.Zero, $"{entry.FullName}: precompiled, but this set must run everywhere");
+                Assert.That(headers.CorHeader!.Flags.HasFlag(CorFlags.ILLibrary), Is.False, $"{entry.FullName}: precompiled, but this set must run everywhere");
                 Assert.That(headers.CoffHeader.Machine, Is.EqualTo(Machine.I386), $"{entry.FullName}: not platform-neutral");
             });
         }
@@ -56,7 +57,7 @@ public sealed class ReadyToRunPackageTests
             Assert.Multiple(() =>
             {
                 // ILLibrary and a managed native header: crossgen's mark of a ReadyToRun image.
-                Assert.That(cor!.Flags & CorFlags.ILLibrary, Is.EqualTo(CorFlags.ILLibrary), $"{entry.FullName}: not ReadyToRun");
+                Assert.That(cor!.Flags.HasFlag(CorFlags.ILLibrary), Is.True, $"{entry.FullName}: not ReadyToRun");
                 Assert.That(cor.ManagedNativeHeaderDirectory.Size, Is.GreaterThan(0), $"{entry.FullName}: no ReadyToRun header");
                 Assert.That((ushort)headers.CoffHeader.Machine, Is.EqualTo((ushort)Machine.Amd64 ^ LinuxMachineMark),
                     $"{entry.FullName}: not compiled for linux-x64");
@@ -83,8 +84,12 @@ public sealed class ReadyToRunPackageTests
 
             """);
 
-        var evaluated = await Dotnet.RunAsync(folder, "msbuild", "choice.csproj", "-restore", "-getProperty:_LayerBuildTaskAssembly", "-nologo", "-nodeReuse:false");
+        // Restored first: the package's targets are imported only once restore has written the project's imports.
+        var restored = await Dotnet.RunAsync(folder, "restore", "choice.csproj", "-nologo");
+        Assert.That(restored.ExitCode, Is.Zero, restored.Describe);
+        var evaluated = await Dotnet.RunAsync(folder, "msbuild", "choice.csproj", "-getProperty:_LayerBuildTaskAssembly", "-nologo", "-nodeReuse:false");
         Assert.That(evaluated.ExitCode, Is.Zero, evaluated.Describe);
+        Assert.That(evaluated.StandardOutput.Trim(), Is.Not.Empty, evaluated.Describe);
 
         var chosen = Path.GetFullPath(evaluated.StandardOutput.Trim()).Replace('\\', '/');
         var expected = RuntimeInformation.ProcessArchitecture == Architecture.X64 ? ReadyToRunFolder : IlFolder;
