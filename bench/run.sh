@@ -238,7 +238,10 @@ fi
 # layerbuilder-tests/ of the user's cache folder; MINBASE=TAR names another) put into a loopback
 # registry once by `skopeo copy` (gzip layers); then, alternating, layerbuild's cold pull (an empty
 # cache; a recipe of that base alone, written as a docker archive) against `skopeo copy docker:// oci:`
-# of the same image, and layerbuild's cached re-pull (warm cache, the same output).
+# of the same image, and layerbuild's cached re-pull (warm cache, the same output). The docker archive
+# stays the measured output although skopeo keeps the compressed blobs: a pull must inflate the layer
+# and check its tar against the config's diff id whatever it writes, and that inflate is the critical
+# path (docs/decisions.md D75).
 minbase=${MINBASE:-$user_cache/layerbuilder-tests/debian-bookworm-minbase.tar}
 if ! section pull; then
   :

@@ -146,11 +146,12 @@ public static class ImageBuilder
             PushOutcome? pushed = null;
             if (request.Push)
             {
+                var upload = UploadWhileCompressing(request, registries!, recipe.Image.Value, recipe.Image.Position);
                 var pushLayers = compress && request.Compression == request.PushCompression
                     ? layers
                     : await PushedLayers.MakeAsync(uncompressed, made.CheckedAsync, request.PushCompression, staging.Path,
-                        cache is { IsOn: true } ? new CompressedDigests(request.Cache!.Root) : null, pull.Store, cancellationToken).ConfigureAwait(false);
-                pushed = await PushAsync(request, registries!, cache is { IsOn: true }, CreateModel(recipe, plan, pushLayers), cancellationToken).ConfigureAwait(false);
+                        cache is { IsOn: true } ? new CompressedDigests(request.Cache!.Root) : null, pull.Store, upload, cancellationToken).ConfigureAwait(false);
+                pushed = await PushAsync(request, registries!, cache is { IsOn: true }, CreateModel(recipe, plan, pushLayers), upload.Sent, cancellationToken).ConfigureAwait(false);
             }
 
             if (!request.WritesArchive)
@@ -196,11 +197,16 @@ public static class ImageBuilder
 
     /// <summary>Pushes <paramref name="image"/> to the registry its name says, every tag; the layer cache
     /// (when there is one) remembers where each blob went, for mounts by later pushes.</summary>
-    private static async Task<PushOutcome> PushAsync(BuildRequest request, RegistrySession registries, bool cacheIsOn, ImageModel image, CancellationToken cancellationToken)
+    private static async Task<PushOutcome> PushAsync(BuildRequest request, RegistrySession registries, bool cacheIsOn, ImageModel image, Func<Digest, bool> sent, CancellationToken cancellationToken)
     {
         var locations = cacheIsOn ? new BlobLocations(request.Cache!.Root) : null;
-        return await ImagePush.PushAsync(registries, image, locations, new PushSettings(), request.TransferProgress, request.Recipe.Image.Position, cancellationToken).ConfigureAwait(false);
+        return await ImagePush.PushAsync(registries, image, locations, new PushSettings(), request.TransferProgress, request.Recipe.Image.Position, sent, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Uploads to the repository <paramref name="reference"/> names of the layers a push compresses
+    /// while they are compressed (docs/decisions.md D74).</summary>
+    internal static UploadWhileCompressing UploadWhileCompressing(BuildRequest request, RegistrySession registries, ImageReference reference, SourcePosition at) =>
+        new(new BlobPusher(registries.Client(RegistryRepository.For(reference), RegistryAccess.PullPush, at), new PushSettings(), request.TransferProgress));
 
     /// <summary>Whether the archive goes to a file (not a stream, and not nowhere).</summary>
     private static bool WritesFile(BuildRequest request) => request.WritesArchive && request.OutputStream is null;

@@ -87,18 +87,19 @@ internal static class PlatformIndexBuild
             if (request.Push)
             {
                 var pushedImages = new List<ImageModel>(made.Count);
+                var upload = ImageBuilder.UploadWhileCompressing(request, registries!, recipes[0].Image.Value, recipes[0].Image.Position);
                 foreach (var m in made)
                 {
                     var pushLayers = compress && request.Compression == request.PushCompression
                         ? m.Image.Layers
                         : await PushedLayers.MakeAsync(m.Uncompressed, m.Layers.CheckedAsync, request.PushCompression, m.Staging,
-                            cache is { IsOn: true } ? new CompressedDigests(request.Cache!.Root) : null, m.PullStore, cancellationToken).ConfigureAwait(false);
+                            cache is { IsOn: true } ? new CompressedDigests(request.Cache!.Root) : null, m.PullStore, upload, cancellationToken).ConfigureAwait(false);
                     pushedImages.Add(ImageBuilder.CreateModel(m.Recipe, m.Plan, pushLayers));
                 }
 
                 var locations = cache is { IsOn: true } ? new BlobLocations(request.Cache!.Root) : null;
                 pushed = await ImagePush.PushIndexAsync(registries!, new ImageIndex(pushedImages, recipes[0].Config.Annotations), locations, new PushSettings(),
-                    request.TransferProgress, recipes[0].Image.Position, cancellationToken).ConfigureAwait(false);
+                    request.TransferProgress, recipes[0].Image.Position, upload.Sent, cancellationToken).ConfigureAwait(false);
             }
 
             var members = new IndexArchiveMembers(index);

@@ -45,12 +45,12 @@ internal sealed class FolderListing
         stats = GC.AllocateUninitializedArray<HostStat>(members, pinned: true);
     }
 
-    public void Add(ReadOnlySpan<char> name, HostFileInfo info)
+    public void Add(ReadOnlySpan<char> name, in HostStat stat)
     {
         var start = Start(count);
         name.CopyTo(names.AsSpan(start));
         ends[count] = start + name.Length;
-        stats[count] = new HostStat(info);
+        stats[count] = stat;
         count++;
     }
 

@@ -69,6 +69,7 @@ internal sealed class FolderWalk
     /// <summary>Takes folders until none is waiting and none is being read (by either thread).</summary>
     private void Work()
     {
+        var names = new MemberNames();
         while (true)
         {
             FolderListing folder;
@@ -89,7 +90,7 @@ internal sealed class FolderWalk
                 running++;
             }
 
-            var found = Read(folder);
+            var found = Read(folder, names);
             lock (gate)
             {
                 foreach (var subfolder in found)
@@ -110,40 +111,43 @@ internal sealed class FolderWalk
     }
 
     /// <summary>Lists and stats one folder's members; returns its subfolders, still to be read.</summary>
-    private List<FolderListing> Read(FolderListing folder)
+    private List<FolderListing> Read(FolderListing folder, MemberNames names)
     {
         var found = new List<FolderListing>();
         try
         {
-            // Full paths, as the items keep them; sharing the folder's prefix, they sort as the names do.
             var path = folder.HostPath;
-            var paths = new List<string>(new FileSystemEnumerable<string>(path, (ref FileSystemEntry entry) => System.IO.Path.Join(path.AsSpan(), entry.FileName), Members));
-            paths.Sort(StringComparer.Ordinal);
-            var nameStart = RelativeStart(path);
-            var nameChars = 0;
-            foreach (var member in paths)
+            names.Clear();
+            foreach (var unused in new FileSystemEnumerable<bool>(path, names.Add, Members))
             {
-                nameChars += member.Length - nameStart;
             }
 
-            folder.Expect(paths.Count, nameChars);
+            // One folder's full paths share its prefix, so they sort as the names do.
+            var sorted = names.Sorted();
+            folder.Expect(names.Count, names.TotalChars);
             using var members = HostFolder.Open(path);
-            foreach (var hostPath in paths)
+            foreach (var member in sorted)
             {
-                if (exclude.Count > 0 && IsExcluded(hostPath.AsSpan(relativeStart)))
+                var name = names.Name(member);
+                string? hostPath = null; // made only where needed: a member path per file was a million strings
+                if (exclude.Count > 0)
                 {
-                    continue; // an excluded folder takes its whole subtree with it
+                    hostPath = System.IO.Path.Join(path.AsSpan(), name);
+                    if (IsExcluded(hostPath.AsSpan(relativeStart)))
+                    {
+                        continue; // an excluded folder takes its whole subtree with it
+                    }
                 }
 
-                var info = members.Stat(hostPath.AsSpan(nameStart), hostPath);
-                if (info.Kind == EntryKind.Directory)
+                var stat = members.StatMember(name, path);
+                if (stat.Kind == EntryKind.Directory)
                 {
-                    var subfolder = new FolderListing(hostPath, relativeStart);
+                    var subfolder = new FolderListing(hostPath ?? System.IO.Path.Join(path.AsSpan(), name), relativeStart);
                     (folder.Subfolders ??= [])[folder.Count] = subfolder;
                     found.Add(subfolder);
                 }
 
-                folder.Add(hostPath.AsSpan(nameStart), info);
+                folder.Add(name, stat);
             }
         }
         catch (Exception e)

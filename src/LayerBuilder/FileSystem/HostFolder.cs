@@ -38,9 +38,10 @@ internal readonly partial struct HostFolder : IDisposable
     /// <summary>The open folder's descriptor for *at() calls; -1 when it could not be opened, or off Linux.</summary>
     public int Descriptor => descriptor;
 
-    /// <summary>Stats the member <paramref name="name"/>, whose full path is <paramref name="fullPath"/>.</summary>
-    public HostFileInfo Stat(ReadOnlySpan<char> name, string fullPath) =>
-        descriptor >= 0 ? LinuxStatx.Stat(descriptor, name, fullPath) : HostFileInfo.Stat(fullPath);
+    /// <summary>Stats the member <paramref name="name"/> of this folder, whose path is <paramref name="folderPath"/>,
+    /// into a packed value; the member's full path is made only for an error, or where the folder is not open.</summary>
+    public HostStat StatMember(ReadOnlySpan<char> name, string folderPath) =>
+        descriptor >= 0 ? LinuxStatx.StatMember(descriptor, name, folderPath) : new HostStat(HostFileInfo.Stat(Path.Join(folderPath.AsSpan(), name)));
 
     public void Dispose()
     {

@@ -20,6 +20,24 @@ internal readonly struct HostStat
     private readonly byte kind;
     private readonly bool isSocket;
 
+    /// <summary>A stat as statx(2) reported it (<see cref="LinuxStatx"/>), without a record in between.</summary>
+    public HostStat(EntryKind kind, int mode, int uid, int gid, long size, uint linkCount, ulong device, ulong inode, int deviceMajor, int deviceMinor, bool isSocket, long modifiedNanoseconds, long changedNanoseconds)
+    {
+        this.size = size;
+        this.device = device;
+        this.inode = inode;
+        modified = modifiedNanoseconds;
+        changed = changedNanoseconds;
+        this.uid = uid;
+        this.gid = gid;
+        this.linkCount = linkCount;
+        this.deviceMajor = deviceMajor;
+        this.deviceMinor = deviceMinor;
+        this.mode = (ushort)mode;
+        this.kind = (byte)kind;
+        this.isSocket = isSocket;
+    }
+
     public HostStat(HostFileInfo info)
     {
         size = info.Size;

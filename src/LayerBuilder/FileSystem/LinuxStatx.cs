@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -29,13 +30,19 @@ internal static unsafe partial class LinuxStatx
         return Decode(new ReadOnlySpan<byte>(buffer, 256));
     }
 
-    /// <summary>Stats the member <paramref name="name"/> of the open <paramref name="folder"/>; <paramref name="fullPath"/> names it in errors.</summary>
-    public static HostFileInfo Stat(int folder, ReadOnlySpan<char> name, string fullPath)
+    /// <summary>Stats the member <paramref name="name"/> of the open <paramref name="folder"/>, whose path is
+    /// <paramref name="folderPath"/>, into a packed value: no record and no path string per member of a
+    /// walked folder (the path is made only for an error; D77). Its stack buffers are not zeroed first:
+    /// the name is written up to its NUL and the kernel fills the whole struct statx (zeroing them was
+    /// about 1 % of a million-file build).</summary>
+    [SkipLocalsInit]
+    public static HostStat StatMember(int folder, ReadOnlySpan<char> name, string folderPath)
     {
         const int MaxOnStack = 1024; // names are at most 255 bytes on Linux file systems
         if (Encoding.UTF8.GetMaxByteCount(name.Length) + 1 > MaxOnStack)
         {
-            return Stat(folder, name.ToString(), fullPath);
+            var fullPath = Path.Join(folderPath.AsSpan(), name);
+            return new HostStat(Stat(folder, name.ToString(), fullPath));
         }
 
         Span<byte> utf8 = stackalloc byte[MaxOnStack];
@@ -50,10 +57,10 @@ internal static unsafe partial class LinuxStatx
 
         if (rc != 0)
         {
-            throw Failure(fullPath, Marshal.GetLastPInvokeError());
+            throw Failure(Path.Join(folderPath.AsSpan(), name), Marshal.GetLastPInvokeError());
         }
 
-        return Decode(new ReadOnlySpan<byte>(buffer, 256));
+        return DecodeStat(new ReadOnlySpan<byte>(buffer, 256));
     }
 
     /// <summary>Stats the file behind an open handle (statx with AT_EMPTY_PATH): the file itself,
@@ -83,6 +90,7 @@ internal static unsafe partial class LinuxStatx
 
     /// <summary>The modification and change times of the open file <paramref name="descriptor"/>, in the
     /// nanoseconds <see cref="HostFileInfo"/> uses; <paramref name="fullPath"/> names it in errors.</summary>
+    [SkipLocalsInit]
     public static (long Modified, long Changed) TimesOf(int descriptor, string fullPath)
     {
         var buffer = stackalloc byte[256];
@@ -100,8 +108,11 @@ internal static unsafe partial class LinuxStatx
         ? new FileNotFoundException($"'{fullPath}' does not exist", fullPath)
         : new IOException($"cannot stat '{fullPath}': {Marshal.GetPInvokeErrorMessage(errno)}");
 
+    /// <summary>Reads a struct statx into the record.</summary>
+    private static HostFileInfo Decode(ReadOnlySpan<byte> buffer) => DecodeStat(buffer).ToInfo();
+
     /// <summary>Reads a struct statx (offsets from include/uapi/linux/stat.h).</summary>
-    private static HostFileInfo Decode(ReadOnlySpan<byte> buffer)
+    private static HostStat DecodeStat(ReadOnlySpan<byte> buffer)
     {
         var nlink = MemoryMarshal.Read<uint>(buffer[16..]);
         var uid = MemoryMarshal.Read<int>(buffer[20..]);
@@ -124,12 +135,9 @@ internal static unsafe partial class LinuxStatx
             _ => EntryKind.File,
         };
         var isSocket = (mode & 0xF000) == 0xC000;
-        return new HostFileInfo(kind, mode & Permissions.Mask, uid, gid, kind == EntryKind.File ? size : 0, nlink,
-            ((ulong)devMajor << 32) | devMinor, ino, rdevMajor, rdevMinor, isSocket)
-        {
-            ChangedNanoseconds = Nanoseconds(buffer[96..]),
-            ModifiedNanoseconds = Nanoseconds(buffer[112..]),
-        };
+        return new HostStat(kind, mode & Permissions.Mask, uid, gid, kind == EntryKind.File ? size : 0, nlink,
+            ((ulong)devMajor << 32) | devMinor, ino, rdevMajor, rdevMinor, isSocket,
+            modifiedNanoseconds: Nanoseconds(buffer[112..]), changedNanoseconds: Nanoseconds(buffer[96..]));
     }
 
     /// <summary>A struct statx_timestamp: signed seconds, then unsigned nanoseconds.</summary>

@@ -11,13 +11,19 @@ internal sealed class HashingStream : Stream
 {
     private readonly Stream inner;
     private readonly bool leaveOpen;
+    private readonly Action<long>? written;
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private Digest? digest;
 
-    public HashingStream(Stream inner, bool leaveOpen = false)
+    /// <param name="inner">Where the bytes go.</param>
+    /// <param name="leaveOpen">Whether disposing this leaves <paramref name="inner"/> open.</param>
+    /// <param name="written">Told the count of bytes written so far each time a write has reached
+    /// <paramref name="inner"/>: a reader of the same file may read that far.</param>
+    public HashingStream(Stream inner, bool leaveOpen = false, Action<long>? written = null)
     {
         this.inner = inner;
         this.leaveOpen = leaveOpen;
+        this.written = written;
     }
 
     public long BytesWritten { get; private set; }
@@ -51,6 +57,7 @@ internal sealed class HashingStream : Stream
         hash.AppendData(buffer);
         inner.Write(buffer);
         BytesWritten += buffer.Length;
+        written?.Invoke(BytesWritten);
     }
 
     public override void WriteByte(byte value) => Write([value]);
@@ -61,6 +68,7 @@ internal sealed class HashingStream : Stream
         hash.AppendData(buffer.Span);
         await inner.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
         BytesWritten += buffer.Length;
+        written?.Invoke(BytesWritten);
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using LayerBuilder.FileSystem;
@@ -56,6 +57,8 @@ internal readonly partial struct HostFileReader : IDisposable
     /// <paramref name="folderPath"/>: the kernel looks up one name instead of every folder of a full path
     /// (a million-file layer: docs/performance.md). By full path when the folder is not open.
     /// </summary>
+    /// <remarks>The name's stack buffer is not zeroed first: it is written up to its NUL (D77).</remarks>
+    [SkipLocalsInit]
     public static unsafe HostFileReader OpenIn(HostFolder folder, string folderPath, ReadOnlySpan<char> name)
     {
         const int MaxOnStack = 1024; // names are at most 255 bytes on Linux file systems

@@ -16,12 +16,40 @@ namespace LayerBuilder.Planning;
 /// </summary>
 internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSource source, Action<Diagnostic> warn, RegistryPull? registry = null)
 {
-    private readonly LowerLayerIndex index = new();
+    private readonly LowerLayerIndex lowerLayers = new();
+
+    /// <summary>The base's layers not yet read into <see cref="lowerLayers"/> (see <see cref="Index"/>).</summary>
+    private readonly List<(FileLayer Layer, SourcePosition Position)> unindexed = [];
     private readonly List<LayerBlob> existing = [];
     private readonly List<PlannedLayer> planned = [];
     private readonly List<string> createdBy = [];
     private readonly List<HistoryEntry> history = [];
     private Digest? baseChain;
+
+    /// <summary>
+    /// The merged view of the layers below (metadata only). A base's layers are read into it (every tar
+    /// header, docs/decisions.md D75) the first time something looks: a step, a config user given by name,
+    /// a check. A recipe that only re-labels or re-packs its base never reads the base's tars, which were
+    /// checked against their diff ids when they were read or pulled, and are copied as they are.
+    /// </summary>
+    private LowerLayerIndex Index
+    {
+        get
+        {
+            if (unindexed.Count > 0)
+            {
+                // Taken off the list first: a tar that fails is reported by the first reader only.
+                var pending = unindexed.ToList();
+                unindexed.Clear();
+                foreach (var (layer, position) in pending)
+                {
+                    LayerIndexer.Apply(lowerLayers, layer, position);
+                }
+            }
+
+            return lowerLayers;
+        }
+    }
 
     /// <summary>The work of the highest layer this build makes so far: what the next one stacks on.</summary>
     private LayerWork? lastWork;
@@ -55,7 +83,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         diagnostics.ThrowIfErrors();
         return new ImagePlan(existing, planned, createdBy, history, platform, merged)
         {
-            Merged = recipe.Checks.Count > 0 ? index : null,
+            Merged = recipe.Checks.Count > 0 ? Index : null,
         };
     }
 
@@ -73,7 +101,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
 
         foreach (var layer in baseImage.Layers)
         {
-            LayerIndexer.Apply(index, layer, position);
+            unindexed.Add((layer, position));
             existing.Add(layer);
             createdBy.Add("base image " + baseImage.Name);
         }
@@ -92,6 +120,13 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
 
     private void PlanSteps()
     {
+        if (recipe.Steps.Count == 0)
+        {
+            return;
+        }
+
+        // A base whose tar cannot be read stops the build here, once, not as a problem of each step.
+        var lower = Index;
         var problems = new List<Diagnostic>();
         for (var number = 0; number < recipe.Steps.Count; number++)
         {
@@ -99,7 +134,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
             IReadOnlyList<LayerEntry> entries;
             try
             {
-                entries = new StepPlanner(index, recipe.Defaults, recipe.Created, staging).Plan(step);
+                entries = new StepPlanner(lower, recipe.Defaults, recipe.Created, staging).Plan(step);
             }
             catch (LayerBuildException e)
             {
@@ -159,7 +194,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
                 $"base rootfs '{rootfs.HostPath}' does not exist; give a tar, a compressed tar or a folder");
         }
 
-        var work = new StreamedRootfsLayer(rootfs.HostPath, rootfs.Position, created, warn, index, Apply) { ReadBeforeArchive = true };
+        var work = new StreamedRootfsLayer(rootfs.HostPath, rootfs.Position, created, warn, Index, Apply) { ReadBeforeArchive = true };
         LayerBlob layer;
         try
         {
@@ -204,13 +239,13 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     /// <summary>Records a written entry in the merged view; a hard link is the file it names.</summary>
     private void Apply(LayerEntry entry)
     {
-        if (entry.Kind == EntryKind.Hardlink && index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } target)
+        if (entry.Kind == EntryKind.Hardlink && Index.Get(ImagePath.Parse(entry.LinkTarget!)) is { Kind: EntryKind.File } target)
         {
-            index.Apply(target with { Path = entry.Path });
+            Index.Apply(target with { Path = entry.Path });
             return;
         }
 
-        index.Apply(entry);
+        Index.Apply(entry);
     }
 
     /// <summary>Names stay names in the config (the runtime resolves them), but they must exist in the image.</summary>
@@ -218,7 +253,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     private void CheckImage()
     {
         var errors = DiagnosticBag.Findings();
-        foreach (var check in recipe.ImageRequirements.Where(c => !c.Holds(index)))
+        foreach (var check in recipe.ImageRequirements.Where(c => !c.Holds(Index)))
         {
             if (check.Severity == Severity.Error)
             {
@@ -238,7 +273,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         if (recipe.Config.User is { Numeric: null } user)
         {
             var diagnostics = new DiagnosticBag();
-            new OwnerResolver(index, diagnostics).Resolve(user);
+            new OwnerResolver(Index, diagnostics).Resolve(user);
             diagnostics.ThrowIfErrors();
         }
     }

@@ -21,7 +21,19 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
     private const int KeptWhole = -1; // Row.Listing of an entry kept as a LayerEntry
     private const int FirstCapacity = 16;
 
+    /// <summary>What <see cref="folderMembers"/> holds for an image folder with no entry in it yet.</summary>
+    private const int NoMembers = -1;
+
+    /// <summary>What <see cref="folderMembers"/> holds for an image folder whose entries did not all come
+    /// from one walked listing.</summary>
+    private const int MixedMembers = -2;
+
     private readonly List<ImagePath> folders = [ImagePath.Root];
+
+    /// <summary>Per image folder: <see cref="NoMembers"/>, the one walked listing every entry in it came
+    /// from, or <see cref="MixedMembers"/>. A folder filled by one listing alone cannot hold a path twice
+    /// (a host folder's names are distinct), so its members are added without a lookup (D77).</summary>
+    private readonly List<int> folderMembers = [NoMembers];
     private readonly Dictionary<string, int> folderIds = new(StringComparer.Ordinal) { ["/"] = 0 };
     private readonly List<FolderListing> listings = [];
     private readonly List<LayerEntry> whole = [];
@@ -34,6 +46,10 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
     private Row[] rows = new Row[FirstCapacity];
     private int[]? buckets = new int[FirstCapacity]; // row number + 1; 0 is an empty bucket
     private int count;
+
+    /// <summary>Rows below this number are in <see cref="buckets"/>; the rest are put there, in order,
+    /// before the next lookup or hashed append (a walked folder's members are added unhashed).</summary>
+    private int hashed;
 
     /// <param name="modifiedTime">The mtime of every walked entry (the step's).</param>
     public PlanStore(long modifiedTime) => this.modifiedTime = modifiedTime;
@@ -89,6 +105,7 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
         {
             id = folders.Count;
             folders.Add(folder);
+            folderMembers.Add(NoMembers);
             folderIds.Add(folder.Value, id);
         }
 
@@ -134,6 +151,7 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
         }
 
         Append(new Row { Folder = folder, Listing = KeptWhole, Item = whole.Count, Source = source, Mode = entry.Mode, Kind = (byte)entry.Kind, Explicit = isExplicit }, hash);
+        folderMembers[folder] = MixedMembers;
         whole.Add(entry);
         return None;
     }
@@ -144,6 +162,7 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
     {
         var folder = FolderId(entry.Path.Parent);
         Append(new Row { Folder = folder, Listing = KeptWhole, Item = whole.Count, Source = source, Mode = entry.Mode, Kind = (byte)entry.Kind }, Hash(folder, NameOf(entry.Path)));
+        folderMembers[folder] = MixedMembers;
         whole.Add(entry);
     }
 
@@ -151,6 +170,18 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
     /// <paramref name="folder"/>; or, when the plan has its path already, returns that entry's number.</summary>
     public int AddWalked(int folder, int listing, int member, EntryKind kind, int mode, int source)
     {
+        var row = new Row { Folder = folder, Listing = listing, Item = member, Source = source, Mode = mode, Kind = (byte)kind };
+        var members = folderMembers[folder];
+        if (members == NoMembers || members == listing || (members >= 0 && ReferenceEquals(listings[members], listings[listing])))
+        {
+            // Only this host folder's members are in the image folder, and its names are distinct: nothing
+            // has this path yet. The lookup was half of a million-file plan's time (docs/performance.md).
+            // A folder's listing comes back under a new number after each subfolder's members.
+            folderMembers[folder] = listing;
+            AppendUnhashed(row);
+            return None;
+        }
+
         var name = listings[listing].Name(member);
         var hash = Hash(folder, name);
         var existing = Find(folder, name, hash);
@@ -159,7 +190,8 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
             return existing;
         }
 
-        Append(new Row { Folder = folder, Listing = listing, Item = member, Source = source, Mode = mode, Kind = (byte)kind }, hash);
+        Append(row, hash);
+        folderMembers[folder] = MixedMembers;
         return None;
     }
 
@@ -278,6 +310,7 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
 
     private int Find(int folder, ReadOnlySpan<char> name, int hash)
     {
+        HashPending();
         for (var i = buckets![hash & (buckets.Length - 1)] - 1; i >= 0; i = rows[i].Next - 1)
         {
             if (rows[i].Folder == folder && Name(rows[i]).SequenceEqual(name))
@@ -291,6 +324,7 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
 
     private void Append(Row row, int hash)
     {
+        HashPending();
         if (count == rows.Length)
         {
             Array.Resize(ref rows, rows.Length * 2);
@@ -305,6 +339,40 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
         row.Next = buckets[bucket];
         rows[count] = row;
         buckets[bucket] = ++count;
+        hashed = count;
+    }
+
+    /// <summary>Appends a row that no lookup needs before the next <see cref="HashPending"/>.</summary>
+    private void AppendUnhashed(Row row)
+    {
+        if (count == rows.Length)
+        {
+            Array.Resize(ref rows, rows.Length * 2);
+        }
+
+        rows[count++] = row;
+    }
+
+    /// <summary>Puts the rows appended unhashed into the table, in order, as <see cref="Append"/> would have.</summary>
+    private void HashPending()
+    {
+        if (hashed == count || buckets is null)
+        {
+            return;
+        }
+
+        if (count > buckets.Length)
+        {
+            Rehash((int)BitOperations.RoundUpToPowerOf2((uint)count));
+            return;
+        }
+
+        for (var i = hashed; i < count; i++)
+        {
+            Insert(i, buckets);
+        }
+
+        hashed = count;
     }
 
     private void Rehash(int size)
@@ -312,10 +380,17 @@ internal sealed class PlanStore : IReadOnlyList<LayerEntry>, IWalkedEntries
         buckets = new int[size];
         for (var i = 0; i < count; i++)
         {
-            var bucket = Hash(rows[i].Folder, Name(rows[i])) & (size - 1);
-            rows[i].Next = buckets[bucket];
-            buckets[bucket] = i + 1;
+            Insert(i, buckets);
         }
+
+        hashed = count;
+    }
+
+    private void Insert(int row, int[] table)
+    {
+        var bucket = Hash(rows[row].Folder, Name(rows[row])) & (table.Length - 1);
+        rows[row].Next = table[bucket];
+        table[bucket] = row + 1;
     }
 
     private LayerEntry Entry(int index)

@@ -17,7 +17,8 @@ internal sealed class BlobContent : HttpContent
     /// <summary>At most this often a progress report, so a fast upload does not flood the display.</summary>
     private static readonly TimeSpan ReportEvery = TimeSpan.FromMilliseconds(100);
 
-    private readonly ILayer blob;
+    private readonly Func<CancellationToken, Task<Stream>> open;
+    private readonly string name;
     private readonly long offset;
     private readonly long length;
     private readonly Action<long>? sent;
@@ -28,8 +29,19 @@ internal sealed class BlobContent : HttpContent
     /// <param name="length">How many bytes the slice has.</param>
     /// <param name="sent">Told how many bytes of the blob have gone (counting from its first byte), now and then.</param>
     public BlobContent(ILayer blob, long offset, long length, Action<long>? sent)
+        : this(blob.OpenBlobAsync, $"blob {blob.Digest}", offset, length, sent)
     {
-        this.blob = blob;
+    }
+
+    /// <param name="open">Opens the bytes afresh, from their first, for every send.</param>
+    /// <param name="name">What errors call the bytes.</param>
+    /// <param name="offset">Where the slice starts.</param>
+    /// <param name="length">How many bytes the slice has.</param>
+    /// <param name="sent">Told how many bytes have gone (counting from the first), now and then.</param>
+    public BlobContent(Func<CancellationToken, Task<Stream>> open, string name, long offset, long length, Action<long>? sent)
+    {
+        this.open = open;
+        this.name = name;
         this.offset = offset;
         this.length = length;
         this.sent = sent;
@@ -44,7 +56,7 @@ internal sealed class BlobContent : HttpContent
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
         try
         {
-            await using var input = await blob.OpenBlobAsync(cancellationToken).ConfigureAwait(false);
+            await using var input = await open(cancellationToken).ConfigureAwait(false);
             await SkipAsync(input, buffer, cancellationToken).ConfigureAwait(false);
             var lastReport = TimeSpan.Zero;
             long done = 0;
@@ -53,7 +65,7 @@ internal sealed class BlobContent : HttpContent
                 var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, length - done)), cancellationToken).ConfigureAwait(false);
                 if (read == 0)
                 {
-                    throw new IOException($"blob {blob.Digest} ended at {offset + done} of its {blob.Size} bytes while it was pushed");
+                    throw new IOException($"{name} ended at {offset + done} bytes, short of the {offset + length} to send, while it was pushed");
                 }
 
                 await stream.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
@@ -97,7 +109,7 @@ internal sealed class BlobContent : HttpContent
             var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, offset - skipped)), cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
-                throw new IOException($"blob {blob.Digest} ended at {skipped} of its {blob.Size} bytes while it was pushed");
+                throw new IOException($"{name} ended at {skipped} bytes, short of the {offset} to skip, while it was pushed");
             }
 
             skipped += read;

@@ -68,26 +68,77 @@ internal sealed class BlobPusher(RegistryClient client, PushSettings settings, I
 
         for (long offset = 0; offset < blob.Size; offset += settings.ChunkSize)
         {
-            var length = Math.Min(settings.ChunkSize, blob.Size - offset);
-            var at = session;
-            var start = offset;
-            using var chunk = await SendAsync(() => new HttpRequestMessage(HttpMethod.Patch, at)
-            {
-                Content = WithRange(new BlobContent(blob, start, length, Sent(blob)), start, length),
-            }, cancellationToken).ConfigureAwait(false);
-            await EnsureAsync(chunk, $"blob {blob.Digest} (chunk at {start})", cancellationToken).ConfigureAwait(false);
-            session = Location(chunk);
+            session = await PatchAsync(session, blob.OpenBlobAsync, $"blob {blob.Digest}", offset, Math.Min(settings.ChunkSize, blob.Size - offset), Sent(blob), cancellationToken).ConfigureAwait(false);
         }
 
         await CloseAsync(blob, session, withBlob: false, cancellationToken).ConfigureAwait(false);
         return BlobPushState.Uploaded;
     }
 
+    /// <summary>
+    /// Uploads a layer while it is being compressed (docs/decisions.md D74): a session is opened at once,
+    /// each chunk is sent as soon as the compression has written it, and the closing <c>PUT ?digest=</c>
+    /// names the digest the compression ended with. Its digest is unknown until then, so there is no
+    /// <c>HEAD</c> and no mount: the caller streams only layers it knows nothing about. A transient failure
+    /// repeats the whole upload from the kept file's first byte (D39). Returns the compressed layer.
+    /// </summary>
+    public async Task<FileLayer> PushFollowingAsync(CompressionInFlight layer, CancellationToken cancellationToken)
+    {
+        var blob = await retry.RunAsync(token => FollowAsync(layer, token), cancellationToken).ConfigureAwait(false);
+        progress?.Report(new TransferProgress(PushActions.Push, Repository, layer.DiffId, blob.Size, blob.Size, Done: true));
+        return blob;
+    }
+
+    private async Task<FileLayer> FollowAsync(CompressionInFlight layer, CancellationToken cancellationToken)
+    {
+        var name = $"layer {layer.DiffId}";
+        // Progress names the layer by its diff id: its blob has no digest before the last byte.
+        var sent = progress is null
+            ? null
+            : (Action<long>)(bytes => progress.Report(new TransferProgress(PushActions.Push, Repository, layer.DiffId, bytes, null, Done: false)));
+        var session = await StartAsync(name, cancellationToken).ConfigureAwait(false);
+        long offset = 0;
+        while (await layer.WaitForAsync(offset + settings.ChunkSize, cancellationToken).ConfigureAwait(false))
+        {
+            session = await PatchAsync(session, layer.OpenAsync, name, offset, settings.ChunkSize, sent, cancellationToken).ConfigureAwait(false);
+            offset += settings.ChunkSize;
+        }
+
+        var blob = await layer.Compressed.ConfigureAwait(false);
+        if (offset == 0 && blob.Size <= settings.MonolithicLimit)
+        {
+            await CloseAsync(blob, session, withBlob: true, cancellationToken).ConfigureAwait(false);
+            return blob;
+        }
+
+        for (; offset < blob.Size; offset += settings.ChunkSize)
+        {
+            session = await PatchAsync(session, blob.OpenBlobAsync, name, offset, Math.Min(settings.ChunkSize, blob.Size - offset), sent, cancellationToken).ConfigureAwait(false);
+        }
+
+        await CloseAsync(blob, session, withBlob: false, cancellationToken).ConfigureAwait(false);
+        return blob;
+    }
+
+    /// <summary>Sends <paramref name="length"/> bytes from <paramref name="offset"/> as one <c>PATCH</c> with its
+    /// <c>Content-Range</c>; returns where the session goes on.</summary>
+    private async Task<Uri> PatchAsync(Uri session, Func<CancellationToken, Task<Stream>> open, string name, long offset, long length, Action<long>? sent, CancellationToken cancellationToken)
+    {
+        using var chunk = await SendAsync(() => new HttpRequestMessage(HttpMethod.Patch, session)
+        {
+            Content = WithRange(new BlobContent(open, name, offset, length, sent), offset, length),
+        }, cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(chunk, $"{name} (chunk at {offset})", cancellationToken).ConfigureAwait(false);
+        return Location(chunk);
+    }
+
     /// <summary>Opens an upload session: <c>POST blobs/uploads/</c>, answered 202 with its Location.</summary>
-    private async Task<Uri> StartAsync(ILayer blob, CancellationToken cancellationToken)
+    private Task<Uri> StartAsync(ILayer blob, CancellationToken cancellationToken) => StartAsync($"blob {blob.Digest}", cancellationToken);
+
+    private async Task<Uri> StartAsync(string name, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(() => new HttpRequestMessage(HttpMethod.Post, "blobs/uploads/"), cancellationToken).ConfigureAwait(false);
-        await EnsureAsync(response, $"blob {blob.Digest} (upload start)", cancellationToken).ConfigureAwait(false);
+        await EnsureAsync(response, $"{name} (upload start)", cancellationToken).ConfigureAwait(false);
         return Location(response);
     }
 

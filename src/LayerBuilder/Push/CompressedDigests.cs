@@ -8,10 +8,12 @@ namespace LayerBuilder.Push;
 
 /// <summary>
 /// What compressing a layer gave before: the digest and size of its compressed blob, by the layer's diff
-/// id and the compression, kept in the layer cache (<c>compressed/KIND/DIFFID</c>). Compression is
+/// id and the compression, kept in the layer cache (<c>compressed/FORMAT/DIFFID</c>). Compression is
 /// deterministic (docs/decisions.md D38), so a known layer's pushed digest is known without compressing
 /// it again, and a registry that has the blob costs no compression at all. The runtime that compressed is
 /// part of the record: another runtime's zlib may write other bytes, and then the record does not count.
+/// FORMAT names the byte layout, not only the kind: gzip's is <see cref="ParallelGzip.FormatName"/>
+/// (D74), so records of the single-stream gzip made before it (<c>compressed/gzip/</c>) are never read.
 /// </summary>
 internal sealed class CompressedDigests(string root)
 {
@@ -68,5 +70,5 @@ internal sealed class CompressedDigests(string root)
     private static string Runtime => RuntimeInformation.FrameworkDescription;
 
     private string PathOf(Digest diffId, LayerCompression compression) =>
-        Path.Combine(root, "compressed", compression.ToString().ToLowerInvariant(), diffId.Hex);
+        Path.Combine(root, "compressed", LayerCompressor.FormatName(compression), diffId.Hex);
 }

@@ -19,10 +19,12 @@ internal static class ImagePush
 {
     private const string DigestHeader = "Docker-Content-Digest";
 
+    /// <summary>Pushes <paramref name="image"/>; blobs for which <paramref name="sent"/> is true were uploaded
+    /// already, while they were compressed (docs/decisions.md D74), and are neither asked for nor sent again.</summary>
     public static async Task<PushOutcome> PushAsync(RegistrySession session, ImageModel image, BlobLocations? locations, PushSettings settings,
-        IProgress<TransferProgress>? progress, SourcePosition at, CancellationToken cancellationToken)
+        IProgress<TransferProgress>? progress, SourcePosition at, Func<Digest, bool>? sent, CancellationToken cancellationToken)
     {
-        var (client, states) = await PushBlobsAsync(session, image, locations, settings, progress, at, cancellationToken).ConfigureAwait(false);
+        var (client, states) = await PushBlobsAsync(session, image, locations, settings, progress, at, sent, cancellationToken).ConfigureAwait(false);
         var references = await TagAsync(client, image, new Document(image.ManifestDescriptor, image.ManifestBytes), settings, cancellationToken).ConfigureAwait(false);
         return new PushOutcome(image.ManifestDescriptor.Digest, references, states);
     }
@@ -32,14 +34,14 @@ internal static class ImagePush
     /// (no tag names a platform alone), then the index, once per tag, last.
     /// </summary>
     public static async Task<PushOutcome> PushIndexAsync(RegistrySession session, ImageIndex index, BlobLocations? locations, PushSettings settings,
-        IProgress<TransferProgress>? progress, SourcePosition at, CancellationToken cancellationToken)
+        IProgress<TransferProgress>? progress, SourcePosition at, Func<Digest, bool>? sent, CancellationToken cancellationToken)
     {
         RegistryClient? client = null;
         var states = new Dictionary<Digest, BlobPushState>();
         var retry = new PushRetry(settings);
         foreach (var image in index.Images)
         {
-            (client, var pushed) = await PushBlobsAsync(session, image, locations, settings, progress, at, cancellationToken).ConfigureAwait(false);
+            (client, var pushed) = await PushBlobsAsync(session, image, locations, settings, progress, at, sent, cancellationToken).ConfigureAwait(false);
             foreach (var (digest, state) in pushed)
             {
                 states.TryAdd(digest, state);
@@ -62,7 +64,7 @@ internal static class ImagePush
 
     /// <summary>Every blob of <paramref name="image"/> (its layers and config), each the cheapest way, several at once.</summary>
     private static async Task<(RegistryClient Client, Dictionary<Digest, BlobPushState> States)> PushBlobsAsync(RegistrySession session, ImageModel image,
-        BlobLocations? locations, PushSettings settings, IProgress<TransferProgress>? progress, SourcePosition at, CancellationToken cancellationToken)
+        BlobLocations? locations, PushSettings settings, IProgress<TransferProgress>? progress, SourcePosition at, Func<Digest, bool>? sent, CancellationToken cancellationToken)
     {
         var repository = RegistryRepository.For(image.Reference);
         var registry = repository.Endpoint.Host;
@@ -81,7 +83,9 @@ internal static class ImagePush
         var options = new ParallelOptions { MaxDegreeOfParallelism = settings.ConcurrentUploads, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(blobs, options, async (blob, token) =>
         {
-            var state = await pusher.PushAsync(blob, mountFrom[blob.Digest], token).ConfigureAwait(false);
+            var state = sent?.Invoke(blob.Digest) == true
+                ? BlobPushState.Uploaded
+                : await pusher.PushAsync(blob, mountFrom[blob.Digest], token).ConfigureAwait(false);
             lock (states)
             {
                 states[blob.Digest] = state;

@@ -1,8 +1,9 @@
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Net.Http.Headers;
+using System.Security.Cryptography;
 using LayerBuilder.Base;
 using LayerBuilder.Diagnostics;
-using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Push;
@@ -13,9 +14,9 @@ namespace LayerBuilder.Registry;
 /// <summary>
 /// Fetches manifests and blobs of one repository into the <see cref="PulledBlobStore"/>, each checked
 /// against its digest while it streams to a temporary file and renamed into the store only when it
-/// matched (never held whole in memory). A layer blob is decompressed in the same pass: the compressed
-/// bytes are hashed against the manifest's digest and size, the tar against the config's diff id, and both
-/// are stored: the tar for builds, the compressed blob for pushes (docs/decisions.md D60). What is already
+/// matched (never held whole in memory). A layer blob is decompressed in the same pass, on a second
+/// thread while it downloads (D75): the compressed bytes are hashed against the manifest's digest and size,
+/// the tar against the config's diff id, and both are stored: the tar for builds, the compressed blob for pushes (docs/decisions.md D60). What is already
 /// in the store is trusted once it was checked and its file is unchanged since (D61), else re-hashed.
 /// </summary>
 internal sealed class BlobDownload(RegistryRepository repository, RegistryClient? online, PulledBlobStore store, SourcePosition at, IProgress<TransferProgress>? progress)
@@ -179,42 +180,27 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                 var hashing = new HashingReadStream(received);
                 await using (hashing.ConfigureAwait(false))
                 {
-                    try
-                    {
-                        // The decompressor owns what it reads; the hashing stream must outlive it to hash the rest.
-                        var tar = await PulledLayerStream.OpenAsync(new BorrowedStream(hashing), cancellationToken).ConfigureAwait(false)
-                            ?? throw new InvalidDataException("it is compressed in a way registry layers are not (gzip, zstd or none)");
-                        await using (tar.ConfigureAwait(false))
-                        {
-                            (temporary, var output) = store.CreateTemporary();
-                            await using var outputOwner = output;
-                            using var tarHash = new HashingStream(output, leaveOpen: true);
-                            await tar.CopyToAsync(tarHash, HashBuffer, cancellationToken).ConfigureAwait(false);
-                            tarDigest = tarHash.Complete();
-                            tarSize = tarHash.BytesWritten;
-                        }
-                    }
-                    catch (Exception e) when (e is InvalidDataException or ZstdSharp.ZstdException)
-                    {
-                        // Damaged bytes: a digest mismatch says why better than the decompressor does.
-                        blobDigest = await hashing.CompleteAsync(cancellationToken).ConfigureAwait(false);
-                        if (blobDigest != digest || hashing.BytesRead != size)
-                        {
-                            throw Mismatch(client, what, blobDigest, hashing.BytesRead, digest, size);
-                        }
+                    (temporary, var output) = store.CreateTemporary();
+                    await using var outputOwner = output;
 
-                        throw new LayerBuildException(DiagnosticCodes.BaseLayerUnreadable, At,
-                            $"{what} matches its digest but is not a readable gzip, zstd or plain tar: {e.Message}");
-                    }
-
+                    // Decompressed on a second thread while the download goes on (docs/decisions.md D75).
+                    var unpacked = await OverlappedHandOver.RunAsync(hashing, (blob, token) => UnpackAsync(blob.AsStream(leaveOpen: true), output, token), cancellationToken).ConfigureAwait(false);
                     blobDigest = await hashing.CompleteAsync(cancellationToken).ConfigureAwait(false);
                     blobSize = hashing.BytesRead;
-                }
-            }
+                    if (blobDigest != digest || blobSize != size)
+                    {
+                        // Damaged bytes: a digest mismatch says why better than the decompressor does.
+                        throw Mismatch(client, what, blobDigest, blobSize, digest, size);
+                    }
 
-            if (blobDigest != digest || blobSize != size)
-            {
-                throw Mismatch(client, what, blobDigest, blobSize, digest, size);
+                    if (unpacked.Exception?.InnerException is InvalidDataException or ZstdSharp.ZstdException)
+                    {
+                        throw new LayerBuildException(DiagnosticCodes.BaseLayerUnreadable, At,
+                            $"{what} matches its digest but is not a readable gzip, zstd or plain tar: {unpacked.Exception.InnerException.Message}");
+                    }
+
+                    (tarDigest, tarSize) = await unpacked.ConfigureAwait(false);
+                }
             }
 
             if (tarDigest != diffId)
@@ -251,6 +237,42 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             if (blobTemporary is not null)
             {
                 File.Delete(blobTemporary);
+            }
+        }
+    }
+
+    /// <summary>Decompresses a layer blob into <paramref name="output"/>; the tar's digest and length. The
+    /// tar is hashed and written on a thread of its own while the next bytes are decompressed (D75).</summary>
+    private static async Task<(Digest Digest, long Size)> UnpackAsync(Stream blob, Stream output, CancellationToken cancellationToken)
+    {
+        var tar = await PulledLayerStream.OpenAsync(blob, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidDataException("it is compressed in a way registry layers are not (gzip, zstd or none)");
+        await using (tar.ConfigureAwait(false))
+        {
+            var written = await OverlappedHandOver.RunAsync(tar, (bytes, token) => WriteTarAsync(bytes, output, token), cancellationToken).ConfigureAwait(false);
+            return await written.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Hashes and writes the tar as the decompressor hands it on, segment by segment, uncopied.</summary>
+    private static async Task<(Digest Digest, long Size)> WriteTarAsync(PipeReader tar, Stream output, CancellationToken cancellationToken)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        long length = 0;
+        while (true)
+        {
+            var result = await tar.ReadAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var segment in result.Buffer)
+            {
+                hash.AppendData(segment.Span);
+                await output.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
+                length += segment.Length;
+            }
+
+            tar.AdvanceTo(result.Buffer.End);
+            if (result.IsCompleted)
+            {
+                return (Digest.FromHashBytes(hash.GetHashAndReset()), length);
             }
         }
     }

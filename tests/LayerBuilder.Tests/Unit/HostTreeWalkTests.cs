@@ -111,11 +111,11 @@ public sealed class HostTreeWalkTests
         using var tree = Tree();
         using var missing = HostFolder.Open(tree.Combine("gone"));
         var path = tree.Combine("gone", "x");
-        Assert.That(() => missing.Stat("x", path), Throws.TypeOf<FileNotFoundException>().With.Message.EqualTo($"'{path}' does not exist"));
+        Assert.That(() => missing.StatMember("x", tree.Combine("gone")), Throws.TypeOf<FileNotFoundException>().With.Message.EqualTo($"'{path}' does not exist"));
 
         using var folder = HostFolder.Open(tree.Path);
         var absent = tree.Combine("absent");
-        Assert.That(() => folder.Stat("absent", absent), Throws.TypeOf<FileNotFoundException>().With.Message.EqualTo($"'{absent}' does not exist"));
-        Assert.That(folder.Stat("a-b", tree.Combine("a-b")), Is.EqualTo(HostFileInfo.Stat(tree.Combine("a-b"))));
+        Assert.That(() => folder.StatMember("absent", tree.Path), Throws.TypeOf<FileNotFoundException>().With.Message.EqualTo($"'{absent}' does not exist"));
+        Assert.That(folder.StatMember("a-b", tree.Path).ToInfo(), Is.EqualTo(HostFileInfo.Stat(tree.Combine("a-b"))));
     }
 }

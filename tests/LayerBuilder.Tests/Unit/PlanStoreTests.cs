@@ -99,4 +99,87 @@ public sealed class PlanStoreTests
             Assert.That(two.Mode, Is.EqualTo(0x1A4));
         });
     }
+    [Test]
+    public void A_folder_filled_by_one_walked_listing_still_finds_every_path_and_takes_no_second_entry()
+    {
+        using var tree = new TempDirectory();
+        foreach (var name in new[] { "a", "b", "c", "é", "\uD83D\uDE00" })
+        {
+            tree.WriteFile($"src/{name}", name);
+        }
+
+        tree.WriteFile("other/b", "other b");
+        tree.WriteFile("other/z", "z");
+        var src = HostTree.Listing(tree.Combine("src"), [], []).Items().ToList();
+        var other = HostTree.Listing(tree.Combine("other"), [], []).Items().ToList();
+        var store = new PlanStore(42);
+        var source = store.AddSource(new PlanSource("copy", SourcePosition.StartOf("t.yml")));
+        var folder = store.FolderId(ImagePath.Parse("/data"));
+
+        // The walk hands a folder's listing back under a new number after each subfolder's members:
+        // the first members under one number, the rest under another, as CopyPlanner does.
+        var first = store.AddListing(src[0].Folder);
+        var second = store.AddListing(src[0].Folder);
+        for (var i = 0; i < src.Count; i++)
+        {
+            Assert.That(store.AddWalked(folder, i < 2 ? first : second, src[i].Member, EntryKind.File, 0x1A4, source), Is.EqualTo(PlanStore.None));
+        }
+
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < src.Count; i++)
+            {
+                Assert.That(store.Find(ImagePath.Parse("/data/" + src[i].Folder.Name(src[i].Member).ToString())), Is.EqualTo(i));
+            }
+
+            Assert.That(store.Find(ImagePath.Parse("/data/nothing")), Is.EqualTo(PlanStore.None));
+        });
+
+        // Another host folder into the same image folder: what both have is found, not added twice.
+        var third = store.AddListing(other[0].Folder);
+        var rows = other.Select(o => store.AddWalked(folder, third, o.Member, EntryKind.File, 0x1A4, source)).ToList();
+        Assert.Multiple(() =>
+        {
+            Assert.That(rows, Is.EqualTo(new[] { 1, PlanStore.None }), "'b' is row 1 already; 'z' is new");
+            Assert.That(store.Count, Is.EqualTo(src.Count + 1));
+            Assert.That(store.Add(new LayerEntry { Path = ImagePath.Parse("/data/c"), Kind = EntryKind.File }, source, isExplicit: true), Is.EqualTo(2));
+            Assert.That(store.Find(ImagePath.Parse("/data/z")), Is.EqualTo(src.Count));
+        });
+
+        // And a listing after a kept-whole entry in the folder is looked up too.
+        var fourth = store.AddListing(src[0].Folder);
+        Assert.That(store.AddWalked(folder, fourth, src[0].Member, EntryKind.File, 0x1A4, source), Is.EqualTo(0));
+    }
+
+    [Test]
+    public void Walked_members_added_without_lookups_are_found_after_kept_whole_entries_in_other_folders()
+    {
+        using var tree = new TempDirectory();
+        for (var i = 0; i < 40; i++)
+        {
+            tree.WriteFile($"f{i:D2}", "x");
+        }
+
+        var walked = HostTree.Listing(tree.Path, [], []).Items().ToList();
+        var store = new PlanStore(42);
+        var source = store.AddSource(new PlanSource("copy", SourcePosition.StartOf("t.yml")));
+        var folder = store.FolderId(ImagePath.Parse("/w"));
+        var listing = store.AddListing(walked[0].Folder);
+        for (var i = 0; i < walked.Count; i++)
+        {
+            store.AddWalked(folder, listing, walked[i].Member, EntryKind.File, 0x1A4, source);
+
+            // Entries elsewhere grow the hash table while the walked rows wait to be put in it.
+            Assert.That(store.Add(new LayerEntry { Path = ImagePath.Parse($"/k/e{i}"), Kind = EntryKind.File }, source, isExplicit: false), Is.EqualTo(PlanStore.None));
+        }
+
+        Assert.Multiple(() =>
+        {
+            for (var i = 0; i < walked.Count; i++)
+            {
+                Assert.That(store.Find(ImagePath.Parse($"/w/f{i:D2}")), Is.EqualTo(2 * i), $"f{i:D2}");
+                Assert.That(store.Find(ImagePath.Parse($"/k/e{i}")), Is.EqualTo((2 * i) + 1), $"e{i}");
+            }
+        });
+    }
 }
