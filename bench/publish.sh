@@ -154,6 +154,6 @@ for clock in wall cpu; do
     "$clock" "$sc" "$wc" "$(ratio "$wc" "$sc")" "$(check "$(ratio "$wc" "$sc")" 0.25)" "$kc" "$(ratio "$kc" "$sc")" "$(check "$(ratio "$kc" "$sc")" 0.25)"
 done
 sb=$(median < "$pw/sdk.bytes"); lbb=$(median < "$pw/lb.bytes")
-printf 'publish      new layer bytes after a code-only change: sdk %d, layerbuild %d = %s x (target <= 0.05: %s)\n' \
+printf 'publish      new layer bytes after a code-only change: sdk %.0f, layerbuild %.0f = %s x (target <= 0.05: %s)\n' \
   "$sb" "$lbb" "$(ratio "$lbb" "$sb")" "$(check "$(ratio "$lbb" "$sb")" 0.05)"
 printf 'publish      (%s rounds, medians; load average at the end: %s)\n' "$runs" "$(cut -d ' ' -f 1-3 /proc/loadavg)"

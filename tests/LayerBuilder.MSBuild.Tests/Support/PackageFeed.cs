@@ -14,6 +14,9 @@ public sealed class PackageFeed
         Version = version;
     }
 
+    /// <summary>As long as the pack script is given (PackagingTests).</summary>
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(25);
+
     public string Folder { get; }
 
     public string Version { get; }
@@ -24,10 +27,12 @@ public sealed class PackageFeed
         var folder = Path.Combine(root, "feed");
         var project = Path.Combine(RepositoryRoot(), "src", "LayerBuilder.MSBuild", "LayerBuilder.MSBuild.csproj");
 
-        // Its own artifacts folder: the solution's bin and obj may be in use by the test run itself.
-        var packed = await Dotnet.RunAsync(root,
+        // Its own artifacts folder: the solution's bin and obj may be in use by the test run itself. The pack
+        // builds the task twice (IL, and precompiled for linux-x64: docs/decisions.md D76), which on a busy
+        // machine takes longer than the ten minutes a single dotnet command is given.
+        var packed = await ProcessRunner.RunAsync(Dotnet.StartInfo(root,
             ["pack", project, "-c", "Release", "-o", folder, "--artifacts-path", Path.Combine(root, "artifacts"),
-             $"-p:Version={version}", .. Dotnet.BuildArguments]);
+             $"-p:Version={version}", .. Dotnet.BuildArguments]), PackTimeout);
         Assert.That(packed.ExitCode, Is.Zero, packed.Describe);
         Assert.That(File.Exists(Path.Combine(folder, $"LayerBuilder.MSBuild.{version}.nupkg")), packed.Describe);
         return new PackageFeed(folder, version);
