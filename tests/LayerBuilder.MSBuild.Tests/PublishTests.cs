@@ -155,7 +155,7 @@ public sealed partial class PublishTests
         var recipe = Path.Combine(slow, "layerbuild.yml");
         File.WriteAllText(recipe, "image: layerbuilder-msbuild-test/slow\ncreated: \"2024-01-01T00:00:00Z\"\nsteps:\n" +
             "  - copy: [{ src: big.bin, dest: /big.bin }]\n  - files: [{ path: /second-layer.txt, content: two }]\n");
-        var start = Dotnet.StartInfo(app.Folder, SampleApp.PublishArguments($"-p:LayerBuildOutput={archive}", $"-p:LayerBuildRecipe={recipe}"));
+        var start = Dotnet.InterruptibleStartInfo(app.Folder, SampleApp.PublishArguments($"-p:LayerBuildOutput={archive}", $"-p:LayerBuildRecipe={recipe}"));
 
         // The core stages layers in a folder beside the archive: once it exists, the image build is under way.
         var publish = await ProcessRunner.RunAsync(start, TimeSpan.FromMinutes(10), async process =>

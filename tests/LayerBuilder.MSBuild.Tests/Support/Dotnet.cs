@@ -21,6 +21,12 @@ public static class Dotnet
     public static ProcessStartInfo StartInfo(string workingDirectory, IEnumerable<string> arguments) =>
         ProcessRunner.Prepare(Executable, arguments, workingDirectory, CleanEnvironment());
 
+    /// <summary>As <see cref="StartInfo"/>, with SIGINT's default disposition, for a test that sends it: a
+    /// test run started as a background job of a script inherits SIGINT ignored, and a process that starts
+    /// with a signal ignored rightly keeps it so. <c>env</c> execs dotnet, so the process id is dotnet's.</summary>
+    public static ProcessStartInfo InterruptibleStartInfo(string workingDirectory, IEnumerable<string> arguments) =>
+        ProcessRunner.Prepare("env", ["--default-signal=INT", Executable, .. arguments], workingDirectory, CleanEnvironment());
+
     /// <summary>The changes to this process's environment that make a child build as a user's shell would.</summary>
     public static Dictionary<string, string?> CleanEnvironment()
     {
