@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using LayerBuilder.Registry;
+using LayerBuilder.Tests.Support;
 
 namespace LayerBuilder.Tests.Registry;
 
@@ -17,7 +18,7 @@ public sealed class OverlappedHandOverTests
     public async Task Every_byte_reaches_the_unpacker_in_order_while_the_blob_is_read()
     {
         var bytes = RandomNumberGenerator.GetBytes(BlobLength);
-        using var blob = new CountingStream(new MemoryStream(bytes));
+        using var blob = new HashingReadStream(new MemoryStream(bytes));
 
         var unpacked = await OverlappedHandOver.RunAsync(blob, async (pipe, token) =>
         {
@@ -41,7 +42,7 @@ public sealed class OverlappedHandOverTests
     [Test]
     public async Task An_unpacker_that_fails_at_once_leaves_the_whole_blob_to_be_read_and_its_failure_to_the_caller()
     {
-        using var blob = new CountingStream(new MemoryStream(RandomNumberGenerator.GetBytes(BlobLength)));
+        using var blob = new HashingReadStream(new MemoryStream(RandomNumberGenerator.GetBytes(BlobLength)));
 
         var unpacked = await OverlappedHandOver.RunAsync<int>(blob, async (pipe, token) =>
         {
@@ -76,56 +77,6 @@ public sealed class OverlappedHandOverTests
 
         Assert.That(error!.Message, Does.Contain("connection reset"));
         Assert.That(unpackerDone, Is.True, "no file the unpacker writes is still open when the caller removes it");
-    }
-
-    /// <summary>Counts the bytes read through it.</summary>
-    private sealed class CountingStream(Stream inner) : Stream
-    {
-        public long BytesRead { get; private set; }
-
-        public override bool CanRead => true;
-
-        public override bool CanSeek => false;
-
-        public override bool CanWrite => false;
-
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count)
-        {
-            var read = inner.Read(buffer, offset, count);
-            BytesRead += read;
-            return read;
-        }
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-        {
-            var read = await inner.ReadAsync(buffer, cancellationToken);
-            BytesRead += read;
-            return read;
-        }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                inner.Dispose();
-            }
-
-            base.Dispose(disposing);
-        }
     }
 
     /// <summary>Fails like a dropped connection once <paramref name="breakAfter"/> bytes were read.</summary>
