@@ -91,6 +91,7 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         try
         {
             var recipe = ComposeRecipe(options, ProjectFile, publishes);
+            var cache = NoCache ? null : LayerCache.Default();
             var request = new BuildRequest(recipe, Output)
             {
                 Format = format,
@@ -100,8 +101,9 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
 
                 // The CLI's cache ($XDG_CACHE_HOME/layerbuilder): a code-only change rewrites only the app's
                 // layer and a base by reference is not pulled again (docs/decisions.md D66).
-                Cache = NoCache ? null : LayerCache.Default(),
+                Cache = cache,
             };
+            WaitForPrefetch(cache);
             var result = ImageBuilder.BuildAsync(request, cancellation.Token).GetAwaiter().GetResult();
             foreach (var warning in result.Warnings)
             {
@@ -163,6 +165,21 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
         }
 
         return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>Waits for the base pull <see cref="PrefetchBaseImage"/> started while the project compiled,
+    /// so the build finds the base in the cache rather than fetching it a second time (docs/decisions.md D80).</summary>
+    private void WaitForPrefetch(LayerCache? cache)
+    {
+        if (cache is null || string.IsNullOrEmpty(ProjectFile))
+        {
+            return;
+        }
+
+        if (BasePrefetches.WaitFor(BasePrefetches.KeyOf(ProjectFile, cache.Root), cancellation.Token) is { } failure)
+        {
+            Log.LogMessage(MessageImportance.Low, "LayerBuild: the base pulled while the project built failed ({0}); the build pulls it itself", failure.Message);
+        }
     }
 
     /// <summary>The runtime identifiers' publishes, in order; null after logging one that is no Linux one

@@ -181,6 +181,12 @@ public sealed partial class ZeroConfigTests
         Assert.That(publish.ExitCode, Is.Zero, publish.Describe);
         Assert.That(File.ReadAllText(generatedPath), Does.Contain($"\"org.opencontainers.image.base.name\": \"{byTag}\""));
         Assert.That(registry.CountRequests("GET", "^/v2/dotnet/runtime-deps/manifests/10\\.0$"), Is.GreaterThanOrEqualTo(1), "the base came from the registry");
+        // Never pulled before (a new registry): the pull started while the project compiled (D80), and the
+        // image build after the publish waited for it, so no blob was fetched twice.
+        Assert.That(publish.StandardOutput, Does.Contain($"LayerBuild: pulling the base {byTag} while the project builds"), publish.Describe);
+        var blobGets = registry.LogLines.Where(l => l.Contains("\"GET /v2/dotnet/runtime-deps/blobs/", StringComparison.Ordinal)).ToList();
+        Assert.That(blobGets, Is.Not.Empty, "the blobs came from the registry");
+        Assert.That(blobGets.Select(BlobPath).Distinct().Count(), Is.EqualTo(blobGets.Count), string.Join('\n', blobGets));
         Assert.That(await LoadAndRunAsync(app.DefaultArchive, "zeroapp:1.2.3"), Does.Contain("\"greeting\""));
 
         // Pinned by digest, the base also names its digest in the labels.
@@ -188,6 +194,7 @@ public sealed partial class ZeroConfigTests
         var again = await app.PublishAsync($"-p:{ZeroConfigApp.UseTestBase}=false", $"-p:LayerBuildBaseImage={pinned}");
 
         Assert.That(again.ExitCode, Is.Zero, again.Describe);
+        Assert.That(again.StandardOutput, Does.Not.Contain("LayerBuild: pulling the base"), "the cache holds that manifest: nothing to pull ahead");
         var generated = File.ReadAllText(generatedPath);
         Assert.That(generated, Does.Contain($"\"org.opencontainers.image.base.name\": \"{pinned}\""));
         Assert.That(generated, Does.Contain($"\"org.opencontainers.image.base.digest\": \"{digest}\""));
@@ -317,6 +324,9 @@ public sealed partial class ZeroConfigTests
         Console.WriteLine(Newtonsoft.Json.JsonConvert.SerializeObject(message));
 
         """;
+
+    /// <summary>The path of an access log line's request (<c>"GET /v2/... HTTP/1.1"</c>).</summary>
+    private static string BlobPath(string accessLine) => accessLine.Split('"')[1].Split(' ')[1];
 
     private static List<string> Strings(JsonElement array) => [.. array.EnumerateArray().Select(e => e.GetString()!)];
 
