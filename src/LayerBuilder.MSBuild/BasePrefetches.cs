@@ -16,14 +16,16 @@ internal static class BasePrefetches
     /// already running for it; false when one was.</summary>
     public static bool Start(string key, Func<CancellationToken, Task> pull)
     {
-        var prefetch = new Prefetch();
-        if (!Running.TryAdd(key, prefetch))
+        var stop = new CancellationTokenSource();
+        var pulling = new Task<Task>(() => pull(stop.Token));
+        if (!Running.TryAdd(key, new Prefetch(pulling.Unwrap(), stop)))
         {
-            prefetch.Stop.Dispose();
+            stop.Dispose();
             return false;
         }
 
-        prefetch.Task = Task.Run(() => pull(prefetch.Stop.Token), CancellationToken.None);
+        // Started only once it can be found: a build that waits for it never misses a running pull.
+        pulling.Start(TaskScheduler.Default);
         return true;
     }
 
@@ -32,7 +34,7 @@ internal static class BasePrefetches
     /// <paramref name="cancellationToken"/> cancels the prefetch too. Returns the failure, for the log.</summary>
     public static Exception? WaitFor(string key, CancellationToken cancellationToken)
     {
-        if (!Running.TryRemove(key, out var prefetch) || prefetch.Task is not { } running)
+        if (!Running.TryRemove(key, out var prefetch))
         {
             return null;
         }
@@ -40,7 +42,7 @@ internal static class BasePrefetches
         using var stop = cancellationToken.Register(prefetch.Stop.Cancel);
         try
         {
-            running.Wait(CancellationToken.None);
+            prefetch.Task.Wait(CancellationToken.None);
             return null;
         }
         catch (AggregateException e)
@@ -56,10 +58,5 @@ internal static class BasePrefetches
     /// <summary>The key of a project's prefetch into a cache.</summary>
     public static string KeyOf(string projectFile, string cacheRoot) => Path.GetFullPath(projectFile) + "\n" + Path.GetFullPath(cacheRoot);
 
-    private sealed class Prefetch
-    {
-        public CancellationTokenSource Stop { get; } = new();
-
-        public Task? Task { get; set; }
-    }
+    private sealed record Prefetch(Task Task, CancellationTokenSource Stop);
 }

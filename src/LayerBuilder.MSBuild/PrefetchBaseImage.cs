@@ -29,10 +29,6 @@ public sealed class PrefetchBaseImage : Task
     [Required]
     public string ProjectFile { get; set; } = "";
 
-    /// <summary>Whether a prefetch was started (for the log and the tests).</summary>
-    [Output]
-    public bool Started { get; set; }
-
     public override bool Execute()
     {
         var reference = BaseImage?.Trim() ?? "";
@@ -53,9 +49,8 @@ public sealed class PrefetchBaseImage : Task
             return true;
         }
 
-        Started = BasePrefetches.Start(BasePrefetches.KeyOf(ProjectFile, cache.Root),
-            token => BasePrefetch.PullAsync(reference, platform, cache, new RegistrySettings(), token));
-        if (Started)
+        if (BasePrefetches.Start(BasePrefetches.KeyOf(ProjectFile, cache.Root),
+            token => BasePrefetch.PullAsync(reference, platform, cache, new RegistrySettings(), token)))
         {
             Log.LogMessage(MessageImportance.Normal, "LayerBuild: pulling the base {0} while the project builds", reference);
         }
