@@ -149,7 +149,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             }
         }
 
-        if (keepsBlob && PulledLayerBlob.Kept(store, digest, size, mediaType, diffId, Repository) is { } kept)
+        if (keepsBlob && PulledLayerBlob.Kept(store, digest, size, mediaType, diffId, Repository) is { } kept && await IsSoundAsync(kept, cancellationToken).ConfigureAwait(false))
         {
             // Pulled before with its tar deferred: the tar is made from the kept blob, without the registry.
             progress?.Report(new TransferProgress("cached", Repository, digest, size, size, Done: true));
@@ -160,6 +160,21 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         return deferTar && keepsBlob && PulledLayerBlob.CompressionOf(mediaType) is not null
             ? await RetriedAsync(token => FetchBlobAsync(digest, size, mediaType, diffId, number, buildCancellation, token), cancellationToken).ConfigureAwait(false)
             : await RetriedAsync(token => FetchLayerAsync(digest, size, mediaType, diffId, number, keepsBlob, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a kept blob still holds its digest (D61; a damaged one is removed). When it does not
+    /// and the registry can be asked, it is pulled afresh; an <c>--offline</c> build fails with LB5060.</summary>
+    private async Task<bool> IsSoundAsync(PulledLayerBlob kept, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await kept.CheckedAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (LayerBuildException e) when (online is not null && e.Diagnostics.Count == 1 && e.Diagnostics[0].Code == DiagnosticCodes.PulledBlobDamaged)
+        {
+            return false;
+        }
     }
 
     /// <summary>Downloads one compressed layer blob and keeps it once its digest and size matched; its tar is

@@ -92,29 +92,38 @@ public sealed class RegistryOciOutputTests
     }
 
     [Test]
-    public async Task A_kept_blob_damaged_on_disk_is_refused_before_the_archive_exists_and_removed()
+    public async Task A_kept_blob_damaged_on_disk_is_pulled_afresh_online_and_refused_offline_before_the_archive_exists()
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
         await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "first.tar");
         var store = PulledBlobStore.InCache(cache);
         var digest = LayerBuilder.Image.Digest.Parse(RegistryLayer().Digest);
-        var kept = store.Find(digest)!;
-        await using (var stream = new FileStream(kept, FileMode.Open, FileAccess.ReadWrite))
-        {
-            stream.Position = 100;
-            var b = stream.ReadByte();
-            stream.Position = 100;
-            stream.WriteByte((byte)(b ^ 0xFF));
-        }
 
-        var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "second.tar"))!;
+        // Online: the damage is found (D61) before any byte of the blob goes anywhere, and the blob pulled again.
+        Damage(store.Find(digest)!);
+        var gets = registry.CountRequests("GET", "^/v2/team/base/blobs/");
+        var again = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "second.tar");
+        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/") - gets, Is.EqualTo(1), "the damaged blob is pulled again");
+        Assert.That(OutputLayers(again.OutputPath)[0].Digest, Is.EqualTo(digest.ToString()));
+        var archive = ImageArchive.Read(again.OutputPath);
+        Assert.That(archive.Bytes($"blobs/sha256/{digest.Hex}"), Is.EqualTo(await File.ReadAllBytesAsync(registry.BlobData(digest.ToString()))), "the sound bytes");
+
+        // Offline: nothing can replace it, so the build fails with LB5060 and removes it.
+        Damage(store.Find(digest)!);
+        var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "third.tar", offline: true))!;
         Assert.That(error.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.PulledBlobDamaged));
-        Assert.That(File.Exists(folder.Combine("out", "second.tar")), Is.False, "no archive");
+        Assert.That(File.Exists(folder.Combine("out", "third.tar")), Is.False, "no archive");
         Assert.That(store.Find(digest), Is.Null, "the damaged blob is removed");
+    }
 
-        var again = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "third.tar");
-        Assert.That(OutputLayers(again.OutputPath)[0].Digest, Is.EqualTo(digest.ToString()), "the next build pulls it afresh and stores it as it is");
+    private static void Damage(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        stream.Position = 100;
+        var b = stream.ReadByte();
+        stream.Position = 100;
+        stream.WriteByte((byte)(b ^ 0xFF));
     }
 
     [Test]
