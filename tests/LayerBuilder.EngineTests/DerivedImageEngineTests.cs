@@ -129,12 +129,9 @@ public sealed class DerivedImageEngineTests
         // Nothing read the base's tars, so none was made (docs/decisions.md D79): docker unpacks the blobs itself.
         Assert.That(result.Layers.Select(l => l.Size), Is.All.Null, "no layer was unpacked");
         var reference = $"{name}:1.0";
-        await docker.CleanAsync([reference]);
         try
         {
-            var load = await docker.RunCheckedAsync("load", "--input", result.OutputPath);
-            Assert.That(load.StandardOutput, Is.EqualTo($"Loaded image: {reference}\n"), load.Describe);
-            var inspected = await docker.InspectImageAsync(reference);
+            var inspected = await LoadAndInspectAsync(docker, reference, result.OutputPath);
             var rootfs = ConfigAssertions.Property(inspected, "RootFS");
             Assert.That(rootfs is null ? null : ConfigAssertions.Strings(rootfs.Value, "Layers"), Is.EqualTo(fixture.Result.Layers.Select(l => l.DiffId.ToString())),
                 "docker unpacked each blob to the diff id the config names");
@@ -148,16 +145,22 @@ public sealed class DerivedImageEngineTests
         }
     }
 
+    /// <summary>Loads <paramref name="archive"/> into docker, after removing any image of <paramref name="reference"/>
+    /// an earlier run left, checks docker names it <paramref name="reference"/>, and inspects it.</summary>
+    private static async Task<System.Text.Json.JsonElement> LoadAndInspectAsync(DockerEngine docker, string reference, string archive)
+    {
+        await docker.CleanAsync([reference]);
+        var load = await docker.RunCheckedAsync("load", "--input", archive);
+        Assert.That(load.StandardOutput, Is.EqualTo($"Loaded image: {reference}\n"), load.Describe);
+        return await docker.InspectImageAsync(reference);
+    }
+
     private static async Task LoadAndCheckAsync(DockerEngine docker, FixtureImage fixture, string name, BuildResult result, bool healthcheckInherited)
     {
         var reference = $"{name}:1.0";
-        await docker.CleanAsync([reference]);
         try
         {
-            var load = await docker.RunCheckedAsync("load", "--input", result.OutputPath);
-            Assert.That(load.StandardOutput, Is.EqualTo($"Loaded image: {reference}\n"), load.Describe);
-
-            var inspected = await docker.InspectImageAsync(reference);
+            var inspected = await LoadAndInspectAsync(docker, reference, result.OutputPath);
             var rootfs = ConfigAssertions.Property(inspected, "RootFS");
             var config = ConfigAssertions.Property(inspected, "Config");
             var expectedLayers = fixture.Result.Layers.Select(l => l.DiffId.ToString()).Append(result.Layers[^1].DiffId.ToString());

@@ -216,13 +216,9 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                 ?? throw new InvalidOperationException($"the blob {digest} was stored but is not found");
             return new PulledLayerTar(store, kept, what, At, buildCancellation);
         }
-        catch (Exception e) when (e is HttpIOException or HttpRequestException || IsFromResponse(e))
+        catch (Exception e) when (LayerFailure(client, e) is { } failure)
         {
-            throw client.TransportFailure(e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw store.NotWritable(e, At);
+            throw failure;
         }
         finally
         {
@@ -306,13 +302,9 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             store.RememberOrigin(diffId, digest, size, mediaType, Repository);
             return layer;
         }
-        catch (Exception e) when (e is HttpIOException or HttpRequestException || IsFromResponse(e))
+        catch (Exception e) when (LayerFailure(client, e) is { } failure)
         {
-            throw client.TransportFailure(e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw store.NotWritable(e, At);
+            throw failure;
         }
         finally
         {
@@ -327,6 +319,14 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             }
         }
     }
+
+    /// <summary>The one-line error for what broke while a layer blob was read into the store: the connection
+    /// (checked first: a broken response is an <see cref="IOException"/> too) or the disk; null for anything
+    /// else, which goes on as it is.</summary>
+    private LayerBuildException? LayerFailure(RegistryClient client, Exception e) =>
+        e is HttpIOException or HttpRequestException || IsFromResponse(e) ? client.TransportFailure(e)
+        : e is IOException or UnauthorizedAccessException ? store.NotWritable(e, At)
+        : null;
 
     private static bool IsFromResponse(Exception e) => e is IOException { InnerException: System.Net.Sockets.SocketException };
 
