@@ -154,6 +154,31 @@ public sealed class RegistryOciOutputTests
     }
 
     [Test]
+    public async Task A_synchronous_reader_of_a_deferred_tar_gets_it_made_once_and_checked()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var first = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "first.tar");
+        var store = PulledBlobStore.InCache(cache);
+        var (digest, size) = RegistryLayer();
+        var diffId = first.Layers[0].DiffId;
+        var kept = PulledLayerBlob.Kept(store, LayerBuilder.Image.Digest.Parse(digest), size, "application/vnd.oci.image.layer.v1.tar+gzip", diffId, "team/base")!;
+        var tar = new PulledLayerTar(store, kept, "the test's layer", new SourcePosition("layerbuild.yml", 2, 1), CancellationToken.None);
+        Assert.That(tar.KnownSize, Is.Null, "not made yet");
+
+        // Two synchronous readers at once (the plan's index, an archive writer): one tar is made, both get it.
+        var length = Task.Run(() => tar.Size);
+        var file = Task.Run(() => tar.TarFile!.Value.Path);
+        await Task.WhenAll(length, file);
+        var path = store.Find(diffId)!;
+        Assert.That(await file, Is.EqualTo(path));
+        Assert.That(await length, Is.EqualTo(new FileInfo(path).Length));
+        Assert.That(tar.KnownSize, Is.EqualTo(new FileInfo(path).Length));
+        Assert.That(await PulledBlobStore.HashFileAsync(path, CancellationToken.None), Is.EqualTo(diffId));
+        Assert.That(Directory.GetFiles(Path.Combine(cache.Root, "tmp")), Is.Empty, "one tar was made: no second temporary file left behind");
+    }
+
+    [Test]
     public async Task A_step_on_a_base_whose_tar_was_never_made_reads_the_tar_made_offline_from_the_kept_blob()
     {
         using var folder = new TempDirectory();
