@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
 using LayerBuilder.Archive;
 using LayerBuilder.Build;
 using LayerBuilder.Cache;
@@ -141,7 +142,7 @@ public sealed class BuildImageArchive : RecipeTask, ICancelableTask
 
             foreach (var layer in result.Layers)
             {
-                Log.LogMessage(MessageImportance.Low, "  layer {0} {1,14:N0} bytes  {2}", layer.DiffId, layer.Size, layer.CreatedBy);
+                Log.LogMessage(MessageImportance.Low, "  layer {0} {1,14} bytes  {2}", layer.DiffId, layer.Size is { } size ? size.ToString("N0", CultureInfo.InvariantCulture) : "(as pulled)", layer.CreatedBy);
             }
         }
         catch (LayerBuildException e)

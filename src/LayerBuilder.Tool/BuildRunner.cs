@@ -164,7 +164,9 @@ public sealed class BuildRunner(TextWriter stdout, TextWriter stderr)
 
         foreach (var layer in result.Layers)
         {
-            await output.WriteLineAsync($"Layer:     {layer.DiffId}  {layer.Size,12:N0} bytes  {layer.CreatedBy}").ConfigureAwait(false);
+            // A registry base layer stored as the registry's blob was never unpacked: its tar's length is not known.
+            var size = layer.Size is { } bytes ? $"{bytes,12:N0} bytes" : "   as pulled      ";
+            await output.WriteLineAsync($"Layer:     {layer.DiffId}  {size}  {layer.CreatedBy}").ConfigureAwait(false);
         }
 
         foreach (var line in result.Loaded)

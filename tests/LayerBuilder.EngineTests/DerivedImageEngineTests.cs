@@ -106,16 +106,61 @@ public sealed class DerivedImageEngineTests
         await LoadAndCheckAsync(docker, fixture, name, result, healthcheckInherited: true);
     }
 
+    [Test]
+    public async Task AnOciOutputOfARegistryBaseAloneIsTheRegistryBlobsNeverUnpackedAndDockerRunsIt()
+    {
+        var docker = await Engines.DockerAsync();
+        using var work = new TempFolder("retagged-registry-oci");
+        await using var registry = await RegistryServer.StartPlainAsync();
+        var fixture = await FixtureImage.BuildAsync(work, "retagged-base", ArchiveFormat.Docker);
+        await registry.CopyAsync($"docker-archive:{fixture.ArchivePath}", "team/retagged-base:1.0");
+        var name = $"lbe-test/retagged-{Guid.NewGuid():N}";
+        var recipe = work.Combine("retagged.yml");
+        await File.WriteAllTextAsync(recipe, $"image: {name}\ntags: [\"1.0\"]\nbase: \"{registry.Host}/team/retagged-base:1.0\"\nconfig:\n  labels: {{ retagged: \"yes\" }}\n");
+        var cache = new LayerBuilder.Cache.LayerCache(work.Combine("cache"));
+
+        var result = await ImageBuilder.BuildAsync(new BuildRequest(LayerBuilder.Recipe.RecipeParser.ParseFile(recipe), work.Combine("retagged.tar"))
+        {
+            Format = ArchiveFormat.Oci,
+            Compression = LayerCompression.Gzip,
+            Cache = cache,
+        });
+
+        // Nothing read the base's tars, so none was made (docs/decisions.md D79): docker unpacks the blobs itself.
+        Assert.That(result.Layers.Select(l => l.Size), Is.All.Null, "no layer was unpacked");
+        var reference = $"{name}:1.0";
+        try
+        {
+            var inspected = await LoadAndInspectAsync(docker, reference, result.OutputPath);
+            var rootfs = ConfigAssertions.Property(inspected, "RootFS");
+            Assert.That(rootfs is null ? null : ConfigAssertions.Strings(rootfs.Value, "Layers"), Is.EqualTo(fixture.Result.Layers.Select(l => l.DiffId.ToString())),
+                "docker unpacked each blob to the diff id the config names");
+            var probe = new ImageProbe(fixture.Expected);
+            var run = await docker.RunCheckedAsync("run", "--rm", "--network", "none", "--user", "0:0", "--entrypoint", "/bin/sh", reference, "-c", probe.Script());
+            probe.AssertOutput(run.StandardOutput);
+        }
+        finally
+        {
+            await docker.CleanAsync([reference]);
+        }
+    }
+
+    /// <summary>Loads <paramref name="archive"/> into docker, after removing any image of <paramref name="reference"/>
+    /// an earlier run left, checks docker names it <paramref name="reference"/>, and inspects it.</summary>
+    private static async Task<System.Text.Json.JsonElement> LoadAndInspectAsync(DockerEngine docker, string reference, string archive)
+    {
+        await docker.CleanAsync([reference]);
+        var load = await docker.RunCheckedAsync("load", "--input", archive);
+        Assert.That(load.StandardOutput, Is.EqualTo($"Loaded image: {reference}\n"), load.Describe);
+        return await docker.InspectImageAsync(reference);
+    }
+
     private static async Task LoadAndCheckAsync(DockerEngine docker, FixtureImage fixture, string name, BuildResult result, bool healthcheckInherited)
     {
         var reference = $"{name}:1.0";
-        await docker.CleanAsync([reference]);
         try
         {
-            var load = await docker.RunCheckedAsync("load", "--input", result.OutputPath);
-            Assert.That(load.StandardOutput, Is.EqualTo($"Loaded image: {reference}\n"), load.Describe);
-
-            var inspected = await docker.InspectImageAsync(reference);
+            var inspected = await LoadAndInspectAsync(docker, reference, result.OutputPath);
             var rootfs = ConfigAssertions.Property(inspected, "RootFS");
             var config = ConfigAssertions.Property(inspected, "Config");
             var expectedLayers = fixture.Result.Layers.Select(l => l.DiffId.ToString()).Append(result.Layers[^1].DiffId.ToString());

@@ -243,9 +243,14 @@ public sealed partial class PushEngineTests
 
         Assert.That(proxy.Unused, Is.Empty, "every failure was met, and each was tried again");
         var repository = image.Name[(proxy.Host.Length + 1)..];
-        var inspect = await ProcessRunner.RunCheckedAsync(skopeo, ["inspect", "--tls-verify=false", $"docker://{registry.Host}/{repository}:latest"]);
-        using var json = JsonDocument.Parse(inspect.StandardOutput);
-        Assert.That(json.RootElement.GetProperty("Digest").GetString(), Is.EqualTo(image.Result.PushedManifestDigest?.ToString()), "the registry holds what was printed");
+        // Every tag, the one whose manifest PUT lost its connection too: a push that took the drop for success would leave it missing.
+        Assert.That(image.Tags, Has.Count.GreaterThan(1));
+        foreach (var tag in image.Tags)
+        {
+            var inspect = await ProcessRunner.RunCheckedAsync(skopeo, ["inspect", "--tls-verify=false", $"docker://{registry.Host}/{repository}:{tag}"]);
+            using var json = JsonDocument.Parse(inspect.StandardOutput);
+            Assert.That(json.RootElement.GetProperty("Digest").GetString(), Is.EqualTo(image.Result.PushedManifestDigest?.ToString()), $"the registry holds what was printed, as {tag}");
+        }
     }
 
     [Test]

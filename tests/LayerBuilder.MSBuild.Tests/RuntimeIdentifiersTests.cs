@@ -165,10 +165,6 @@ public sealed partial class RuntimeIdentifiersTests
     /// machine's .NET runtime (so only the amd64 one can run, which is all the test runs).</summary>
     private async Task<string> PushTwoPlatformRuntimeAsync(string rootfs)
     {
-        var dotnetRoot = TestBases.DotnetRoot();
-        var runtimeVersion = Path.GetFileName(Directory.GetDirectories(Path.Combine(dotnetRoot, "shared", "Microsoft.NETCore.App"))
-            .Where(d => Path.GetFileName(d).StartsWith("10.", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).Last());
         var recipe = Path.Combine(root, "runtime.yml");
         File.WriteAllText(recipe, $$"""
             image: {{registry.Host}}/msbuild/runtime
@@ -176,14 +172,7 @@ public sealed partial class RuntimeIdentifiersTests
             platforms: [linux/amd64, linux/arm64]
             base: { rootfs: "{{rootfs}}" }
             steps:
-              - name: dotnet runtime
-                copy:
-                  - { src: "{{dotnetRoot}}/dotnet", dest: /usr/share/dotnet/dotnet }
-                  - { src: "{{dotnetRoot}}/host/", dest: /usr/share/dotnet/host/ }
-                  - { src: "{{dotnetRoot}}/shared/Microsoft.NETCore.App/{{runtimeVersion}}/", dest: "/usr/share/dotnet/shared/Microsoft.NETCore.App/{{runtimeVersion}}/" }
-                symlinks:
-                  - { path: /usr/bin/dotnet, target: ../share/dotnet/dotnet }
-
+            {{TestBases.RuntimeStep()}}
             """);
         var request = BuildRequest.ToRegistry(RecipeParser.ParseFile(recipe)) with { Cache = new LayerCache(Path.Combine(root, "base-cache")) };
         var pushed = await ImageBuilder.BuildAsync(request);

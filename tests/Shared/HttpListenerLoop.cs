@@ -2,7 +2,7 @@ using System.Net;
 
 namespace LayerBuilder.Testing;
 
-/// <summary>The accept loop of the tests' small HTTP servers (the token server, the fault-injecting proxy):
+/// <summary>The accept loop of the tests' small HTTP servers (the token server):
 /// each request is answered on its own task, and the loop ends when the listener is stopped.</summary>
 public static class HttpListenerLoop
 {

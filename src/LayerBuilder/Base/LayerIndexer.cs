@@ -9,9 +9,11 @@ namespace LayerBuilder.Base;
 /// reading only headers.</summary>
 internal static class LayerIndexer
 {
-    public static void Apply(LowerLayerIndex index, FileLayer layer, SourcePosition position)
+    public static void Apply(LowerLayerIndex index, LayerBlob layer, SourcePosition position)
     {
-        using var reader = TarInputReader.Open(TarInputSource.BaseLayer(layer.FilePath, layer.DiffId.ToString(), position));
+        // A pulled layer's tar is made here if nothing made it yet (docs/decisions.md D79).
+        var tarPath = layer.TarFile is (var tarFile, 0) ? tarFile : throw new InvalidOperationException($"{layer} is not an uncompressed tar file of its own");
+        using var reader = TarInputReader.Open(TarInputSource.BaseLayer(tarPath, layer.DiffId.ToString(), position));
         while (reader.Next() is { } tar)
         {
             if (!ImagePath.TryNormalize("/" + reader.NameOf(tar), out var path) || path.IsRoot)
@@ -46,7 +48,7 @@ internal static class LayerIndexer
                 ModifiedTime = EntryTime.Split(tar.ModificationTime).Seconds,
                 ModifiedFraction = EntryTime.Split(tar.ModificationTime).Fraction,
                 LinkTarget = kind == EntryKind.Hardlink && ImagePath.TryNormalize("/" + reader.LinkNameOf(tar), out var target) ? target.Value : reader.LinkNameOf(tar),
-                Content = kind == EntryKind.File ? new TarMemberContent(layer.FilePath, path.TarName, tar.Length) : null,
+                Content = kind == EntryKind.File ? new TarMemberContent(tarPath, path.TarName, tar.Length) : null,
 
                 // A copy-up (a hard link's target) carries them byte for byte, as the base layer has them.
                 Xattrs = reader.XattrsOfLast(),

@@ -49,8 +49,11 @@ public sealed record BuildResult
     public bool Unchanged { get; init; }
 }
 
-/// <summary>One layer of the result: its diff id, size and what made it.</summary>
-public sealed record LayerSummary(Digest DiffId, long Size, string CreatedBy);
+/// <summary>One layer of the result: its diff id, the length of its uncompressed tar, and what made it. The
+/// length is null for a registry base layer whose tar the build never needed (an <c>oci</c> archive or a
+/// push that takes the registry's blob as it is): it is known only by decompressing the blob
+/// (docs/decisions.md D79).</summary>
+public sealed record LayerSummary(Digest DiffId, long? Size, string CreatedBy);
 
 /// <summary>One platform's image in an index: its platform, image id and manifest digest.</summary>
 public sealed record PlatformImage(Platform Platform, Digest ImageId, Digest ManifestDigest);

@@ -103,7 +103,7 @@ public static class ImageBuilder
             ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
             // One session for the build: a push to the registry the base came from reuses its connection and token.
             using var registries = (recipe.Base is RegistryBase && !request.Offline) || request.Push ? new RegistrySession(Settings(request)) : null;
-            var pull = new RegistryPull(request.Offline ? null : registries, cache is { IsOn: true } ? PulledBlobStore.InCache(cache.Store) : PulledBlobStore.InStaging(staging.Path), request.TransferProgress);
+            var pull = BasePull.For(request, registries, cache, staging.Path, loads: engine is not null);
             var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add, pull).PlanAsync(cancellationToken).ConfigureAwait(false);
 
             ArchiveSlot? slot = null;
@@ -116,11 +116,12 @@ public static class ImageBuilder
             var uncompressed = await LayerProduction.ProduceAsync(plan, source, slot, cancellationToken).ConfigureAwait(false);
             var made = new MadeLayers(plan, source, uncompressed);
 
-            // Compressing reads every layer, so they are checked first; otherwise they are checked only
-            // when their bytes go anywhere: an unchanged archive costs no re-hashing of cached layers.
+            // Compressing reads every layer but a registry blob kept as it is, so those are checked first;
+            // otherwise they are checked only when their bytes go anywhere: an unchanged archive costs no
+            // re-hashing of cached layers.
             var compress = request.Format == ArchiveFormat.Oci && request.Compression != LayerCompression.None;
             var layers = compress
-                ? await CompressedLayers.MakeAsync(await made.CheckedAsync(cancellationToken).ConfigureAwait(false), plan.BaseBlobs, request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
+                ? await CompressedLayers.MakeAsync(uncompressed, made.CheckedAsync, plan.BaseBlobs, request.Compression, staging.Path, cancellationToken).ConfigureAwait(false)
                 : uncompressed;
 
             var image = faults.Apply(CreateModel(recipe, plan, layers));
@@ -177,7 +178,7 @@ public static class ImageBuilder
                 ManifestDigest = image.ManifestDescriptor.Digest,
                 Tags = image.FullNames.ToList(),
                 RepoTags = image.RepoTags.ToList(),
-                Layers = uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.Size, plan.CreatedBy[i]))
+                Layers = uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.KnownSize, plan.CreatedBy[i]))
                     .Concat(image.Layers.Skip(uncompressed.Count).Select((l, i) => new LayerSummary(l.DiffId, l.Size, image.Config.History[plan.History.Count + i].CreatedBy ?? "")))
                     .ToList(),
                 OutputPath = request.WritesArchive ? output : "",

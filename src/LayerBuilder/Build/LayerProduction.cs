@@ -47,8 +47,10 @@ internal static class LayerProduction
     public static async Task<IReadOnlyList<LayerBlob>> CheckAsync(ImagePlan plan, ILayerSource source, IReadOnlyList<LayerBlob> layers, CancellationToken cancellationToken)
     {
         var existing = plan.Existing.Count;
+        // A base's layers were checked when they were read, or are checked as their tars are made (D79).
+        var bases = Task.WhenAll(layers.Take(existing).Select(l => l.ReadableAsync(cancellationToken)));
         var made = await Task.WhenAll(plan.Planned.Select((work, i) => source.CheckedAsync(layers[existing + i], work, cancellationToken))).ConfigureAwait(false);
-        return [.. layers.Take(existing), .. made];
+        return [.. await bases.ConfigureAwait(false), .. made];
     }
 
     private static async Task<LayerBlob> ObtainAsync(ILayerSource source, LayerWork work, ArchiveSlot? slot, CancellationToken cancellationToken)

@@ -60,15 +60,13 @@ internal static class PlatformIndexBuild
                 var writing = new LayerWriting(folder, request.Progress);
                 writers.Add(writing);
                 ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
-                var pull = new RegistryPull(request.Offline ? null : registries, cache is { IsOn: true } ? PulledBlobStore.InCache(cache.Store) : PulledBlobStore.InStaging(folder), request.TransferProgress);
+                var pull = BasePull.For(request, registries, cache, folder, loads: engine is not null);
                 var plan = await new ImagePlanner(recipe, folder, source, warnings.Add, pull).PlanAsync(cancellationToken).ConfigureAwait(false);
                 var uncompressed = await LayerProduction.ProduceAsync(plan, source, null, cancellationToken).ConfigureAwait(false);
                 var layers = new MadeLayers(plan, source, uncompressed);
-                IReadOnlyList<ILayer> blobs = request.WritesArchive || engine is not null || compress ? await layers.CheckedAsync(cancellationToken).ConfigureAwait(false) : uncompressed;
-                if (compress)
-                {
-                    blobs = await CompressedLayers.MakeAsync((IReadOnlyList<LayerBlob>)blobs, plan.BaseBlobs, request.Compression, folder, cancellationToken).ConfigureAwait(false);
-                }
+                IReadOnlyList<ILayer> blobs = compress
+                    ? await CompressedLayers.MakeAsync(uncompressed, layers.CheckedAsync, plan.BaseBlobs, request.Compression, folder, cancellationToken).ConfigureAwait(false)
+                    : request.WritesArchive || engine is not null ? await layers.CheckedAsync(cancellationToken).ConfigureAwait(false) : uncompressed;
 
                 var image = ImageBuilder.CreateModel(recipe, plan, blobs);
                 ImageCheckRunner.Run(recipe.Checks, plan.Merged, image.Config.Config, image.ImageId, made.Count == 0 ? request.ExpectedImageId : null);
@@ -126,7 +124,7 @@ internal static class PlatformIndexBuild
                 Platforms = made.Select(m => new PlatformImage(m.Image.Config.Platform, m.Image.ImageId, m.Image.ManifestDescriptor.Digest)).ToList(),
                 Tags = first.Image.FullNames.ToList(),
                 RepoTags = first.Image.RepoTags.ToList(),
-                Layers = first.Uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.Size, first.Plan.CreatedBy[i])).ToList(),
+                Layers = first.Uncompressed.Select((l, i) => new LayerSummary(l.DiffId, l.KnownSize, first.Plan.CreatedBy[i])).ToList(),
                 OutputPath = request.WritesArchive ? output : "",
                 Warnings = warnings,
                 Loaded = loadedLines,

@@ -17,6 +17,14 @@ internal abstract class LayerBlob : ILayer
 
     public abstract string MediaType { get; }
 
+    /// <summary>The size when it is known without work: every kind's, but a pulled layer's tar not made yet
+    /// (docs/decisions.md D79), whose length is known only once its blob is decompressed.</summary>
+    public virtual long? KnownSize => Size;
+
+    /// <summary>This blob, or the one standing for it, once its bytes can be read: a pulled layer's tar is
+    /// made here the first time (D79); every other kind is readable as it is.</summary>
+    public virtual Task<LayerBlob> ReadableAsync(CancellationToken cancellationToken) => Task.FromResult(this);
+
     /// <summary>Opens the blob's bytes; a kind that must check its file first does so here.</summary>
     public virtual Task<Stream> OpenBlobAsync(CancellationToken cancellationToken = default) => Task.FromResult(OpenBlob());
 

@@ -19,7 +19,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     private readonly LowerLayerIndex lowerLayers = new();
 
     /// <summary>The base's layers not yet read into <see cref="lowerLayers"/> (see <see cref="Index"/>).</summary>
-    private readonly List<(FileLayer Layer, SourcePosition Position)> unindexed = [];
+    private readonly List<(LayerBlob Layer, SourcePosition Position)> unindexed = [];
     private readonly List<LayerBlob> existing = [];
     private readonly List<PlannedLayer> planned = [];
     private readonly List<string> createdBy = [];
@@ -30,8 +30,9 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
     /// <summary>
     /// The merged view of the layers below (metadata only). A base's layers are read into it (every tar
     /// header, docs/decisions.md D75) the first time something looks: a step, a config user given by name,
-    /// a check. A recipe that only re-labels or re-packs its base never reads the base's tars, which were
-    /// checked against their diff ids when they were read or pulled, and are copied as they are.
+    /// a check (<see cref="ReadsBase"/>). A recipe that only re-labels or re-packs its base never reads the
+    /// base's tars, which were checked against their diff ids when they were read or pulled, and are copied
+    /// as they are (a pulled layer's tar may not even exist: it is made, and checked, when first read, D79).
     /// </summary>
     private LowerLayerIndex Index
     {
@@ -52,6 +53,11 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
         }
     }
 
+    /// <summary>Whether the plan reads the base's layers through <see cref="Index"/>: a step, a check, an image
+    /// requirement, a config user given by name. A reader left out here is still served (a pulled tar is
+    /// made when first read); it only loses the pull's overlap of download and decompression.</summary>
+    private bool ReadsBase => recipe.Steps.Count > 0 || recipe.Checks.Count > 0 || recipe.ImageRequirements.Count > 0 || recipe.Config.User is { Numeric: null };
+
     /// <summary>The work of the highest layer this build makes so far: what the next one stacks on.</summary>
     private LayerWork? lastWork;
 
@@ -67,7 +73,8 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
                 break;
             case RegistryBase registryBase:
                 var pull = registry ?? throw new InvalidOperationException("a registry base needs the build's registry session");
-                var pulled = await new RegistryBaseReader(registryBase, pull.Session, pull.Store, pull.Progress, recipe.PlatformSet ? recipe.Platform : null)
+                // When neither the plan nor the outputs read the base's tars, the pull only keeps the blobs (D79).
+                var pulled = await new RegistryBaseReader(registryBase, pull, recipe.PlatformSet ? recipe.Platform : null, deferTars: !ReadsBase && !pull.OutputsReadTars)
                     .ReadAsync(cancellationToken).ConfigureAwait(false);
                 (platform, config) = Inherit(pulled, registryBase.Position);
                 break;

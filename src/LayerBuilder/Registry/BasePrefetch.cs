@@ -37,14 +37,16 @@ internal static class BasePrefetch
     }
 
     /// <summary>Pulls <paramref name="reference"/> (the image of <paramref name="platform"/> out of an index,
-    /// linux/amd64 when null) into <paramref name="cache"/>: manifest, config and every layer, checked as
-    /// any pull checks them. Failures are thrown as the build's own pull would throw them.</summary>
+    /// linux/amd64 when null) into <paramref name="cache"/>: manifest, config and every layer with its tar,
+    /// checked as any pull checks them. Failures are thrown as the build's own pull would throw them.</summary>
     public static async Task PullAsync(string reference, Platform? platform, LayerCache cache, RegistrySettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cache);
         cache.Prepare();
         using var session = new RegistrySession(settings);
-        var reader = new RegistryBaseReader(new RegistryBase(reference), session, PulledBlobStore.InCache(cache), progress: null, platform);
-        await reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        // The tars are made now, not deferred (D79): the build that follows reads them (its steps stand on
+        // the base), and making them is the larger part of the pull this takes off its path.
+        var pull = new RegistryPull(session, PulledBlobStore.InCache(cache), Progress: null);
+        await new RegistryBaseReader(new RegistryBase(reference), pull, platform, deferTars: false).ReadAsync(cancellationToken).ConfigureAwait(false);
     }
 }

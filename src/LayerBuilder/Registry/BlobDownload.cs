@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.IO.Pipelines;
 using System.Net.Http.Headers;
-using System.Security.Cryptography;
 using LayerBuilder.Base;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Image;
@@ -14,10 +12,11 @@ namespace LayerBuilder.Registry;
 /// <summary>
 /// Fetches manifests and blobs of one repository into the <see cref="PulledBlobStore"/>, each checked
 /// against its digest while it streams to a temporary file and renamed into the store only when it
-/// matched (never held whole in memory). A layer blob is decompressed in the same pass, on a second
-/// thread while it downloads (D75): the compressed bytes are hashed against the manifest's digest and size,
-/// the tar against the config's diff id, and both are stored: the tar for builds, the compressed blob for pushes (docs/decisions.md D60). What is already
-/// in the store is trusted once it was checked and its file is unchanged since (D61), else re-hashed.
+/// matched (never held whole in memory). A layer blob is kept as it came (docs/decisions.md D60); its tar is
+/// made in the same pass, decompressed on a second thread while the blob downloads (D75) and checked against
+/// the config's diff id, unless the build will not read it: then the tar is made from the kept blob the first
+/// time something does (D79). What is already in the store is trusted once it was checked and its file is
+/// unchanged since (D61), else re-hashed.
 /// </summary>
 internal sealed class BlobDownload(RegistryRepository repository, RegistryClient? online, PulledBlobStore store, SourcePosition at, IProgress<TransferProgress>? progress)
 {
@@ -118,10 +117,17 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         return path;
     }
 
-    /// <summary>The uncompressed tar of the layer blob <paramref name="digest"/> (<paramref name="size"/> bytes as
-    /// stored), whose tar must have <paramref name="diffId"/>: from the store when it is there and intact,
-    /// else downloaded, decompressed and checked in one pass.</summary>
-    public async Task<FileLayer> LayerAsync(Digest digest, long size, string mediaType, Digest diffId, int number, CancellationToken cancellationToken)
+    /// <summary>
+    /// The uncompressed tar of the layer blob <paramref name="digest"/> (<paramref name="size"/> bytes as
+    /// stored), whose tar must have <paramref name="diffId"/>: from the store when it is there and intact;
+    /// else made from the blob when the store keeps that (a pull whose tar was deferred, D79); else
+    /// downloaded, decompressed and checked in one pass. With <paramref name="deferTar"/> a compressed
+    /// layer's tar is not made here: the download checks the blob's digest and size and keeps it, and the tar
+    /// is made and checked against its diff id the first time something reads it (<see cref="PulledLayerTar"/>,
+    /// which stops with <paramref name="buildCancellation"/>).
+    /// </summary>
+    public async Task<LayerBlob> LayerAsync(Digest digest, long size, string mediaType, Digest diffId, int number, bool deferTar,
+        CancellationToken buildCancellation, CancellationToken cancellationToken)
     {
         var keepsBlob = digest != diffId; // an uncompressed layer's blob is its tar
         if (store.Find(diffId) is { } stored)
@@ -143,13 +149,90 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             }
         }
 
-        return await RetriedAsync(token => FetchLayerAsync(digest, size, mediaType, diffId, number, keepsBlob, token), cancellationToken).ConfigureAwait(false);
+        if (keepsBlob && PulledLayerBlob.Kept(store, digest, size, mediaType, diffId, Repository) is { } kept && await IsSoundAsync(kept, cancellationToken).ConfigureAwait(false))
+        {
+            // Pulled before with its tar deferred: the tar is made from the kept blob, without the registry.
+            progress?.Report(new TransferProgress("cached", Repository, digest, size, size, Done: true));
+            var tar = new PulledLayerTar(store, kept, What(digest, number), At, buildCancellation);
+            return deferTar ? tar : await tar.TarAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        return deferTar && keepsBlob && PulledLayerBlob.CompressionOf(mediaType) is not null
+            ? await RetriedAsync(token => FetchBlobAsync(digest, size, mediaType, diffId, number, buildCancellation, token), cancellationToken).ConfigureAwait(false)
+            : await RetriedAsync(token => FetchLayerAsync(digest, size, mediaType, diffId, number, keepsBlob, token), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether a kept blob still holds its digest (D61; a damaged one is removed). When it does not
+    /// and the registry can be asked, it is pulled afresh; an <c>--offline</c> build fails with LB5060.</summary>
+    private async Task<bool> IsSoundAsync(PulledLayerBlob kept, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await kept.CheckedAsync(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (LayerBuildException e) when (online is not null && e.Diagnostics.Count == 1 && e.Diagnostics[0].Code == DiagnosticCodes.PulledBlobDamaged)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Downloads one compressed layer blob and keeps it once its digest and size matched; its tar is
+    /// made when first read (D79). A failed try leaves nothing behind.</summary>
+    private async Task<LayerBlob> FetchBlobAsync(Digest digest, long size, string mediaType, Digest diffId, int number, CancellationToken buildCancellation, CancellationToken cancellationToken)
+    {
+        var what = What(digest, number);
+        var client = Client(what);
+        using var response = await GetBlobAsync(client, digest, what, cancellationToken).ConfigureAwait(false);
+        string? temporary = null;
+        try
+        {
+            Digest blobDigest;
+            long blobSize;
+            var body = await ReadBodyAsync(client, response, cancellationToken).ConfigureAwait(false);
+            await using (body.ConfigureAwait(false))
+            {
+                progress?.Report(new TransferProgress("pull", Repository, digest, 0, size, Done: false));
+                (temporary, var output) = store.CreateTemporary();
+                await using (output.ConfigureAwait(false))
+                {
+                    // One byte over the descriptor's size is read, so a longer blob fails the size check.
+                    var hashing = new HashingReadStream(new ProgressStream(body, size + 1, n => Report(digest, n, size)));
+                    await hashing.CopyToAsync(output, HashBuffer, cancellationToken).ConfigureAwait(false);
+                    blobDigest = await hashing.CompleteAsync(cancellationToken).ConfigureAwait(false);
+                    blobSize = hashing.BytesRead;
+                }
+            }
+
+            if (blobDigest != digest || blobSize != size)
+            {
+                throw Mismatch(client, what, blobDigest, blobSize, digest, size);
+            }
+
+            progress?.Report(new TransferProgress("pull", Repository, digest, blobSize, size, Done: true));
+            Commit(temporary, digest);
+            store.RememberOrigin(diffId, digest, size, mediaType, Repository);
+            var kept = PulledLayerBlob.Kept(store, digest, size, mediaType, diffId, Repository)
+                ?? throw new InvalidOperationException($"the blob {digest} was stored but is not found");
+            return new PulledLayerTar(store, kept, what, At, buildCancellation);
+        }
+        catch (Exception e) when (LayerFailure(client, e) is { } failure)
+        {
+            throw failure;
+        }
+        finally
+        {
+            if (temporary is not null)
+            {
+                File.Delete(temporary);
+            }
+        }
     }
 
     /// <summary>Downloads, decompresses and checks one layer blob; a failed try leaves nothing behind.</summary>
     private async Task<FileLayer> FetchLayerAsync(Digest digest, long size, string mediaType, Digest diffId, int number, bool keepsBlob, CancellationToken cancellationToken)
     {
-        var what = $"blob {digest} (layer {number}) of '{Repository}'";
+        var what = What(digest, number);
         var client = Client(what);
         using var response = await GetBlobAsync(client, digest, what, cancellationToken).ConfigureAwait(false);
         string? temporary = null;
@@ -184,7 +267,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                     await using var outputOwner = output;
 
                     // Decompressed on a second thread while the download goes on (docs/decisions.md D75).
-                    var unpacked = await OverlappedHandOver.RunAsync(hashing, (blob, token) => UnpackAsync(blob.AsStream(leaveOpen: true), output, token), cancellationToken).ConfigureAwait(false);
+                    var unpacked = await OverlappedHandOver.RunAsync(hashing, (blob, token) => LayerUnpacking.UnpackAsync(blob.AsStream(leaveOpen: true), output, token), cancellationToken).ConfigureAwait(false);
                     blobDigest = await hashing.CompleteAsync(cancellationToken).ConfigureAwait(false);
                     blobSize = hashing.BytesRead;
                     if (blobDigest != digest || blobSize != size)
@@ -193,7 +276,7 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
                         throw Mismatch(client, what, blobDigest, blobSize, digest, size);
                     }
 
-                    if (unpacked.Exception?.InnerException is InvalidDataException or ZstdSharp.ZstdException)
+                    if (LayerUnpacking.IsUnreadable(unpacked.Exception?.InnerException))
                     {
                         throw new LayerBuildException(DiagnosticCodes.BaseLayerUnreadable, At,
                             $"{what} matches its digest but is not a readable gzip, zstd or plain tar: {unpacked.Exception.InnerException.Message}");
@@ -219,13 +302,9 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
             store.RememberOrigin(diffId, digest, size, mediaType, Repository);
             return layer;
         }
-        catch (Exception e) when (e is HttpIOException or HttpRequestException || IsFromResponse(e))
+        catch (Exception e) when (LayerFailure(client, e) is { } failure)
         {
-            throw client.TransportFailure(e);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            throw store.NotWritable(e, At);
+            throw failure;
         }
         finally
         {
@@ -241,41 +320,13 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
         }
     }
 
-    /// <summary>Decompresses a layer blob into <paramref name="output"/>; the tar's digest and length. The
-    /// tar is hashed and written on a thread of its own while the next bytes are decompressed (D75).</summary>
-    private static async Task<(Digest Digest, long Size)> UnpackAsync(Stream blob, Stream output, CancellationToken cancellationToken)
-    {
-        var tar = await PulledLayerStream.OpenAsync(blob, cancellationToken).ConfigureAwait(false)
-            ?? throw new InvalidDataException("it is compressed in a way registry layers are not (gzip, zstd or none)");
-        await using (tar.ConfigureAwait(false))
-        {
-            var written = await OverlappedHandOver.RunAsync(tar, (bytes, token) => WriteTarAsync(bytes, output, token), cancellationToken).ConfigureAwait(false);
-            return await written.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Hashes and writes the tar as the decompressor hands it on, segment by segment, uncopied.</summary>
-    private static async Task<(Digest Digest, long Size)> WriteTarAsync(PipeReader tar, Stream output, CancellationToken cancellationToken)
-    {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        long length = 0;
-        while (true)
-        {
-            var result = await tar.ReadAsync(cancellationToken).ConfigureAwait(false);
-            foreach (var segment in result.Buffer)
-            {
-                hash.AppendData(segment.Span);
-                await output.WriteAsync(segment, cancellationToken).ConfigureAwait(false);
-                length += segment.Length;
-            }
-
-            tar.AdvanceTo(result.Buffer.End);
-            if (result.IsCompleted)
-            {
-                return (Digest.FromHashBytes(hash.GetHashAndReset()), length);
-            }
-        }
-    }
+    /// <summary>The one-line error for what broke while a layer blob was read into the store: the connection
+    /// (checked first: a broken response is an <see cref="IOException"/> too) or the disk; null for anything
+    /// else, which goes on as it is.</summary>
+    private LayerBuildException? LayerFailure(RegistryClient client, Exception e) =>
+        e is HttpIOException or HttpRequestException || IsFromResponse(e) ? client.TransportFailure(e)
+        : e is IOException or UnauthorizedAccessException ? store.NotWritable(e, At)
+        : null;
 
     private static bool IsFromResponse(Exception e) => e is IOException { InnerException: System.Net.Sockets.SocketException };
 
@@ -405,6 +456,8 @@ internal sealed class BlobDownload(RegistryRepository repository, RegistryClient
     internal static LayerBuildException Schema1(RegistryClient client, string what, string mediaType) =>
         new(DiagnosticCodes.UnsupportedManifest, client.Origin,
             $"registry '{client.Endpoint.Name}' serves {what} as Docker schema 1 ({mediaType}), which LayerBuilder does not read; push the image again with a current docker, podman or skopeo (schema 2 or OCI)");
+
+    private string What(Digest digest, int number) => $"blob {digest} (layer {number}) of '{Repository}'";
 
     private void Report(Digest digest, long bytes, long size) =>
         progress?.Report(new TransferProgress("pull", Repository, digest, bytes, size, Done: false));

@@ -50,7 +50,7 @@ internal sealed class PulledLayerBlob : LayerBlob
     /// <paramref name="compression"/> asks, or null (not pulled, pulled otherwise, or a cache from before D60).</summary>
     public static PulledLayerBlob? Find(PulledBlobStore store, Digest diffId, LayerCompression compression)
     {
-        if (store.FindOrigin(diffId) is not { } origin || KindOf(origin.MediaType) != compression)
+        if (store.FindOrigin(diffId) is not { } origin || CompressionOf(origin.MediaType) != compression)
         {
             return null;
         }
@@ -63,7 +63,7 @@ internal sealed class PulledLayerBlob : LayerBlob
     /// compressed (gzip or zstd) or its blob is not kept (an <c>--offline</c> build on a cache from before D60).</summary>
     public static PulledLayerBlob? Kept(PulledBlobStore store, Digest digest, long size, string mediaType, Digest diffId, string origin)
     {
-        if (digest == diffId || size <= 0 || KindOf(mediaType) is not { } compression ||
+        if (digest == diffId || size <= 0 || CompressionOf(mediaType) is not { } compression ||
             store.Find(digest) is not { } path || new FileInfo(path).Length != size)
         {
             return null;
@@ -125,7 +125,7 @@ internal sealed class PulledLayerBlob : LayerBlob
     }
 
     /// <summary>The compression a layer media type says (OCI or Docker), or null for a plain tar or another type.</summary>
-    private static LayerCompression? KindOf(string mediaType) =>
+    public static LayerCompression? CompressionOf(string mediaType) =>
         mediaType.EndsWith("gzip", StringComparison.Ordinal) ? LayerCompression.Gzip
         : mediaType.EndsWith("zstd", StringComparison.Ordinal) ? LayerCompression.Zstd
         : null;

@@ -11,11 +11,15 @@ namespace LayerBuilder.Registry;
 /// Reads a base image from a registry (<c>base: REFERENCE</c>) into the same <see cref="InheritedImage"/> an
 /// image archive gives: the manifest by tag (one request; its digest is remembered for <c>--offline</c>)
 /// or by digest (none when it is cached), the platform's manifest out of an index, the config, and every
-/// layer as its verified uncompressed tar in the cache (<see cref="BlobDownload"/>). Docker schema 2 and
-/// OCI manifests and indexes are read; schema 1 is refused.
+/// layer as its verified uncompressed tar in the cache (<see cref="BlobDownload"/>); with
+/// <paramref name="deferTars"/>, a compressed layer as its verified blob, its tar made when something first
+/// reads it (<see cref="PulledLayerTar"/>, docs/decisions.md D79). Docker schema 2 and OCI manifests and
+/// indexes are read; schema 1 is refused.
 /// </summary>
-internal sealed class RegistryBaseReader(RegistryBase spec, RegistrySession? session, PulledBlobStore store, IProgress<TransferProgress>? progress, Platform? wantedPlatform)
+internal sealed class RegistryBaseReader(RegistryBase spec, RegistryPull pull, Platform? wantedPlatform, bool deferTars)
 {
+    private readonly PulledBlobStore store = pull.Store;
+
     /// <summary>Layers downloaded at the same time: enough to fill a link, few enough to keep the disk sequential.</summary>
     private const int ConcurrentLayers = 3;
 
@@ -32,8 +36,8 @@ internal sealed class RegistryBaseReader(RegistryBase spec, RegistrySession? ses
         }
 
         var repository = reference.Repository;
-        var client = session?.Client(repository, RegistryAccess.Pull, At);
-        var download = new BlobDownload(repository, client, store, At, progress);
+        var client = pull.Session?.Client(repository, RegistryAccess.Pull, At);
+        var download = new BlobDownload(repository, client, store, At, pull.Progress);
         var name = reference.ToString();
 
         Digest digest;
@@ -89,7 +93,7 @@ internal sealed class RegistryBaseReader(RegistryBase spec, RegistrySession? ses
                 $"'{name}' lists {layerDescriptors.Count} layers but its config has {diffIds.Count} diff ids");
         }
 
-        var layers = new FileLayer[layerDescriptors.Count];
+        var layers = new LayerBlob[layerDescriptors.Count];
         var options = new ParallelOptions { MaxDegreeOfParallelism = ConcurrentLayers, CancellationToken = cancellationToken };
         await Parallel.ForAsync(0, layers.Length, options, async (i, token) =>
         {
@@ -98,7 +102,7 @@ internal sealed class RegistryBaseReader(RegistryBase spec, RegistrySession? ses
                 throw new LayerBuildException(DiagnosticCodes.BaseImageInvalid, At, $"diff id {i + 1} of '{name}' is not a sha256 digest: '{diffIds[i]}'");
             }
 
-            layers[i] = await download.LayerAsync(layerDescriptors[i].Digest, layerDescriptors[i].Size, layerTypes[i], diffId, i + 1, token).ConfigureAwait(false);
+            layers[i] = await download.LayerAsync(layerDescriptors[i].Digest, layerDescriptors[i].Size, layerTypes[i], diffId, i + 1, deferTars, cancellationToken, token).ConfigureAwait(false);
         }).ConfigureAwait(false);
 
         var platform = new Platform(config["os"].String() ?? "linux", config["architecture"].String() ?? "amd64", config["variant"].String());
@@ -108,7 +112,9 @@ internal sealed class RegistryBaseReader(RegistryBase spec, RegistrySession? ses
             .Select(h => new HistoryEntry(null, null, null) { Inherited = h })
             .ToList();
         // The blobs the manifest pins, kept by the pull (D60): an oci output of this compression stores them as they are (D78).
-        var blobs = layers.Select((l, i) => PulledLayerBlob.Kept(store, layerDescriptors[i].Digest, layerDescriptors[i].Size, layerTypes[i], l.DiffId, repository.ToString())).ToList();
+        var blobs = layers.Select((l, i) => l is PulledLayerTar deferred
+            ? deferred.Blob
+            : PulledLayerBlob.Kept(store, layerDescriptors[i].Digest, layerDescriptors[i].Size, layerTypes[i], l.DiffId, repository.ToString())).ToList();
         return new InheritedImage(name, platform, ContainerConfigReader.Read(config["config"]), history, layers) { Blobs = blobs };
     }
 

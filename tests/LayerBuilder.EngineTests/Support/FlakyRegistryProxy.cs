@@ -1,36 +1,54 @@
 using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 
 namespace LayerBuilder.EngineTests.Support;
 
 /// <summary>
 /// A reverse proxy in front of a real registry that fails chosen requests once each, the way a busy or
-/// flaky registry does: a 503, a 429 with <c>Retry-After</c>, or a connection dropped without an answer.
-/// Every other request, and each failed one when it comes again, is passed to the registry unchanged
-/// (with the proxy as the Host, so the registry's upload Locations point back through it).
+/// flaky registry does: a 503, a 429 with <c>Retry-After</c>, a connection dropped without an answer, or an
+/// answer whose body breaks off. Every other request, and each failed one when it comes again, is passed
+/// to the registry unchanged (with the proxy as the Host, so the registry's upload Locations point back
+/// through it). It runs on Kestrel, whose abort closes the connection at once: the BCL's
+/// <see cref="HttpListener"/> answers an aborted request with a 200 and no body, which is no dropped
+/// connection at all.
 /// </summary>
 public sealed class FlakyRegistryProxy : IDisposable
 {
-    /// <summary>Headers HttpClient or HttpListener set themselves.</summary>
+    /// <summary>Headers HttpClient or Kestrel set themselves.</summary>
     private static readonly HashSet<string> HopHeaders = new(StringComparer.OrdinalIgnoreCase)
     {
         "Host", "Connection", "Content-Length", "Transfer-Encoding", "Keep-Alive", "Date", "Server",
     };
 
-    private readonly HttpListener listener = new();
+    private readonly WebApplication server;
     private readonly HttpClient registry = new(new SocketsHttpHandler { AllowAutoRedirect = false });
     private readonly string upstream;
     private readonly List<Fault> faults;
-    private readonly Task loop;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> schemes = new();
 
     public FlakyRegistryProxy(string upstreamHost, IEnumerable<Fault> faults)
     {
         upstream = upstreamHost;
         this.faults = faults.ToList();
-        Port = FreePort();
-        listener.Prefixes.Add($"http://127.0.0.1:{Port}/");
-        listener.Start();
-        loop = Task.Run(() => HttpListenerLoop.ServeAsync(listener, HandleAsync));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Loopback, 0);
+            kestrel.Limits.MaxRequestBodySize = null; // upload chunks are 32 MiB
+        });
+        server = builder.Build();
+        server.Run(HandleAsync);
+        server.StartAsync().GetAwaiter().GetResult();
+        var address = server.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        Port = new Uri(address).Port;
     }
 
     public int Port { get; }
@@ -54,28 +72,21 @@ public sealed class FlakyRegistryProxy : IDisposable
 
     public void Dispose()
     {
-        listener.Stop();
-        listener.Close();
+        server.StopAsync().GetAwaiter().GetResult();
+        ((IDisposable)server).Dispose();
         registry.Dispose();
-        try
-        {
-            loop.Wait(TimeSpan.FromSeconds(5));
-        }
-        catch (AggregateException)
-        {
-            // the loop ends with the listener
-        }
     }
 
-    private async Task HandleAsync(HttpListenerContext context)
+    private async Task HandleAsync(HttpContext context)
     {
         var request = context.Request;
-        var path = request.Url!.PathAndQuery;
-        schemes.Enqueue(request.Headers["Authorization"]?.Split(' ')[0] ?? "-");
+        // The request target exactly as the client sent it (escapes kept), so the registry sees the same.
+        var target = context.Features.GetRequiredFeature<IHttpRequestFeature>().RawTarget;
+        schemes.Enqueue(request.Headers.Authorization.ToString() is { Length: > 0 } authorization ? authorization.Split(' ')[0] : "-");
         Fault? fault;
         lock (faults)
         {
-            fault = faults.FirstOrDefault(f => f.Method == request.HttpMethod && path.Contains(f.PathPart, StringComparison.Ordinal));
+            fault = faults.FirstOrDefault(f => f.Method == request.Method && target.Contains(f.PathPart, StringComparison.Ordinal));
             if (fault is not null)
             {
                 faults.Remove(fault);
@@ -86,93 +97,84 @@ public sealed class FlakyRegistryProxy : IDisposable
         {
             if (fault is { CutAfter: { } cut })
             {
-                await ForwardAsync(context, path, cut);
+                await ForwardAsync(context, target, cut);
                 return;
             }
 
             if (fault is not null)
             {
-                await request.InputStream.CopyToAsync(Stream.Null);
+                await request.Body.CopyToAsync(Stream.Null);
                 if (fault.Status is null)
                 {
-                    context.Response.Abort();
+                    context.Abort(); // the connection closes with no answer
                     return;
                 }
 
                 context.Response.StatusCode = fault.Status.Value;
-                context.Response.AddHeader("Retry-After", "1");
-                context.Response.Close();
+                context.Response.Headers.RetryAfter = "1";
                 return;
             }
 
-            await ForwardAsync(context, path, null);
+            await ForwardAsync(context, target, null);
         }
-        catch (Exception e) when (e is HttpListenerException or IOException or HttpRequestException or ObjectDisposedException)
+        catch (Exception e) when (e is IOException or HttpRequestException or ObjectDisposedException or OperationCanceledException)
         {
-            context.Response.Abort();
+            context.Abort();
         }
     }
 
     /// <summary>Passes the request on and the answer back; with <paramref name="cutAfter"/>, the answer's
     /// body breaks off after that many bytes (its full length announced), as a dropped download does.</summary>
-    private async Task ForwardAsync(HttpListenerContext context, string path, int? cutAfter)
+    private async Task ForwardAsync(HttpContext context, string target, int? cutAfter)
     {
         var request = context.Request;
-        using var forward = new HttpRequestMessage(new HttpMethod(request.HttpMethod), $"http://{upstream}{path}");
-        if (request.HasEntityBody)
+        using var forward = new HttpRequestMessage(new HttpMethod(request.Method), $"http://{upstream}{target}");
+        if (request.ContentLength is not null || request.Headers.TransferEncoding.Count > 0)
         {
-            forward.Content = new StreamContent(request.InputStream);
-            if (request.ContentLength64 >= 0)
-            {
-                forward.Content.Headers.ContentLength = request.ContentLength64;
-            }
+            forward.Content = new StreamContent(request.Body);
+            forward.Content.Headers.ContentLength = request.ContentLength;
         }
 
-        foreach (var name in request.Headers.AllKeys.OfType<string>().Where(n => !HopHeaders.Contains(n)))
+        foreach (var (name, values) in request.Headers.Where(h => !HopHeaders.Contains(h.Key)))
         {
-            var value = request.Headers[name]!;
-            if (!forward.Headers.TryAddWithoutValidation(name, value))
+            if (!forward.Headers.TryAddWithoutValidation(name, values.ToArray()))
             {
-                forward.Content?.Headers.TryAddWithoutValidation(name, value);
+                forward.Content?.Headers.TryAddWithoutValidation(name, values.ToArray());
             }
         }
 
         forward.Headers.Host = Host;
-        using var answer = await registry.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead);
+        using var answer = await registry.SendAsync(forward, HttpCompletionOption.ResponseHeadersRead, context.RequestAborted);
         var response = context.Response;
         response.StatusCode = (int)answer.StatusCode;
         foreach (var (name, values) in answer.Headers.Concat(answer.Content.Headers).Where(h => !HopHeaders.Contains(h.Key)))
         {
-            response.AddHeader(name, string.Join(", ", values));
+            response.Headers[name] = values.ToArray();
         }
 
-        if (request.HttpMethod == "HEAD")
+        response.ContentLength = answer.Content.Headers.ContentLength;
+        if (HttpMethods.IsHead(request.Method))
         {
-            response.Close();
             return;
         }
 
-        var body = await answer.Content.ReadAsByteArrayAsync();
-        response.ContentLength64 = body.Length;
-        if (cutAfter is { } cut && cut < body.Length)
+        if (cutAfter is { } cut)
         {
-            await response.OutputStream.WriteAsync(body.AsMemory(0, cut));
-            await response.OutputStream.FlushAsync();
-            response.Abort();
+            var body = await answer.Content.ReadAsByteArrayAsync(context.RequestAborted);
+            response.ContentLength = body.Length;
+            if (cut < body.Length)
+            {
+                await response.Body.WriteAsync(body.AsMemory(0, cut));
+                await response.Body.FlushAsync();
+                context.Abort();
+                return;
+            }
+
+            await response.Body.WriteAsync(body);
             return;
         }
 
-        await response.OutputStream.WriteAsync(body);
-        response.Close();
-    }
-
-    private static int FreePort()
-    {
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
+        await answer.Content.CopyToAsync(response.Body, context.RequestAborted);
     }
 
     /// <summary>One failure: the first <paramref name="Method"/> request whose path holds <paramref name="PathPart"/>

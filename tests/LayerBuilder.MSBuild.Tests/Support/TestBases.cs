@@ -23,10 +23,6 @@ public sealed class TestBases
     {
         var folder = Directory.CreateDirectory(Path.Combine(root, "bases")).FullName;
         File.WriteAllText(Path.Combine(folder, "nuget.config"), feed.NuGetConfig());
-        var dotnetRoot = DotnetRoot();
-        var runtimeVersion = Path.GetFileName(Directory.GetDirectories(Path.Combine(dotnetRoot, "shared", "Microsoft.NETCore.App"))
-            .Where(d => Path.GetFileName(d).StartsWith("10.", StringComparison.Ordinal))
-            .Order(StringComparer.Ordinal).Last());
         File.WriteAllText(Path.Combine(folder, "runtime-deps.yml"), $$"""
             image: layerbuilder-msbuild-test/runtime-deps
             tags: ["10.0"]
@@ -41,16 +37,9 @@ public sealed class TestBases
             tags: ["10.0"]
             base: { rootfs: "{{rootfs}}" }
             config:
-              env: { DOTNET_VERSION: "{{runtimeVersion}}" }
+              env: { DOTNET_VERSION: "{{RuntimeVersion()}}" }
             steps:
-              - name: dotnet runtime
-                copy:
-                  - { src: "{{dotnetRoot}}/dotnet", dest: /usr/share/dotnet/dotnet }
-                  - { src: "{{dotnetRoot}}/host/", dest: /usr/share/dotnet/host/ }
-                  - { src: "{{dotnetRoot}}/shared/Microsoft.NETCore.App/{{runtimeVersion}}/", dest: "/usr/share/dotnet/shared/Microsoft.NETCore.App/{{runtimeVersion}}/" }
-                symlinks:
-                  - { path: /usr/bin/dotnet, target: ../share/dotnet/dotnet }
-
+            {{RuntimeStep()}}
             """);
         File.WriteAllText(Path.Combine(folder, "bases.csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
@@ -72,6 +61,30 @@ public sealed class TestBases
         Assert.That(made.ExitCode, Is.Zero, made.Describe);
         return new TestBases(Path.Combine(folder, "runtime-deps.tar"), Path.Combine(folder, "runtime.tar"));
     }
+
+    /// <summary>The recipe step (under <c>steps:</c>) that lays this machine's .NET runtime where Microsoft's
+    /// runtime images have it, <c>/usr/share/dotnet</c>, with <c>/usr/bin/dotnet</c> linking to it.</summary>
+    internal static string RuntimeStep()
+    {
+        var dotnetRoot = DotnetRoot();
+        var version = RuntimeVersion();
+        return $$"""
+              - name: dotnet runtime
+                copy:
+                  - { src: "{{dotnetRoot}}/dotnet", dest: /usr/share/dotnet/dotnet }
+                  - { src: "{{dotnetRoot}}/host/", dest: /usr/share/dotnet/host/ }
+                  - { src: "{{dotnetRoot}}/shared/Microsoft.NETCore.App/{{version}}/", dest: "/usr/share/dotnet/shared/Microsoft.NETCore.App/{{version}}/" }
+                symlinks:
+                  - { path: /usr/bin/dotnet, target: ../share/dotnet/dotnet }
+
+            """;
+    }
+
+    /// <summary>The newest .NET 10 runtime of the install the tests run on.</summary>
+    internal static string RuntimeVersion() =>
+        Path.GetFileName(Directory.GetDirectories(Path.Combine(DotnetRoot(), "shared", "Microsoft.NETCore.App"))
+            .Where(d => Path.GetFileName(d).StartsWith("10.", StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).Last());
 
     /// <summary>The .NET install the tests run on (the folder holding <c>dotnet</c>, <c>host</c>, <c>shared</c>).</summary>
     internal static string DotnetRoot()

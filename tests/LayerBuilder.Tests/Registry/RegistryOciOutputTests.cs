@@ -17,6 +17,7 @@ namespace LayerBuilder.Tests.Registry;
 /// stored as the registry's own blob (same bytes, same digest), with or without a step above it and with or
 /// without a cache; another compression than the registry's compresses it afresh; a damaged kept blob is
 /// refused before the archive exists. skopeo reads the archive and its layers decompress to the config's diff ids.
+/// When nothing reads the base's tar, it is not made until a later build needs it, from the kept blob (D79).
 /// </summary>
 [NonParallelizable]
 public sealed class RegistryOciOutputTests
@@ -91,29 +92,106 @@ public sealed class RegistryOciOutputTests
     }
 
     [Test]
-    public async Task A_kept_blob_damaged_on_disk_is_refused_before_the_archive_exists_and_removed()
+    public async Task A_kept_blob_damaged_on_disk_is_pulled_afresh_online_and_refused_offline_before_the_archive_exists()
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
         await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "first.tar");
         var store = PulledBlobStore.InCache(cache);
         var digest = LayerBuilder.Image.Digest.Parse(RegistryLayer().Digest);
-        var kept = store.Find(digest)!;
-        await using (var stream = new FileStream(kept, FileMode.Open, FileAccess.ReadWrite))
-        {
-            stream.Position = 100;
-            var b = stream.ReadByte();
-            stream.Position = 100;
-            stream.WriteByte((byte)(b ^ 0xFF));
-        }
 
-        var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "second.tar"))!;
+        // Online: the damage is found (D61) before any byte of the blob goes anywhere, and the blob pulled again.
+        Damage(store.Find(digest)!);
+        var gets = registry.CountRequests("GET", "^/v2/team/base/blobs/");
+        var again = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "second.tar");
+        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/") - gets, Is.EqualTo(1), "the damaged blob is pulled again");
+        Assert.That(OutputLayers(again.OutputPath)[0].Digest, Is.EqualTo(digest.ToString()));
+        var archive = ImageArchive.Read(again.OutputPath);
+        Assert.That(archive.Bytes($"blobs/sha256/{digest.Hex}"), Is.EqualTo(await File.ReadAllBytesAsync(registry.BlobData(digest.ToString()))), "the sound bytes");
+
+        // Offline: nothing can replace it, so the build fails with LB5060 and removes it.
+        Damage(store.Find(digest)!);
+        var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "third.tar", offline: true))!;
         Assert.That(error.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.PulledBlobDamaged));
-        Assert.That(File.Exists(folder.Combine("out", "second.tar")), Is.False, "no archive");
+        Assert.That(File.Exists(folder.Combine("out", "third.tar")), Is.False, "no archive");
         Assert.That(store.Find(digest), Is.Null, "the damaged blob is removed");
+    }
 
-        var again = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "third.tar");
-        Assert.That(OutputLayers(again.OutputPath)[0].Digest, Is.EqualTo(digest.ToString()), "the next build pulls it afresh and stores it as it is");
+    private static void Damage(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.ReadWrite);
+        stream.Position = 100;
+        var b = stream.ReadByte();
+        stream.Position = 100;
+        stream.WriteByte((byte)(b ^ 0xFF));
+    }
+
+    [Test]
+    public async Task The_base_alone_into_a_gzip_oci_output_keeps_the_blob_and_makes_no_tar_until_an_offline_docker_archive_needs_it()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var store = PulledBlobStore.InCache(cache);
+        var blob = LayerBuilder.Image.Digest.Parse(RegistryLayer().Digest);
+
+        var first = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "first.tar");
+        var diffId = first.Layers[0].DiffId;
+        Assert.That(OutputLayers(first.OutputPath)[0].Digest, Is.EqualTo(blob.ToString()));
+        Assert.That(store.Find(blob), Is.Not.Null, "the blob is kept");
+        Assert.That(store.Find(diffId), Is.Null, "no tar was made: nothing read it (D79)");
+        Assert.That(first.Layers[0].Size, Is.Null, "the tar's length is not known without making it");
+
+        var gets = registry.CountRequests("GET", "^/v2/team/base/blobs/");
+        var docker = await BuildAsync(folder, withStep: false, LayerCompression.None, cache, "docker.tar", ArchiveFormat.Docker, offline: true);
+
+        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/"), Is.EqualTo(gets), "the tar is made from the kept blob");
+        var tar = store.Find(diffId)!;
+        Assert.That(tar, Is.Not.Null, "and stored");
+        Assert.That(await PulledBlobStore.HashFileAsync(tar, CancellationToken.None), Is.EqualTo(diffId), "checked against its diff id");
+        Assert.That(docker.Layers[0].Size, Is.EqualTo(new FileInfo(tar).Length));
+        var archive = ImageArchive.Read(docker.OutputPath);
+        Assert.That(archive.Bytes(archive.LayerPaths[0]), Is.EqualTo(await File.ReadAllBytesAsync(tar)), "the docker archive holds the tar");
+    }
+
+    [Test]
+    public async Task A_synchronous_reader_of_a_deferred_tar_gets_it_made_once_and_checked()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var first = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "first.tar");
+        var store = PulledBlobStore.InCache(cache);
+        var (digest, size) = RegistryLayer();
+        var diffId = first.Layers[0].DiffId;
+        var kept = PulledLayerBlob.Kept(store, LayerBuilder.Image.Digest.Parse(digest), size, "application/vnd.oci.image.layer.v1.tar+gzip", diffId, "team/base")!;
+        var tar = new PulledLayerTar(store, kept, "the test's layer", new SourcePosition("layerbuild.yml", 2, 1), CancellationToken.None);
+        Assert.That(tar.KnownSize, Is.Null, "not made yet");
+
+        // Two synchronous readers at once (the plan's index, an archive writer): one tar is made, both get it.
+        var length = Task.Run(() => tar.Size);
+        var file = Task.Run(() => tar.TarFile!.Value.Path);
+        await Task.WhenAll(length, file);
+        var path = store.Find(diffId)!;
+        Assert.That(await file, Is.EqualTo(path));
+        Assert.That(await length, Is.EqualTo(new FileInfo(path).Length));
+        Assert.That(tar.KnownSize, Is.EqualTo(new FileInfo(path).Length));
+        Assert.That(await PulledBlobStore.HashFileAsync(path, CancellationToken.None), Is.EqualTo(diffId));
+        Assert.That(Directory.GetFiles(Path.Combine(cache.Root, "tmp")), Is.Empty, "one tar was made: no second temporary file left behind");
+    }
+
+    [Test]
+    public async Task A_step_on_a_base_whose_tar_was_never_made_reads_the_tar_made_offline_from_the_kept_blob()
+    {
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var first = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "first.tar");
+        Assert.That(PulledBlobStore.InCache(cache).Find(first.Layers[0].DiffId), Is.Null, "the first build made no tar");
+
+        var derived = await BuildAsync(folder, withStep: true, LayerCompression.None, cache, "derived.tar", ArchiveFormat.Docker, offline: true);
+
+        var archive = ImageArchive.Read(derived.OutputPath);
+        Assert.That(derived.Layers, Has.Count.EqualTo(2));
+        Assert.That(derived.Layers[0].DiffId, Is.EqualTo(first.Layers[0].DiffId));
+        Assert.That(archive.Layer(1).Select(m => m.Name), Does.Contain("app/hello.txt"), "the step's layer is planned over the base's tar");
     }
 
     [Test]
@@ -201,7 +279,8 @@ public sealed class RegistryOciOutputTests
         }
     }
 
-    private async Task<BuildResult> BuildAsync(TempDirectory folder, bool withStep, LayerCompression compression, LayerCache? cache, string output = "image.tar")
+    private async Task<BuildResult> BuildAsync(TempDirectory folder, bool withStep, LayerCompression compression, LayerCache? cache, string output = "image.tar",
+        ArchiveFormat format = ArchiveFormat.Oci, bool offline = false)
     {
         var text = $"""
             image: example/derived
@@ -212,8 +291,9 @@ public sealed class RegistryOciOutputTests
         var request = BuildRequest.ToFile(recipe, folder.Combine("out", output)) with
         {
             Cache = cache,
-            Format = ArchiveFormat.Oci,
+            Format = format,
             Compression = compression,
+            Offline = offline,
             RegistrySettings = RegistryPullTests.Isolated(folder),
         };
         return await ImageBuilder.BuildAsync(request);

@@ -4,10 +4,13 @@ using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using LayerBuilder.Archive;
 using LayerBuilder.Build;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
+using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
+using LayerBuilder.Registry;
 using LayerBuilder.Testing;
 using LayerBuilder.Tests.Support;
 
@@ -17,8 +20,10 @@ namespace LayerBuilder.Tests.Registry;
 /// Pulls of layers decompressed on a second thread while they download (docs/decisions.md D75), from a
 /// real registry the images are put into blob by blob: a layer of several times the hand-over pipe's bound
 /// arrives whole; a blob that matches its digest but is no gzip is LB5016 and a gzip whose tar is not the
-/// config's diff id is LB5013, as before the overlap, leaving nothing in the cache; a layer that matches
-/// both digests but is no tar is refused (once) only when the plan reads the base.
+/// config's diff id is LB5008, as before the overlap, leaving nothing in the cache; a layer that matches
+/// both digests but is no tar is refused (once) only when the plan reads the base. When nothing reads the
+/// tar (D79), such blobs are copied as they are, and refused, with nothing stored, by the first build that
+/// makes their tar.
 /// </summary>
 [NonParallelizable]
 public sealed class RegistryPullUnpackTests
@@ -108,6 +113,65 @@ public sealed class RegistryPullUnpackTests
         Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.BaseImageInvalid), "FailAsync checked it is the only diagnostic");
         var retagged = ImageArchive.Read(folder.Combine("out", "retagged.tar"));
         Assert.That(retagged.Bytes(retagged.LayerPaths[0]), Is.EqualTo(notATar), "the layer matches its digests; with no step it is copied as skopeo would copy it");
+    }
+
+    [Test]
+    public async Task A_blob_whose_tar_is_not_the_config_diff_id_is_copied_as_it_is_by_a_blob_output_and_refused_when_its_tar_is_first_read()
+    {
+        var tar = LayerTar(RandomNumberGenerator.GetBytes(LayerFileLength));
+        var blob = Gzip(tar);
+        var claimed = "sha256:" + new string('b', 64);
+        await PushImageAsync("unpack/deferredwrongdiff:1", blob, claimed);
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var reference = $"{registry.Host}/unpack/deferredwrongdiff:1";
+
+        // Nothing reads the tar: the blob matches its digest and is stored as it is, as skopeo copies it (D79).
+        var copied = await BuildBaseAloneAsync(folder, reference, cache, "copied.tar", ArchiveFormat.Oci, LayerCompression.Gzip);
+        var archive = ImageArchive.Read(copied.OutputPath);
+        Assert.That(archive.Bytes($"blobs/sha256/{Digest(blob)["sha256:".Length..]}"), Is.EqualTo(blob));
+
+        // The first build that reads the tar checks it, and a second one checks it again: nothing was trusted.
+        for (var attempt = 1; attempt <= 2; attempt++)
+        {
+            var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildBaseAloneAsync(folder, reference, cache, "docker.tar", ArchiveFormat.Docker, LayerCompression.None, offline: true))!;
+            Assert.That(error.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.RegistryDigestMismatch), $"attempt {attempt}");
+            Assert.That(error.Diagnostics.Single().Message, Does.Contain(Digest(tar)).And.Contain(claimed).And.Contain(Digest(blob)));
+            Assert.That(File.Exists(folder.Combine("out", "docker.tar")), Is.False, "no archive");
+            Assert.That(PulledBlobStore.InCache(cache).Find(LayerBuilder.Image.Digest.Parse(claimed)), Is.Null, "no tar is stored under the claimed diff id");
+            Assert.That(Directory.GetFiles(Path.Combine(cache.Root, "tmp")), Is.Empty, "no temporary file is left");
+        }
+    }
+
+    [Test]
+    public async Task A_blob_that_is_no_gzip_is_copied_by_a_blob_output_and_unreadable_when_its_tar_is_first_read()
+    {
+        var blob = new byte[] { 0x1f, 0x8b, 0x08, 0x00, 0, 0, 0, 0, 0, 0xff }.Concat(RandomNumberGenerator.GetBytes(1 << 20)).ToArray();
+        await PushImageAsync("unpack/deferredgarbage:1", blob, "sha256:" + new string('c', 64));
+        using var folder = new TempDirectory();
+        var cache = new LayerCache(folder.Combine("cache"));
+        var reference = $"{registry.Host}/unpack/deferredgarbage:1";
+
+        await BuildBaseAloneAsync(folder, reference, cache, "copied.tar", ArchiveFormat.Oci, LayerCompression.Gzip);
+        var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildBaseAloneAsync(folder, reference, cache, "docker.tar", ArchiveFormat.Docker, LayerCompression.None, offline: true))!;
+
+        Assert.That(error.Diagnostics.Single().Code, Is.EqualTo(DiagnosticCodes.BaseLayerUnreadable));
+        Assert.That(error.Diagnostics.Single().Message, Does.Contain(Digest(blob)).And.Contain("matches its digest").And.Not.Contain("\n"));
+        Assert.That(File.Exists(folder.Combine("out", "docker.tar")), Is.False, "no archive");
+        Assert.That(Directory.GetFiles(Path.Combine(cache.Root, "tmp")), Is.Empty, "no temporary file is left");
+    }
+
+    private async Task<BuildResult> BuildBaseAloneAsync(TempDirectory folder, string reference, LayerCache cache, string output, ArchiveFormat format, LayerCompression compression, bool offline = false)
+    {
+        var recipe = RecipeParser.Parse($"image: example/retagged\nbase: \"{reference}\"\n", "layerbuild.yml", folder.Path);
+        return await ImageBuilder.BuildAsync(BuildRequest.ToFile(recipe, folder.Combine("out", output)) with
+        {
+            Cache = cache,
+            Format = format,
+            Compression = compression,
+            Offline = offline,
+            RegistrySettings = RegistryPullTests.Isolated(folder),
+        });
     }
 
     private static void AssertNothingCached(LayerCache cache)

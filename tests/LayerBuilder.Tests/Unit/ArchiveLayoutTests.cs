@@ -69,7 +69,7 @@ public sealed class ArchiveLayoutTests
         var recipe = two with { Steps = two.Steps.Take(1).ToList() };
         var archive = temp.Combine("one.tar");
         var result = await ImageBuilder.BuildAsync(new BuildRequest(recipe, archive) { Format = format });
-        var model = Model(recipe, [result.Layers[0].DiffId], result.Layers[0].Size);
+        var model = Model(recipe, [result.Layers[0].DiffId], result.Layers[0].Size!.Value);
 
         var layer = PythonTarfile.Members(archive).Single(m => m.Size == result.Layers[0].Size && (m.Name.EndsWith("layer.tar", StringComparison.Ordinal) || m.Name.EndsWith(result.Layers[0].DiffId.Hex, StringComparison.Ordinal)));
 
