@@ -80,43 +80,24 @@ public sealed class OverlappedHandOverTests
     }
 
     /// <summary>Fails like a dropped connection once <paramref name="breakAfter"/> bytes were read.</summary>
-    private sealed class BreakingStream(Stream inner, long breakAfter) : Stream
+    private sealed class BreakingStream(Stream inner, long breakAfter) : LayerBuilder.FileSystem.ReadOnlyStream
     {
         private long read;
 
-        public override bool CanRead => true;
+        public override int Read(Span<byte> buffer) => Count(inner.Read(buffer[..Allowed(buffer.Length)]));
 
-        public override bool CanSeek => false;
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await inner.ReadAsync(buffer[..Allowed(buffer.Length)], cancellationToken));
 
-        public override bool CanWrite => false;
+        /// <summary>How much of a read of <paramref name="wanted"/> bytes may go through; throws once the break is reached.</summary>
+        private int Allowed(int wanted) =>
+            read >= breakAfter ? throw new IOException("connection reset by peer") : (int)Math.Min(wanted, breakAfter - read);
 
-        public override long Length => throw new NotSupportedException();
-
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer.AsMemory(offset, count)).AsTask().GetAwaiter().GetResult();
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        private int Count(int n)
         {
-            if (read >= breakAfter)
-            {
-                throw new IOException("connection reset by peer");
-            }
-
-            var n = await inner.ReadAsync(buffer[..(int)Math.Min(buffer.Length, breakAfter - read)], cancellationToken);
             read += n;
             return n;
         }
-
-        public override void Flush()
-        {
-        }
-
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-        public override void SetLength(long value) => throw new NotSupportedException();
-
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
         protected override void Dispose(bool disposing)
         {

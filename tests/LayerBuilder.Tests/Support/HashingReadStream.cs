@@ -4,19 +4,11 @@ namespace LayerBuilder.Tests.Support;
 
 /// <summary>Passes reads through and hashes every byte that goes by, so a test can parse a stream and
 /// take its sha256 in the same single pass.</summary>
-public sealed class HashingReadStream(Stream inner) : Stream
+internal sealed class HashingReadStream(Stream inner) : LayerBuilder.FileSystem.ReadOnlyStream
 {
     private readonly IncrementalHash hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
 
     public long BytesRead { get; private set; }
-
-    public override bool CanRead => true;
-
-    public override bool CanSeek => false;
-
-    public override bool CanWrite => false;
-
-    public override long Length => throw new NotSupportedException();
 
     public override long Position
     {
@@ -35,23 +27,13 @@ public sealed class HashingReadStream(Stream inner) : Stream
         return "sha256:" + Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
-    public override int Read(byte[] buffer, int offset, int count)
+    public override int Read(Span<byte> buffer)
     {
-        var read = inner.Read(buffer, offset, count);
-        hash.AppendData(buffer, offset, read);
+        var read = inner.Read(buffer);
+        hash.AppendData(buffer[..read]);
         BytesRead += read;
         return read;
     }
-
-    public override void Flush()
-    {
-    }
-
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-
-    public override void SetLength(long value) => throw new NotSupportedException();
-
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     protected override void Dispose(bool disposing)
     {
