@@ -1,7 +1,6 @@
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Registry;
-using LayerBuilder.Testing;
 using LayerBuilder.Tests.Support;
 
 namespace LayerBuilder.Tests.Registry;
@@ -12,38 +11,19 @@ namespace LayerBuilder.Tests.Registry;
 /// fetches no blob again and makes the very image a build without one makes.
 /// </summary>
 [NonParallelizable]
-public sealed class BasePrefetchTests
+public sealed class BasePrefetchTests : LoopbackRegistryTests
 {
-    private RegistryServer registry = null!;
-    private TempDirectory images = null!;
     private string baseDigest = "";
 
-    [OneTimeSetUp]
-    public async Task StartRegistryAsync()
-    {
-        registry = await RegistryServer.StartPlainAsync();
-        images = new TempDirectory();
-        baseDigest = await RegistryImages.PushBaseAsync(registry, images.Path, "team/base:1");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopRegistryAsync()
-    {
-        if (registry is not null)
-        {
-            await registry.DisposeAsync();
-        }
-
-        images?.Dispose();
-    }
+    protected override async Task PushImagesAsync() => baseDigest = await RegistryImages.PushBaseAsync(Registry, Images.Path, "team/base:1");
 
     [Test]
     public async Task Only_a_reference_the_cache_never_pulled_is_worth_a_prefetch()
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
-        var byTag = $"{registry.Host}/team/base:1";
-        var byDigest = $"{registry.Host}/team/base@{baseDigest}";
+        var byTag = $"{Registry.Host}/team/base:1";
+        var byDigest = $"{Registry.Host}/team/base@{baseDigest}";
 
         Assert.That(BasePrefetch.IsWorthwhile("Not A Reference", cache), Is.False);
         Assert.That(BasePrefetch.IsWorthwhile(byTag, cache), Is.True, "a tag the cache never resolved");
@@ -53,7 +33,7 @@ public sealed class BasePrefetchTests
 
         Assert.That(BasePrefetch.IsWorthwhile(byTag, cache), Is.False, "the build's own pull asks for the manifest once: a prefetch would add a request");
         Assert.That(BasePrefetch.IsWorthwhile(byDigest, cache), Is.False, "the manifest is held under its digest");
-        Assert.That(BasePrefetch.IsWorthwhile($"{registry.Host}/team/base:2", cache), Is.True, "another tag is another reference");
+        Assert.That(BasePrefetch.IsWorthwhile($"{Registry.Host}/team/base:2", cache), Is.True, "another tag is another reference");
     }
 
     [Test]
@@ -61,16 +41,16 @@ public sealed class BasePrefetchTests
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
-        var byTag = $"{registry.Host}/team/base:1";
+        var byTag = $"{Registry.Host}/team/base:1";
         const string blobs = "^/v2/team/base/blobs/";
 
-        var before = registry.CountRequests("GET", blobs);
+        var before = Registry.CountRequests("GET", blobs);
         await BasePrefetch.PullAsync(byTag, null, cache, RegistryPullTests.Isolated(folder), CancellationToken.None);
-        var fetched = registry.CountRequests("GET", blobs) - before;
+        var fetched = Registry.CountRequests("GET", blobs) - before;
         var prefetched = await RegistryPullTests.BuildAsync(folder, byTag, cache);
 
         Assert.That(fetched, Is.GreaterThanOrEqualTo(2), "the prefetch fetched the config and the layer");
-        Assert.That(registry.CountRequests("GET", blobs) - before, Is.EqualTo(fetched), "the build found every blob in the cache");
+        Assert.That(Registry.CountRequests("GET", blobs) - before, Is.EqualTo(fetched), "the build found every blob in the cache");
 
         using var other = new TempDirectory();
         var plain = await RegistryPullTests.BuildAsync(other, byTag, new LayerCache(other.Combine("cache")));

@@ -20,29 +20,12 @@ namespace LayerBuilder.Tests.Registry;
 /// When nothing reads the base's tar, it is not made until a later build needs it, from the kept blob (D79).
 /// </summary>
 [NonParallelizable]
-public sealed class RegistryOciOutputTests
+public sealed class RegistryOciOutputTests : LoopbackRegistryTests
 {
-    private RegistryServer registry = null!;
-    private TempDirectory images = null!;
-
-    [OneTimeSetUp]
-    public async Task StartRegistryAsync()
+    protected override async Task PushImagesAsync()
     {
-        registry = await RegistryServer.StartPlainAsync();
-        images = new TempDirectory();
-        await RegistryImages.PushBaseAsync(registry, images.Path, "team/base:1");
-        await RegistryImages.PushTwoPlatformIndexAsync(registry, images.Path, "team/multi:1");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopRegistryAsync()
-    {
-        if (registry is not null)
-        {
-            await registry.DisposeAsync();
-        }
-
-        images?.Dispose();
+        await RegistryImages.PushBaseAsync(Registry, Images.Path, "team/base:1");
+        await RegistryImages.PushTwoPlatformIndexAsync(Registry, Images.Path, "team/multi:1");
     }
 
     [TestCase(true)]
@@ -59,7 +42,7 @@ public sealed class RegistryOciOutputTests
         Assert.That(layers[0].Size, Is.EqualTo(size));
         Assert.That(layers[0].MediaType, Is.EqualTo("application/vnd.oci.image.layer.v1.tar+gzip"));
         var archive = ImageArchive.Read(result.OutputPath);
-        Assert.That(archive.Bytes($"blobs/sha256/{digest["sha256:".Length..]}"), Is.EqualTo(await File.ReadAllBytesAsync(registry.BlobData(digest))), "byte for byte");
+        Assert.That(archive.Bytes($"blobs/sha256/{digest["sha256:".Length..]}"), Is.EqualTo(await File.ReadAllBytesAsync(Registry.BlobData(digest))), "byte for byte");
         if (withStep)
         {
             Assert.That(layers[1].MediaType, Is.EqualTo("application/vnd.oci.image.layer.v1.tar+gzip"));
@@ -102,12 +85,12 @@ public sealed class RegistryOciOutputTests
 
         // Online: the damage is found (D61) before any byte of the blob goes anywhere, and the blob pulled again.
         Damage(store.Find(digest)!);
-        var gets = registry.CountRequests("GET", "^/v2/team/base/blobs/");
+        var gets = Registry.CountRequests("GET", "^/v2/team/base/blobs/");
         var again = await BuildAsync(folder, withStep: false, LayerCompression.Gzip, cache, "second.tar");
-        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/") - gets, Is.EqualTo(1), "the damaged blob is pulled again");
+        Assert.That(Registry.CountRequests("GET", "^/v2/team/base/blobs/") - gets, Is.EqualTo(1), "the damaged blob is pulled again");
         Assert.That(OutputLayers(again.OutputPath)[0].Digest, Is.EqualTo(digest.ToString()));
         var archive = ImageArchive.Read(again.OutputPath);
-        Assert.That(archive.Bytes($"blobs/sha256/{digest.Hex}"), Is.EqualTo(await File.ReadAllBytesAsync(registry.BlobData(digest.ToString()))), "the sound bytes");
+        Assert.That(archive.Bytes($"blobs/sha256/{digest.Hex}"), Is.EqualTo(await File.ReadAllBytesAsync(Registry.BlobData(digest.ToString()))), "the sound bytes");
 
         // Offline: nothing can replace it, so the build fails with LB5060 and removes it.
         Damage(store.Find(digest)!);
@@ -141,10 +124,10 @@ public sealed class RegistryOciOutputTests
         Assert.That(store.Find(diffId), Is.Null, "no tar was made: nothing read it (D79)");
         Assert.That(first.Layers[0].Size, Is.Null, "the tar's length is not known without making it");
 
-        var gets = registry.CountRequests("GET", "^/v2/team/base/blobs/");
+        var gets = Registry.CountRequests("GET", "^/v2/team/base/blobs/");
         var docker = await BuildAsync(folder, withStep: false, LayerCompression.None, cache, "docker.tar", ArchiveFormat.Docker, offline: true);
 
-        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/"), Is.EqualTo(gets), "the tar is made from the kept blob");
+        Assert.That(Registry.CountRequests("GET", "^/v2/team/base/blobs/"), Is.EqualTo(gets), "the tar is made from the kept blob");
         var tar = store.Find(diffId)!;
         Assert.That(tar, Is.Not.Null, "and stored");
         Assert.That(await PulledBlobStore.HashFileAsync(tar, CancellationToken.None), Is.EqualTo(diffId), "checked against its diff id");
@@ -201,7 +184,7 @@ public sealed class RegistryOciOutputTests
         var text = $"""
             image: example/derived
             platforms: [linux/amd64, linux/arm64/v8]
-            base: "{registry.Host}/team/multi:1"
+            base: "{Registry.Host}/team/multi:1"
 
             """;
         var recipe = RecipeParser.Parse(text, "layerbuild.yml", folder.Path);
@@ -222,8 +205,8 @@ public sealed class RegistryOciOutputTests
         foreach (var manifest in manifests)
         {
             var layer = archive.Json($"blobs/sha256/{manifest["sha256:".Length..]}").GetProperty("layers")[0].GetProperty("digest").GetString()!;
-            Assert.That(File.Exists(registry.BlobData(layer)), Is.True, $"{layer} is a blob the registry holds, not a recompression");
-            Assert.That(archive.Bytes($"blobs/sha256/{layer["sha256:".Length..]}"), Is.EqualTo(await File.ReadAllBytesAsync(registry.BlobData(layer))));
+            Assert.That(File.Exists(Registry.BlobData(layer)), Is.True, $"{layer} is a blob the registry holds, not a recompression");
+            Assert.That(archive.Bytes($"blobs/sha256/{layer["sha256:".Length..]}"), Is.EqualTo(await File.ReadAllBytesAsync(Registry.BlobData(layer))));
         }
     }
 
@@ -237,8 +220,8 @@ public sealed class RegistryOciOutputTests
     /// <summary>The manifest the registry serves for <c>team/base:1</c>, read from its storage.</summary>
     private string ManifestBlob()
     {
-        var link = Path.Combine(registry.Storage, "docker", "registry", "v2", "repositories", "team", "base", "_manifests", "tags", "1", "current", "link");
-        return registry.BlobData(File.ReadAllText(link).Trim());
+        var link = Path.Combine(Registry.Storage, "docker", "registry", "v2", "repositories", "team", "base", "_manifests", "tags", "1", "current", "link");
+        return Registry.BlobData(File.ReadAllText(link).Trim());
     }
 
     private static List<(string Digest, long Size, string MediaType)> OutputLayers(string path)
@@ -284,7 +267,7 @@ public sealed class RegistryOciOutputTests
     {
         var text = $"""
             image: example/derived
-            base: "{registry.Host}/team/base:1"
+            base: "{Registry.Host}/team/base:1"
 
             """ + (withStep ? "steps:\n  - name: app\n    files:\n      - { path: /app/hello.txt, content: \"hello\\n\" }\n" : "");
         var recipe = RecipeParser.Parse(text, "layerbuild.yml", folder.Path);

@@ -17,38 +17,22 @@ namespace LayerBuilder.Tests.Registry;
 /// nothing in the cache a later build would take.
 /// </summary>
 [NonParallelizable]
-public sealed class RegistryPullTests
+public sealed class RegistryPullTests : LoopbackRegistryTests
 {
-    private RegistryServer registry = null!;
-    private TempDirectory images = null!;
     private string baseDigest = "";
     private string indexDigest = "";
 
-    [OneTimeSetUp]
-    public async Task StartRegistryAsync()
+    protected override async Task PushImagesAsync()
     {
-        registry = await RegistryServer.StartPlainAsync();
-        images = new TempDirectory();
-        baseDigest = await RegistryImages.PushBaseAsync(registry, images.Path, "team/base:1");
-        indexDigest = await RegistryImages.PushTwoPlatformIndexAsync(registry, images.Path, "team/multi:1");
-    }
-
-    [OneTimeTearDown]
-    public async Task StopRegistryAsync()
-    {
-        if (registry is not null)
-        {
-            await registry.DisposeAsync();
-        }
-
-        images?.Dispose();
+        baseDigest = await RegistryImages.PushBaseAsync(Registry, Images.Path, "team/base:1");
+        indexDigest = await RegistryImages.PushTwoPlatformIndexAsync(Registry, Images.Path, "team/multi:1");
     }
 
     [Test]
     public async Task A_base_pulled_by_tag_gives_its_layer_config_and_history_and_the_step_goes_on_top()
     {
         using var folder = new TempDirectory();
-        var result = await BuildAsync(folder, $"{registry.Host}/team/base:1", new LayerCache(folder.Combine("cache")));
+        var result = await BuildAsync(folder, $"{Registry.Host}/team/base:1", new LayerCache(folder.Combine("cache")));
         var archive = ImageArchive.Read(result.OutputPath);
 
         Assert.That(result.Layers, Has.Count.EqualTo(2));
@@ -59,10 +43,10 @@ public sealed class RegistryPullTests
         Assert.That(env, Does.Contain("BASE_VAR=from-base").And.Contain("APP=1"));
         Assert.That(config.GetProperty("Labels").GetProperty("base.label").GetString(), Is.EqualTo("yes"));
         Assert.That(archive.ConfigDocument.GetProperty("history").GetArrayLength(), Is.EqualTo(2));
-        Assert.That(result.Layers[0].CreatedBy, Does.Contain($"{registry.Host}/team/base:1"));
+        Assert.That(result.Layers[0].CreatedBy, Does.Contain($"{Registry.Host}/team/base:1"));
         var origin = PulledBlobStore.InCache(new LayerCache(folder.Combine("cache"))).FindOrigin(result.Layers[0].DiffId);
-        Assert.That(origin?.Repository, Is.EqualTo($"{registry.Host}/team/base"), "a push can mount the pulled blob");
-        Assert.That(registry.CountRequests("GET", $"^/v2/team/base/blobs/{origin!.Value.Digest}$"), Is.GreaterThanOrEqualTo(1));
+        Assert.That(origin?.Repository, Is.EqualTo($"{Registry.Host}/team/base"), "a push can mount the pulled blob");
+        Assert.That(Registry.CountRequests("GET", $"^/v2/team/base/blobs/{origin!.Value.Digest}$"), Is.GreaterThanOrEqualTo(1));
     }
 
     [Test]
@@ -70,8 +54,8 @@ public sealed class RegistryPullTests
     {
         using var folder = new TempDirectory();
         // The tag does not exist in the registry: only the digest is asked for.
-        var result = await BuildAsync(folder, $"{registry.Host}/team/base:no-such-tag@{baseDigest}", new LayerCache(folder.Combine("cache")));
-        var byTag = await BuildAsync(folder, $"{registry.Host}/team/base:1", null, output: "by-tag.tar");
+        var result = await BuildAsync(folder, $"{Registry.Host}/team/base:no-such-tag@{baseDigest}", new LayerCache(folder.Combine("cache")));
+        var byTag = await BuildAsync(folder, $"{Registry.Host}/team/base:1", null, output: "by-tag.tar");
 
         Assert.That(result.Layers[0].DiffId, Is.EqualTo(byTag.Layers[0].DiffId));
         Assert.That(result.ImageId, Is.EqualTo(byTag.ImageId));
@@ -82,7 +66,7 @@ public sealed class RegistryPullTests
     public async Task The_recipe_platform_picks_the_image_out_of_an_index(string platform, string expected)
     {
         using var folder = new TempDirectory();
-        var result = await BuildAsync(folder, $"{registry.Host}/team/multi:1", new LayerCache(folder.Combine("cache")), platform: platform);
+        var result = await BuildAsync(folder, $"{Registry.Host}/team/multi:1", new LayerCache(folder.Combine("cache")), platform: platform);
         var archive = ImageArchive.Read(result.OutputPath);
 
         var baseFile = archive.Layer(0).Single(m => m.Name == RegistryImages.BaseFile.TrimStart('/'));
@@ -94,7 +78,7 @@ public sealed class RegistryPullTests
     public async Task A_platform_the_index_lacks_is_an_error_listing_the_platforms_there()
     {
         using var folder = new TempDirectory();
-        var error = await FailAsync(folder, $"{registry.Host}/team/multi:1", platform: "linux/s390x");
+        var error = await FailAsync(folder, $"{Registry.Host}/team/multi:1", platform: "linux/s390x");
 
         Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.PlatformNotInIndex));
         Assert.That(error.Message, Does.Contain("linux/s390x").And.Contain("linux/amd64").And.Contain("linux/arm64/v8"));
@@ -105,18 +89,18 @@ public sealed class RegistryPullTests
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
-        var byTag = $"{registry.Host}/team/base:1";
+        var byTag = $"{Registry.Host}/team/base:1";
         await BuildAsync(folder, byTag, cache, output: "first.tar");
-        var manifests = registry.CountRequests("GET", "^/v2/team/base/manifests/");
-        var blobs = registry.CountRequests("GET", "^/v2/team/base/blobs/");
+        var manifests = Registry.CountRequests("GET", "^/v2/team/base/manifests/");
+        var blobs = Registry.CountRequests("GET", "^/v2/team/base/blobs/");
 
         await BuildAsync(folder, byTag, cache, output: "second.tar");
-        Assert.That(registry.CountRequests("GET", "^/v2/team/base/manifests/") - manifests, Is.EqualTo(1), "a tag is resolved once per build");
-        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/"), Is.EqualTo(blobs), "no blob is fetched again");
+        Assert.That(Registry.CountRequests("GET", "^/v2/team/base/manifests/") - manifests, Is.EqualTo(1), "a tag is resolved once per build");
+        Assert.That(Registry.CountRequests("GET", "^/v2/team/base/blobs/"), Is.EqualTo(blobs), "no blob is fetched again");
 
-        var all = registry.CountRequests("GET", "^/v2/") + registry.CountRequests("HEAD", "^/v2/");
-        await BuildAsync(folder, $"{registry.Host}/team/base@{baseDigest}", cache, output: "third.tar");
-        Assert.That(registry.CountRequests("GET", "^/v2/") + registry.CountRequests("HEAD", "^/v2/"), Is.EqualTo(all), "a cached digest base needs no request at all");
+        var all = Registry.CountRequests("GET", "^/v2/") + Registry.CountRequests("HEAD", "^/v2/");
+        await BuildAsync(folder, $"{Registry.Host}/team/base@{baseDigest}", cache, output: "third.tar");
+        Assert.That(Registry.CountRequests("GET", "^/v2/") + Registry.CountRequests("HEAD", "^/v2/"), Is.EqualTo(all), "a cached digest base needs no request at all");
     }
 
     [Test]
@@ -124,9 +108,9 @@ public sealed class RegistryPullTests
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
-        var first = await BuildAsync(folder, $"{registry.Host}/team/base:1", cache, output: "first.tar");
+        var first = await BuildAsync(folder, $"{Registry.Host}/team/base:1", cache, output: "first.tar");
 
-        var manifest = System.Text.Json.JsonDocument.Parse(await HttpGetAsync($"http://{registry.Host}/v2/team/base/manifests/1"));
+        var manifest = System.Text.Json.JsonDocument.Parse(await HttpGetAsync($"http://{Registry.Host}/v2/team/base/manifests/1"));
         var layer = manifest.RootElement.GetProperty("layers")[0];
         var blobDigest = layer.GetProperty("digest").GetString()!;
         var kept = Path.Combine(cache.Root, "blobs", "sha256", blobDigest["sha256:".Length..]);
@@ -153,9 +137,9 @@ public sealed class RegistryPullTests
         File.SetLastWriteTimeUtc(tar, modified);
         Assert.That(await store.IsIntactAsync(tar, diffId, CancellationToken.None), Is.False, "the damage is found though size and mtime are as recorded");
 
-        var blobs = registry.CountRequests("GET", "^/v2/team/base/blobs/");
-        await BuildAsync(folder, $"{registry.Host}/team/base:1", cache, output: "second.tar");
-        Assert.That(registry.CountRequests("GET", "^/v2/team/base/blobs/") - blobs, Is.EqualTo(0), "the damaged tar is made from the kept blob, not pulled again");
+        var blobs = Registry.CountRequests("GET", "^/v2/team/base/blobs/");
+        await BuildAsync(folder, $"{Registry.Host}/team/base:1", cache, output: "second.tar");
+        Assert.That(Registry.CountRequests("GET", "^/v2/team/base/blobs/") - blobs, Is.EqualTo(0), "the damaged tar is made from the kept blob, not pulled again");
         Assert.That(await PulledBlobStore.HashFileAsync(tar, CancellationToken.None), Is.EqualTo(diffId), "and stored whole");
     }
 
@@ -164,12 +148,12 @@ public sealed class RegistryPullTests
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
-        var result = await BuildAsync(folder, $"{registry.Host}/team/base:1", cache);
+        var result = await BuildAsync(folder, $"{Registry.Host}/team/base:1", cache);
         var store = PulledBlobStore.InCache(cache);
         var diffId = result.Layers[0].DiffId;
         var blob = LayerBuilder.Registry.PulledLayerBlob.Find(store, diffId, LayerCompression.Gzip);
         Assert.That(blob, Is.Not.Null, "the base layer was pulled as gzip and is kept");
-        Assert.That(blob!.OriginPathOn(registry.Host), Is.EqualTo("team/base"));
+        Assert.That(blob!.OriginPathOn(Registry.Host), Is.EqualTo("team/base"));
         Assert.That(LayerBuilder.Registry.PulledLayerBlob.Find(store, diffId, LayerCompression.Zstd), Is.Null, "a push with zstd compresses afresh");
 
         var path = store.Find(blob.Digest)!;
@@ -192,28 +176,28 @@ public sealed class RegistryPullTests
     {
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
-        var reference = $"{registry.Host}/team/base:1";
+        var reference = $"{Registry.Host}/team/base:1";
 
         var missing = await FailAsync(folder, reference, cache, offline: true);
         Assert.That(missing.Code, Is.EqualTo(DiagnosticCodes.NotCachedOffline));
         Assert.That(missing.Message, Does.Contain("--offline").And.Contain(reference));
 
         var online = await BuildAsync(folder, reference, cache, output: "online.tar");
-        var requests = registry.LogLines.Count(l => l.Contains("/v2/", StringComparison.Ordinal));
+        var requests = Registry.LogLines.Count(l => l.Contains("/v2/", StringComparison.Ordinal));
         var offline = await BuildAsync(folder, reference, cache, output: "offline.tar", offline: true);
 
         Assert.That(offline.ImageId, Is.EqualTo(online.ImageId));
-        Assert.That(registry.LogLines.Count(l => l.Contains("/v2/", StringComparison.Ordinal)), Is.EqualTo(requests));
+        Assert.That(Registry.LogLines.Count(l => l.Contains("/v2/", StringComparison.Ordinal)), Is.EqualTo(requests));
     }
 
     [Test]
     public async Task A_tag_the_registry_does_not_have_is_an_error_naming_the_registry_and_the_image()
     {
         using var folder = new TempDirectory();
-        var error = await FailAsync(folder, $"{registry.Host}/team/base:missing");
+        var error = await FailAsync(folder, $"{Registry.Host}/team/base:missing");
 
         Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.ManifestUnknown));
-        Assert.That(error.Message, Does.Contain(registry.Host).And.Contain("team/base:missing").And.Contain("MANIFEST_UNKNOWN"));
+        Assert.That(error.Message, Does.Contain(Registry.Host).And.Contain("team/base:missing").And.Contain("MANIFEST_UNKNOWN"));
     }
 
     [Test]
@@ -279,13 +263,13 @@ public sealed class RegistryPullTests
     {
         using var folder = new TempDirectory();
         var work = folder.CreateFolder("work");
-        File.WriteAllText(Path.Combine(work, "layerbuild.yml"), $"image: example/derived\nbase: {registry.Host}/team/base:1\n");
+        File.WriteAllText(Path.Combine(work, "layerbuild.yml"), $"image: example/derived\nbase: {Registry.Host}/team/base:1\n");
 
         var shown = LayerBuilderCli.Run(["layerbuild.yml", "-o", "image.tar"], work);
         var quiet = LayerBuilderCli.Run(["layerbuild.yml", "-o", "quiet.tar", "--quiet", "--no-cache"], work);
 
         Assert.That(shown.ExitCode, Is.Zero, shown.Transcript);
-        var pulls = shown.StdErr.Split('\n').Where(l => l.StartsWith($"pull {registry.Host}/team/base ", StringComparison.Ordinal)).ToList();
+        var pulls = shown.StdErr.Split('\n').Where(l => l.StartsWith($"pull {Registry.Host}/team/base ", StringComparison.Ordinal)).ToList();
         Assert.That(pulls, Has.Count.EqualTo(1), shown.Transcript);
         Assert.That(pulls[0], Does.Match(@"[0-9a-f]{12}: [0-9.]+ MiB, [0-9.]+ MiB/s$"));
         Assert.That(quiet.ExitCode, Is.Zero, quiet.Transcript);

@@ -11,7 +11,6 @@ using LayerBuilder.Diagnostics;
 using LayerBuilder.Layers;
 using LayerBuilder.Recipe;
 using LayerBuilder.Registry;
-using LayerBuilder.Testing;
 using LayerBuilder.Tests.Support;
 
 namespace LayerBuilder.Tests.Registry;
@@ -26,23 +25,9 @@ namespace LayerBuilder.Tests.Registry;
 /// makes their tar.
 /// </summary>
 [NonParallelizable]
-public sealed class RegistryPullUnpackTests
+public sealed class RegistryPullUnpackTests : LoopbackRegistryTests
 {
     private const int LayerFileLength = 9 << 20;
-
-    private RegistryServer registry = null!;
-
-    [OneTimeSetUp]
-    public async Task StartRegistryAsync() => registry = await RegistryServer.StartPlainAsync();
-
-    [OneTimeTearDown]
-    public async Task StopRegistryAsync()
-    {
-        if (registry is not null)
-        {
-            await registry.DisposeAsync();
-        }
-    }
 
     [Test]
     public async Task A_layer_larger_than_the_hand_over_bound_arrives_whole_and_both_its_forms_are_kept()
@@ -54,7 +39,7 @@ public sealed class RegistryPullUnpackTests
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
 
-        var result = await RegistryPullTests.BuildAsync(folder, $"{registry.Host}/unpack/large:1", cache);
+        var result = await RegistryPullTests.BuildAsync(folder, $"{Registry.Host}/unpack/large:1", cache);
 
         var archive = ImageArchive.Read(result.OutputPath);
         Assert.That(result.Layers[0].DiffId.ToString(), Is.EqualTo(Digest(tar)));
@@ -71,7 +56,7 @@ public sealed class RegistryPullUnpackTests
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
 
-        var error = await RegistryPullTests.FailAsync(folder, $"{registry.Host}/unpack/garbage:1", cache);
+        var error = await RegistryPullTests.FailAsync(folder, $"{Registry.Host}/unpack/garbage:1", cache);
 
         Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.BaseLayerUnreadable));
         Assert.That(error.Message, Does.Contain(Digest(blob)).And.Contain("matches its digest"));
@@ -87,7 +72,7 @@ public sealed class RegistryPullUnpackTests
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
 
-        var error = await RegistryPullTests.FailAsync(folder, $"{registry.Host}/unpack/wrongdiff:1", cache);
+        var error = await RegistryPullTests.FailAsync(folder, $"{Registry.Host}/unpack/wrongdiff:1", cache);
 
         Assert.That(error.Code, Is.EqualTo(DiagnosticCodes.RegistryDigestMismatch));
         Assert.That(error.Message, Does.Contain(Digest(tar)).And.Contain(claimed));
@@ -100,7 +85,7 @@ public sealed class RegistryPullUnpackTests
         var notATar = RandomNumberGenerator.GetBytes(1 << 20);
         await PushImageAsync("unpack/notatar:1", Gzip(notATar), Digest(notATar));
         using var folder = new TempDirectory();
-        var reference = $"{registry.Host}/unpack/notatar:1";
+        var reference = $"{Registry.Host}/unpack/notatar:1";
 
         var error = await RegistryPullTests.FailAsync(folder, reference, new LayerCache(folder.Combine("cache")));
         var recipe = RecipeParser.Parse($"image: example/retagged\nbase: \"{reference}\"\n", "layerbuild.yml", folder.Path);
@@ -124,7 +109,7 @@ public sealed class RegistryPullUnpackTests
         await PushImageAsync("unpack/deferredwrongdiff:1", blob, claimed);
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
-        var reference = $"{registry.Host}/unpack/deferredwrongdiff:1";
+        var reference = $"{Registry.Host}/unpack/deferredwrongdiff:1";
 
         // Nothing reads the tar: the blob matches its digest and is stored as it is, as skopeo copies it (D79).
         var copied = await BuildBaseAloneAsync(folder, reference, cache, "copied.tar", ArchiveFormat.Oci, LayerCompression.Gzip);
@@ -150,7 +135,7 @@ public sealed class RegistryPullUnpackTests
         await PushImageAsync("unpack/deferredgarbage:1", blob, "sha256:" + new string('c', 64));
         using var folder = new TempDirectory();
         var cache = new LayerCache(folder.Combine("cache"));
-        var reference = $"{registry.Host}/unpack/deferredgarbage:1";
+        var reference = $"{Registry.Host}/unpack/deferredgarbage:1";
 
         await BuildBaseAloneAsync(folder, reference, cache, "copied.tar", ArchiveFormat.Oci, LayerCompression.Gzip);
         var error = Assert.ThrowsAsync<LayerBuildException>(() => BuildBaseAloneAsync(folder, reference, cache, "docker.tar", ArchiveFormat.Docker, LayerCompression.None, offline: true))!;
@@ -201,7 +186,7 @@ public sealed class RegistryPullUnpackTests
             ["layers"] = new JsonArray(new JsonObject { ["mediaType"] = "application/vnd.oci.image.layer.v1.tar+gzip", ["digest"] = Digest(layerBlob), ["size"] = layerBlob.Length }),
         }.ToJsonString());
 
-        using var http = new HttpClient { BaseAddress = new Uri($"http://{registry.Host}/v2/{repository}/") };
+        using var http = new HttpClient { BaseAddress = new Uri($"http://{Registry.Host}/v2/{repository}/") };
         foreach (var blob in new[] { config, layerBlob })
         {
             using var start = await http.PostAsync("blobs/uploads/", null);
