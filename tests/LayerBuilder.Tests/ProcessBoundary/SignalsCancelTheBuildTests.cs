@@ -48,6 +48,7 @@ public sealed class SignalsCancelTheBuildTests
         build.WaitUntilMidWrite(child);
 
         child.Signal("TERM");
+        child.WaitUntilDelivered("TERM"); // else a busy machine may hand the INT over first (lower number)
         child.Signal("INT");
         child.Signal("INT");
         var run = child.WaitForExit(ExitTimeout);

@@ -85,6 +85,23 @@ public sealed class CliProcess : IDisposable
         }
     }
 
+    /// <summary>
+    /// Waits until the kernel has handed signal <paramref name="name"/> to the process (it is no longer
+    /// pending in <c>/proc/PID/status</c>), so its handler ran before any signal sent next: the kernel hands
+    /// over several pending signals lowest number first, so an INT sent while a TERM still waited (the
+    /// process not yet scheduled on a busy machine) would come first.
+    /// </summary>
+    public void WaitUntilDelivered(string name)
+    {
+        var bit = 1UL << (SignalNumbers[name] - 1);
+        WaitUntil(() => File.ReadLines($"/proc/{Id}/status")
+            .Where(l => l.StartsWith("SigPnd:", StringComparison.Ordinal) || l.StartsWith("ShdPnd:", StringComparison.Ordinal))
+            .All(l => (Convert.ToUInt64(l[(l.IndexOf(':') + 1)..].Trim(), 16) & bit) == 0),
+            $"SIG{name} delivered", TimeSpan.FromSeconds(10));
+    }
+
+    private static readonly Dictionary<string, int> SignalNumbers = new(StringComparer.Ordinal) { ["HUP"] = 1, ["INT"] = 2, ["TERM"] = 15 };
+
     /// <summary>Polls until <paramref name="condition"/> holds; fails if the process ends or the time runs out first.</summary>
     public void WaitUntil(Func<bool> condition, string what, TimeSpan timeout)
     {
