@@ -1,5 +1,6 @@
 using LayerBuilder.Cache;
 using LayerBuilder.Image;
+using LayerBuilder.MSBuild.Publish;
 using LayerBuilder.Registry;
 using Microsoft.Build.Framework;
 using Task = Microsoft.Build.Utilities.Task;
@@ -59,9 +60,7 @@ public sealed class PrefetchBaseImage : Task
     }
 
     /// <summary>A registry reference, as the generated recipe will read it: not a file or folder (an image
-    /// archive or OCI layout), and no recipe arg to expand.</summary>
+    /// archive or OCI layout, <see cref="PublishBase"/>), and no recipe arg to expand.</summary>
     private bool IsReference(string value) =>
-        value.Length > 0 && !value.Contains("${", StringComparison.Ordinal) &&
-        !File.Exists(value) && !Directory.Exists(value) &&
-        !File.Exists(Path.Combine(ProjectDirectory, value)) && !Directory.Exists(Path.Combine(ProjectDirectory, value));
+        value.Length > 0 && !value.Contains("${", StringComparison.Ordinal) && PublishBase.LocalPath(ProjectDirectory, value) is null;
 }

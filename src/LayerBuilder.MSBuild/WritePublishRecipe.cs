@@ -197,12 +197,7 @@ public sealed class WritePublishRecipe : Task
 
     /// <summary>A base that names an existing file or folder (relative to the project) is that archive or
     /// layout, given in full; anything else is an image reference, kept as written.</summary>
-    private string BaseReference()
-    {
-        var value = BaseImage.Trim();
-        var path = Path.GetFullPath(Path.Combine(ProjectDirectory, value));
-        return File.Exists(path) || Directory.Exists(path) ? path : value;
-    }
+    private string BaseReference() => PublishBase.LocalPath(ProjectDirectory, BaseImage) ?? BaseImage.Trim();
 
     /// <summary>As the SDK infers it: the apphost when the publish folder has one, else <c>dotnet App.dll</c>
     /// run from the working directory.</summary>
