@@ -48,15 +48,15 @@ public sealed class SignalsCancelTheBuildTests
         build.WaitUntilMidWrite(child);
 
         child.Signal("TERM");
-        child.WaitUntilDelivered("TERM"); // else a busy machine may hand the INT over first (lower number)
-        child.Signal("INT");
-        child.Signal("INT");
+        child.WaitUntilDeliveredOrEnded("TERM"); // else a busy machine may hand the INT over first (lower number)
+        var laterSignalsLanded = child.TrySignal("INT") & child.TrySignal("INT");
         var run = child.WaitForExit(ExitTimeout);
 
         // The runtime runs each SIGTERM and SIGINT handler on a thread of its own, so of signals a
         // millisecond apart the one whose thread runs first counts (D23): 143 almost always, 130 when the
-        // machine is busy. Either way one signal decides, the build cleans up once, and the others change nothing.
-        build.AssertCancelledCleanly(run, run.ExitCode == 130 ? 130 : 143);
+        // machine is busy. Either way one signal decides, the build cleans up once, and the others change
+        // nothing. The native tool may clean up and end before the INTs are sent; then only the TERM counts.
+        build.AssertCancelledCleanly(run, laterSignalsLanded && run.ExitCode == 130 ? 130 : 143);
         Assert.That(run.StdErr.Split('\n').Count(l => l.Contains("LB9002", StringComparison.Ordinal)), Is.EqualTo(1), run.Transcript);
     }
 }

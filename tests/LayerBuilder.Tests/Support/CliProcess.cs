@@ -12,12 +12,14 @@ public sealed class CliProcess : IDisposable
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(20);
     private readonly Process process;
+    private readonly ProcessHandle handle;
     private readonly Task<string> stderr;
     private readonly Task<string>? stdout;
 
     private CliProcess(Process process, bool readsStdout)
     {
         this.process = process;
+        handle = ProcessHandle.Open(process.Id);
         stderr = process.StandardError.ReadToEndAsync();
         stdout = readsStdout ? process.StandardOutput.ReadToEndAsync() : null;
     }
@@ -75,29 +77,57 @@ public sealed class CliProcess : IDisposable
         return new CliProcess(Process.Start(start)!, readsStdout: !readStdout);
     }
 
-    /// <summary>Sends a signal by name (INT, TERM, HUP) with kill(1), as a user or a service manager would.</summary>
+    /// <summary>Sends a signal by name (INT, TERM, HUP), as a user or a service manager would; fails the test
+    /// if the process has already ended.</summary>
     public void Signal(string name)
     {
-        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-s", name, Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
-        if (!kill.WaitForExit(TimeSpan.FromSeconds(10)) || kill.ExitCode != 0)
+        if (!TrySignal(name))
         {
-            Assert.Fail($"kill -s {name} {Id} failed");
+            Assert.Fail($"SIG{name} could not be sent: the process {Id} had already ended");
         }
     }
 
+    /// <summary>Sends a signal by name; false when the process has already ended (never another process
+    /// that was given its pid again: <see cref="ProcessHandle"/>).</summary>
+    public bool TrySignal(string name) => handle.TrySignal(SignalNumbers[name]);
+
     /// <summary>
     /// Waits until the kernel has handed signal <paramref name="name"/> to the process (it is no longer
-    /// pending in <c>/proc/PID/status</c>), so its handler ran before any signal sent next: the kernel hands
-    /// over several pending signals lowest number first, so an INT sent while a TERM still waited (the
-    /// process not yet scheduled on a busy machine) would come first.
+    /// pending in <c>/proc/PID/status</c>) or the process has ended, so its handler ran before any signal
+    /// sent next: the kernel hands over several pending signals lowest number first, so an INT sent while a
+    /// TERM still waited (the process not yet scheduled on a busy machine) would come first.
     /// </summary>
-    public void WaitUntilDelivered(string name)
+    public void WaitUntilDeliveredOrEnded(string name)
     {
         var bit = 1UL << (SignalNumbers[name] - 1);
-        WaitUntil(() => File.ReadLines($"/proc/{Id}/status")
-            .Where(l => l.StartsWith("SigPnd:", StringComparison.Ordinal) || l.StartsWith("ShdPnd:", StringComparison.Ordinal))
-            .All(l => (Convert.ToUInt64(l[(l.IndexOf(':') + 1)..].Trim(), 16) & bit) == 0),
-            $"SIG{name} delivered", TimeSpan.FromSeconds(10));
+        var clock = Stopwatch.StartNew();
+        while (!process.HasExited && Pending(bit))
+        {
+            if (clock.Elapsed > DeliveryTimeout)
+            {
+                Assert.Fail($"SIG{name} was not delivered within {DeliveryTimeout}");
+            }
+
+            Thread.Sleep(Poll);
+        }
+    }
+
+    private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Whether the signal of <paramref name="bit"/> is pending; false once the process is gone
+    /// (its /proc folder goes when it is reaped, which may come before <see cref="Process.HasExited"/> says so).</summary>
+    private bool Pending(ulong bit)
+    {
+        try
+        {
+            return File.ReadLines($"/proc/{Id}/status")
+                .Where(l => l.StartsWith("SigPnd:", StringComparison.Ordinal) || l.StartsWith("ShdPnd:", StringComparison.Ordinal))
+                .Any(l => (Convert.ToUInt64(l[(l.IndexOf(':') + 1)..].Trim(), 16) & bit) != 0);
+        }
+        catch (IOException) // DirectoryNotFoundException: reaped
+        {
+            return false;
+        }
     }
 
     private static readonly Dictionary<string, int> SignalNumbers = new(StringComparer.Ordinal) { ["HUP"] = 1, ["INT"] = 2, ["TERM"] = 15 };
@@ -146,6 +176,7 @@ public sealed class CliProcess : IDisposable
         }
 
         process.Dispose();
+        handle.Dispose();
     }
 
     private static string Collected(Task<string> text) => text.Wait(TimeSpan.FromSeconds(10)) ? text.Result : "(the output did not close)";
