@@ -79,7 +79,9 @@ internal sealed class ArchiveFile : IDisposable
     public HostFileInfo Commit()
     {
         // Renamed while still open and locked: there is no moment at which the temporary looks abandoned.
-        File.Move(TempPath, OutputPath, overwrite: true);
+        // A previous output is swapped out rather than renamed over (D81: ext4 would write the new archive's
+        // blocks inside the rename).
+        FileReplacement.Replace(TempPath, OutputPath);
         committed = true;
         var identity = OperatingSystem.IsLinux() ? LinuxStatx.Stat(Handle, OutputPath) : HostFileInfo.Stat(OutputPath);
         Handle.Dispose();
