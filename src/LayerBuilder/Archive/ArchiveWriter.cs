@@ -49,6 +49,50 @@ internal static class ArchiveWriter
         }
     }
 
+    /// <summary>
+    /// Writes a plain (not gzipped) archive to <paramref name="path"/> while <paramref name="layersChecked"/>
+    /// runs, and renames it into place only when that check says the layers copied were sound; otherwise
+    /// (or when the copy failed and the check found why) deletes it and returns null, and the caller writes
+    /// again with the layers the check made. A copy failure the check does not explain is thrown as ever.
+    /// </summary>
+    public static async Task<HostFileInfo?> WriteFileWhileCheckedAsync(ImageModel image, ArchiveFormat format, IArchiveMembers members, string path, Task<bool> layersChecked, CancellationToken cancellationToken)
+    {
+        using var file = ArchiveFile.Create(path);
+        try
+        {
+            await Task.Run(() => WriteFile(ArchiveLayout.For(image, format, members), file, cancellationToken), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A damaged cached layer may have failed the copy (it got shorter); then the check says so.
+            if (await layersChecked.ConfigureAwait(false))
+            {
+                throw WriteFailures.IsWriteFailure(e) ? ArchiveFile.NotWritable(file.OutputPath, e) : e;
+            }
+
+            return null;
+        }
+        finally
+        {
+            // Never leave the check running unobserved (a cancelled or failed write returns before it).
+            _ = layersChecked.ContinueWith(t => t.Exception, TaskScheduler.Default);
+        }
+
+        if (!await layersChecked.ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        try
+        {
+            return file.Commit();
+        }
+        catch (Exception e) when (WriteFailures.IsWriteFailure(e))
+        {
+            throw ArchiveFile.NotWritable(file.OutputPath, e);
+        }
+    }
+
     public static bool IsGzipName(string path) =>
         path.EndsWith(".gz", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".tgz", StringComparison.OrdinalIgnoreCase);
 

@@ -3,6 +3,7 @@ using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.Engine;
 using LayerBuilder.Faults;
+using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
 using LayerBuilder.Planning;
@@ -130,8 +131,11 @@ public static class ImageBuilder
             ImageCheckRunner.Run(recipe.Checks, plan.Merged, image.Config.Config, image.ImageId, request.ExpectedImageId);
             var identity = ArchiveIdentity(image, request.Format, output, faults);
             var unchanged = writesFile && cache is not null && cache.IsUnchanged(output, identity);
-            // A push reads layers only when the registry lacks them (PushedLayers), so it checks none here.
-            if (!compress && (engine is not null || (request.WritesArchive && !unchanged)))
+            // A push reads layers only when the registry lacks them (PushedLayers), so it checks none here. A
+            // plain archive file checks them while it is copied, and is renamed into place only after (D82).
+            var checksWhileCopying = !compress && engine is null && request.WritesArchive && !unchanged && request.OutputStream is null
+                && archive is null && !faults.Any && !ArchiveWriter.IsGzipName(output);
+            if (!compress && !checksWhileCopying && (engine is not null || (request.WritesArchive && !unchanged)))
             {
                 layers = await made.CheckedAsync(cancellationToken).ConfigureAwait(false);
                 image = faults.Apply(CreateModel(recipe, plan, layers));
@@ -165,7 +169,20 @@ public static class ImageBuilder
             }
             else if (!unchanged)
             {
-                var written = archive is not null
+                HostFileInfo? written = null;
+                if (checksWhileCopying)
+                {
+                    var checking = made.CheckedAsync(cancellationToken);
+                    written = await ArchiveWriter.WriteFileWhileCheckedAsync(image, request.Format, members, output, AsCopiedAsync(layers, checking), cancellationToken).ConfigureAwait(false);
+                    if (written is null)
+                    {
+                        // A cached layer had rotted and was made again: the archive is written again with it.
+                        layers = await checking.ConfigureAwait(false);
+                        image = faults.Apply(CreateModel(recipe, plan, layers));
+                    }
+                }
+
+                written ??= archive is not null
                     ? await ArchiveWriter.WriteFileAsync(image, request.Format, members, archive, cancellationToken).ConfigureAwait(false)
                     : await ArchiveWriter.WriteFileAsync(image, request.Format, members, output, cancellationToken).ConfigureAwait(false);
                 request.AfterOutputRenamed?.Invoke(output);
@@ -194,6 +211,14 @@ public static class ImageBuilder
             archive?.Dispose();
             staging.Dispose();
         }
+    }
+
+    /// <summary>Whether the checked layers are the very files that were copied: false when a check found a
+    /// cached layer rotted and made it again (<see cref="CachingLayerSource"/>).</summary>
+    private static async Task<bool> AsCopiedAsync(IReadOnlyList<LayerBlob> copied, Task<IReadOnlyList<LayerBlob>> checking)
+    {
+        var checkedLayers = await checking.ConfigureAwait(false);
+        return copied.Zip(checkedLayers).All(pair => pair.First is not CachedLayer cached || ReferenceEquals(pair.Second, cached.Stored));
     }
 
     /// <summary>Pushes <paramref name="image"/> to the registry its name says, every tag; the layer cache
