@@ -105,7 +105,7 @@ public static class ImageBuilder
             // One session for the build: a push to the registry the base came from reuses its connection and token.
             using var registries = (recipe.Base is RegistryBase && !request.Offline) || request.Push ? new RegistrySession(Settings(request)) : null;
             var pull = BasePull.For(request, registries, cache, staging.Path, loads: engine is not null);
-            var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add, pull).PlanAsync(cancellationToken).ConfigureAwait(false);
+            var plan = await new ImagePlanner(recipe, staging.Path, source, warnings.Add, pull, cache is { IsOn: true } ? new LayerIndexStore(cache.Store) : null).PlanAsync(cancellationToken).ConfigureAwait(false);
 
             ArchiveSlot? slot = null;
             if (writesFile && WritesLayerInPlace(request, output) && !faults.Any && SingleLayerPlacement.DataOffset(recipe, plan, request.Format) is { } offset)

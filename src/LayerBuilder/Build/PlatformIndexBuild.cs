@@ -61,7 +61,7 @@ internal static class PlatformIndexBuild
                 writers.Add(writing);
                 ILayerSource source = cache is null ? writing : new CachingLayerSource(writing, cache);
                 var pull = BasePull.For(request, registries, cache, folder, loads: engine is not null);
-                var plan = await new ImagePlanner(recipe, folder, source, warnings.Add, pull).PlanAsync(cancellationToken).ConfigureAwait(false);
+                var plan = await new ImagePlanner(recipe, folder, source, warnings.Add, pull, cache is { IsOn: true } ? new LayerIndexStore(cache.Store) : null).PlanAsync(cancellationToken).ConfigureAwait(false);
                 var uncompressed = await LayerProduction.ProduceAsync(plan, source, null, cancellationToken).ConfigureAwait(false);
                 var layers = new MadeLayers(plan, source, uncompressed);
                 IReadOnlyList<ILayer> blobs = compress

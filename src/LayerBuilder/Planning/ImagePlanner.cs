@@ -1,4 +1,5 @@
 using LayerBuilder.Base;
+using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
@@ -14,7 +15,7 @@ namespace LayerBuilder.Planning;
 /// becomes the exact entry list and length of its layer. Nothing of the steps is written here; the
 /// names the config's user gives are checked against the finished view.
 /// </summary>
-internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSource source, Action<Diagnostic> warn, RegistryPull? registry = null)
+internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSource source, Action<Diagnostic> warn, RegistryPull? registry = null, LayerIndexStore? indexes = null)
 {
     private readonly LowerLayerIndex lowerLayers = new();
 
@@ -45,7 +46,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
                 unindexed.Clear();
                 foreach (var (layer, position) in pending)
                 {
-                    LayerIndexer.Apply(lowerLayers, layer, position);
+                    LayerIndexer.Apply(lowerLayers, layer, position, indexes);
                 }
             }
 

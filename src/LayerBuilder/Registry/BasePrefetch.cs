@@ -1,3 +1,4 @@
+using LayerBuilder.Base;
 using LayerBuilder.Cache;
 using LayerBuilder.Image;
 using LayerBuilder.Recipe;
@@ -38,7 +39,7 @@ internal static class BasePrefetch
 
     /// <summary>Pulls <paramref name="reference"/> (the image of <paramref name="platform"/> out of an index,
     /// linux/amd64 when null) into <paramref name="cache"/>: manifest, config and every layer with its tar,
-    /// checked as any pull checks them. Failures are thrown as the build's own pull would throw them.</summary>
+    /// checked as any pull checks them, and the tar's entries (<see cref="LayerIndexStore"/>). Failures are thrown as the build's own pull would throw them.</summary>
     public static async Task PullAsync(string reference, Platform? platform, LayerCache cache, RegistrySettings settings, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(cache);
@@ -47,6 +48,15 @@ internal static class BasePrefetch
         // The tars are made now, not deferred (D79): the build that follows reads them (its steps stand on
         // the base), and making them is the larger part of the pull this takes off its path.
         var pull = new RegistryPull(session, PulledBlobStore.InCache(cache), Progress: null);
-        await new RegistryBaseReader(new RegistryBase(reference), pull, platform, deferTars: false).ReadAsync(cancellationToken).ConfigureAwait(false);
+        var spec = new RegistryBase(reference);
+        var pulled = await new RegistryBaseReader(spec, pull, platform, deferTars: false).ReadAsync(cancellationToken).ConfigureAwait(false);
+
+        // And their headers read, which the build's plan would read next (D83).
+        var indexes = new LayerIndexStore(cache);
+        foreach (var layer in pulled.Layers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            LayerIndexer.Keep(layer, spec.Position, indexes);
+        }
     }
 }

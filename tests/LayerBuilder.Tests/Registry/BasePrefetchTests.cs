@@ -47,6 +47,8 @@ public sealed class BasePrefetchTests : LoopbackRegistryTests
         var before = Registry.CountRequests("GET", blobs);
         await BasePrefetch.PullAsync(byTag, null, cache, RegistryPullTests.Isolated(folder), CancellationToken.None);
         var fetched = Registry.CountRequests("GET", blobs) - before;
+        var indexes = Path.Combine(cache.Root, "indexes");
+        Assert.That(Directory.Exists(indexes) ? Directory.GetFiles(indexes) : [], Is.Not.Empty, "the prefetch kept the base's entries (D83)");
         var prefetched = await RegistryPullTests.BuildAsync(folder, byTag, cache);
 
         Assert.That(fetched, Is.GreaterThanOrEqualTo(2), "the prefetch fetched the config and the layer");
