@@ -10,7 +10,9 @@ namespace LayerBuilder.Cache;
 /// <summary>
 /// Content-addressed store of finished layers, so a step whose plan and inputs are unchanged is not
 /// written again. Layout: <c>blobs/sha256/&lt;diff id&gt;</c> (the layer tar) and
-/// <c>keys/&lt;key&gt;.json</c> (a step key pointing at a diff id and size). Every write goes to a
+/// <c>keys/&lt;key&gt;.json</c> (a step key pointing at a diff id and size); beside them pulled content
+/// (<c>refs/</c>, <c>origins/</c>, <c>checked/</c>: docs/decisions.md D35, D61) and the entries of base layer
+/// tars (<c>indexes/</c>, <see cref="LayerIndexStore"/>). Every write goes to a
 /// unique temporary name and is renamed into place, so concurrent builds never see half a file; a
 /// layer whose bytes no longer match its digest is detected when it is used and evicted.
 /// </summary>
