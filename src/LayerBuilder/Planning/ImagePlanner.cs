@@ -205,7 +205,7 @@ internal sealed class ImagePlanner(BuildRecipe recipe, string staging, ILayerSou
                 $"base rootfs '{rootfs.HostPath}' does not exist; give a tar, a compressed tar or a folder");
         }
 
-        var work = new StreamedRootfsLayer(rootfs.HostPath, rootfs.Position, created, warn, Index, Apply) { ReadBeforeArchive = true };
+        var work = new StreamedRootfsLayer(rootfs.HostPath, rootfs.Position, created, warn, Index, Apply, indexes) { ReadBeforeArchive = true };
         LayerBlob layer;
         try
         {

@@ -1,11 +1,13 @@
 using System.Formats.Tar;
 using System.Text;
 using LayerBuilder.Base;
+using LayerBuilder.Build;
 using LayerBuilder.Cache;
 using LayerBuilder.Diagnostics;
 using LayerBuilder.FileSystem;
 using LayerBuilder.Image;
 using LayerBuilder.Layers;
+using LayerBuilder.Recipe;
 using LayerBuilder.Tests.Support;
 
 namespace LayerBuilder.Tests.Cache;
@@ -97,6 +99,33 @@ public sealed class LayerIndexStoreTests
             File.WriteAllBytes(indexFile, good[..length]);
             Assert.That(store.TryRead(lower.DiffId, lower.FilePath), Is.Null, $"cut to {length} bytes");
         }
+    }
+
+    [Test]
+    public async Task A_rootfs_base_taken_from_the_cache_keeps_its_entries_and_the_archive_stays_the_same()
+    {
+        using var temp = new TempDirectory();
+        new RootfsTar().Folder("etc/").File("etc/passwd", "root:x:0:0::/root:/bin/sh\n").Folder("app/").WriteTo(temp.Combine("rootfs.tar"));
+        temp.WriteFile("app.txt", "app\n");
+        var recipe = RecipeParser.Parse("""
+            image: index/test
+            created: "2024-01-01T00:00:00Z"
+            base: { rootfs: rootfs.tar }
+            steps:
+              - copy: [{ src: app.txt, dest: /app/ }]
+            """, "layerbuild.yml", temp.Path);
+        var cache = new LayerCache(temp.Combine("cache"));
+        var indexes = temp.Combine("cache", "indexes");
+
+        var first = await ImageBuilder.BuildAsync(BuildRequest.ToFile(recipe, temp.Combine("first.tar")) with { Cache = cache });
+        Assert.That(Directory.Exists(indexes), Is.False, "a streamed rootfs reaches the view as it is written: nothing to keep yet");
+        var second = await ImageBuilder.BuildAsync(BuildRequest.ToFile(recipe, temp.Combine("second.tar")) with { Cache = cache });
+        Assert.That(Directory.GetFiles(indexes).Select(Path.GetFileName), Is.EqualTo(new[] { first.Layers[0].DiffId.Hex }));
+        var third = await ImageBuilder.BuildAsync(BuildRequest.ToFile(recipe, temp.Combine("third.tar")) with { Cache = cache });
+
+        Assert.That(File.ReadAllBytes(temp.Combine("second.tar")), Is.EqualTo(File.ReadAllBytes(temp.Combine("first.tar"))));
+        Assert.That(File.ReadAllBytes(temp.Combine("third.tar")), Is.EqualTo(File.ReadAllBytes(temp.Combine("first.tar"))));
+        Assert.That(third.ImageId, Is.EqualTo(second.ImageId));
     }
 
     private static LowerLayerIndex Merged(LayerIndexStore? store, params FileLayer[] layers)
