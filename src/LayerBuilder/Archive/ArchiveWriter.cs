@@ -65,12 +65,17 @@ internal static class ArchiveWriter
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // A damaged cached layer may have failed the copy (it got shorter); then the check says so.
-            if (await layersChecked.ConfigureAwait(false))
+            if (!await layersChecked.ConfigureAwait(false))
             {
-                throw WriteFailures.IsWriteFailure(e) ? ArchiveFile.NotWritable(file.OutputPath, e) : e;
+                return null;
             }
 
-            return null;
+            if (WriteFailures.IsWriteFailure(e))
+            {
+                throw ArchiveFile.NotWritable(file.OutputPath, e);
+            }
+
+            throw;
         }
         finally
         {
