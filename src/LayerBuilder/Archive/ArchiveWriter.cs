@@ -40,13 +40,14 @@ internal static class ArchiveWriter
     {
         try
         {
-            await Task.Run(() => WriteFile(ArchiveLayout.For(image, format, members), file, cancellationToken), cancellationToken).ConfigureAwait(false);
-            return file.Commit();
+            await WriteMembersAsync(image, format, members, file, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (WriteFailures.IsWriteFailure(e))
         {
             throw ArchiveFile.NotWritable(file.OutputPath, e);
         }
+
+        return Commit(file);
     }
 
     /// <summary>
@@ -60,9 +61,15 @@ internal static class ArchiveWriter
         using var file = ArchiveFile.Create(path);
         try
         {
-            await Task.Run(() => WriteFile(ArchiveLayout.For(image, format, members), file, cancellationToken), cancellationToken).ConfigureAwait(false);
+            await WriteMembersAsync(image, format, members, file, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (OperationCanceledException)
+        {
+            // The check is cancelled with it; it is never left to fail unobserved.
+            _ = layersChecked.ContinueWith(t => t.Exception, TaskScheduler.Default);
+            throw;
+        }
+        catch (Exception e)
         {
             // A damaged cached layer may have failed the copy (it got shorter); then the check says so.
             if (!await layersChecked.ConfigureAwait(false))
@@ -77,17 +84,17 @@ internal static class ArchiveWriter
 
             throw;
         }
-        finally
-        {
-            // Never leave the check running unobserved (a cancelled or failed write returns before it).
-            _ = layersChecked.ContinueWith(t => t.Exception, TaskScheduler.Default);
-        }
 
-        if (!await layersChecked.ConfigureAwait(false))
-        {
-            return null;
-        }
+        return await layersChecked.ConfigureAwait(false) ? Commit(file) : null;
+    }
 
+    /// <summary>Every member of the archive into <paramref name="file"/>, on the thread pool (the copies block).</summary>
+    private static Task WriteMembersAsync(ImageModel image, ArchiveFormat format, IArchiveMembers members, ArchiveFile file, CancellationToken cancellationToken) =>
+        Task.Run(() => WriteFile(ArchiveLayout.For(image, format, members), file, cancellationToken), cancellationToken);
+
+    /// <summary>Renames the finished archive into place (<see cref="ArchiveFile.Commit"/>); a failure there is LB3001.</summary>
+    private static HostFileInfo Commit(ArchiveFile file)
+    {
         try
         {
             return file.Commit();

@@ -17,7 +17,7 @@ internal sealed class LayerIndexStore(LayerCache cache)
 {
     private static ReadOnlySpan<byte> Magic => "LBIX"u8;
     private const byte FormatVersion = 1;
-    private const int HashLength = 32;
+    private const int HashLength = SHA256.HashSizeInBytes;
     private const int NoContent = -1;
 
     private string Folder => Path.Combine(cache.Root, "indexes");
